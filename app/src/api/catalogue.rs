@@ -1,0 +1,13 @@
+//! Reading the ASIC catalogue.
+
+use leptos::prelude::*;
+
+use crate::catalogue::AsicModel;
+use crate::error::AppError;
+
+/// Every model of the catalogue, best efficiency first. Public: the catalogue is reference data.
+#[server(endpoint = "list_asic_models")]
+pub async fn list_asic_models() -> Result<Vec<AsicModel>, AppError> {
+    let store = crate::ssr::store()?;
+    Ok(store.list_asic_models().await?)
+}

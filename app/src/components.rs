@@ -1,0 +1,7 @@
+//! Reusable pieces of the interface.
+
+pub mod error_view;
+pub mod language;
+pub mod layout;
+pub mod quick_estimate;
+pub mod theme;

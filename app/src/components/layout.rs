@@ -1,0 +1,32 @@
+//! The frame of every page: header with navigation and switches, main content, footer.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::components::language::LanguageSwitch;
+use crate::components::theme::ThemeToggle;
+use crate::i18n::{t, t_string, use_i18n};
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
+        <header class="site-header">
+            <A href="/" attr:class="brand">
+                <img src="/favicon.svg" alt="" width="28" height="28" />
+                <span>{t!(i18n, app_name)}</span>
+            </A>
+            <nav class="site-nav" aria-label=move || t_string!(i18n, nav_main)>
+                <A href="/" exact=true>{t!(i18n, nav_home)}</A>
+                <A href="/catalogue">{t!(i18n, nav_catalogue)}</A>
+            </nav>
+            <div class="site-tools">
+                <LanguageSwitch />
+                <ThemeToggle />
+            </div>
+        </header>
+        <main id="main" class="site-main">{children()}</main>
+        <footer class="site-footer">{t!(i18n, footer)}</footer>
+    }
+}

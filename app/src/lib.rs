@@ -1,0 +1,79 @@
+//! HashInsight's user interface: the page shell, routes, components and server functions.
+//! Compiled twice: with `ssr` inside the server, with `hydrate` into the browser bundle.
+#![recursion_limit = "256"]
+
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+
+pub mod api;
+pub mod catalogue;
+pub mod components;
+pub mod error;
+pub mod estimate;
+pub mod routes;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::layout::Layout;
+use crate::components::theme::{ThemeProvider, use_theme};
+use crate::i18n::{I18nContextProvider, t_string, use_i18n};
+use crate::routes::{catalogue::CataloguePage, home::HomePage, not_found::NotFoundPage};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <I18nContextProvider>
+            <ThemeProvider>
+                <Head />
+                <Router>
+                    <Layout>
+                        <Routes fallback=NotFoundPage>
+                            <Route path=path!("/") view=HomePage />
+                            <Route path=path!("/catalogue") view=CataloguePage />
+                        </Routes>
+                    </Layout>
+                </Router>
+            </ThemeProvider>
+        </I18nContextProvider>
+    }
+}
+
+/// Document-wide metadata that follows the language and theme.
+#[component]
+fn Head() -> impl IntoView {
+    let i18n = use_i18n();
+    let theme = use_theme();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/hashinsight.css" />
+        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
+        <Title formatter=move |page: String| {
+            if page.is_empty() { "HashInsight".to_owned() } else { format!("{page} · HashInsight") }
+        } />
+        <Meta name="description" content=move || t_string!(i18n, tagline) />
+        <Meta name="color-scheme" content=move || theme.color_scheme() />
+    }
+}

@@ -1,0 +1,5 @@
+//! One page component per file.
+
+pub mod catalogue;
+pub mod home;
+pub mod not_found;

@@ -1,0 +1,59 @@
+//! Server-only parts of the app: the `Store` port the server implements, and context helpers.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use leptos::prelude::use_context;
+use thiserror::Error;
+
+use crate::catalogue::{AsicModel, NewAsicModel};
+use crate::error::AppError;
+
+/// What can go wrong in storage, in terms the app can act on.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("conflicts with existing data ({constraint})")]
+    Conflict { constraint: String },
+    #[error("invalid data in the database: {0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Backend(Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl From<StoreError> for AppError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::NotFound => Self::NotFound,
+            other => {
+                // The cause stays in the log; the browser only learns that it failed.
+                tracing::error!(error = %other, "store error");
+                Self::Internal
+            }
+        }
+    }
+}
+
+/// Persistence, implemented for SQLite and PostgreSQL by the server.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Round trip to the database, for health checks.
+    async fn ping(&self) -> Result<(), StoreError>;
+    /// The engine's name, as shown by `/healthz`.
+    fn engine(&self) -> &'static str;
+
+    async fn list_asic_models(&self) -> Result<Vec<AsicModel>, StoreError>;
+    async fn get_asic_model(&self, name: &str) -> Result<AsicModel, StoreError>;
+    /// Creates the model, or replaces the one with the same name.
+    async fn upsert_asic_model(&self, model: &NewAsicModel) -> Result<AsicModel, StoreError>;
+    async fn delete_asic_model(&self, asic_model_id: i64) -> Result<(), StoreError>;
+}
+
+/// The store the server put into the request context.
+pub fn store() -> Result<Arc<dyn Store>, AppError> {
+    use_context::<Arc<dyn Store>>().ok_or_else(|| {
+        tracing::error!("no Store in the request context");
+        AppError::Internal
+    })
+}

@@ -1,0 +1,89 @@
+//! Storage: picks SQLite or PostgreSQL by the scheme of the database URL, applies migrations,
+//! and hands out the `Store` the app uses.
+
+pub mod postgres;
+mod rows;
+pub mod sqlite;
+mod store_impl;
+
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use app::ssr::{Store, StoreError};
+
+use crate::config::{DatabaseSettings, DatabaseUrl};
+
+/// The engine a URL selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    pub fn of(url: &DatabaseUrl) -> anyhow::Result<Self> {
+        let url = url.expose();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres)
+        } else if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else {
+            bail!(
+                "database URL {} must start with postgres:// or sqlite://",
+                url_scheme(url)
+            )
+        }
+    }
+}
+
+fn url_scheme(url: &str) -> String {
+    url.split_once(':')
+        .map_or_else(|| "(no scheme)".to_owned(), |(s, _)| format!("{s}:"))
+}
+
+/// The URL in effect: the configured one, or the default SQLite file.
+pub fn effective_url(settings: &DatabaseSettings) -> DatabaseUrl {
+    settings.url.clone().unwrap_or_else(|| {
+        DatabaseUrl::new(format!(
+            "sqlite://{}",
+            settings.data_dir.join("hashinsight.db").display()
+        ))
+    })
+}
+
+/// Connects, applies pending migrations and returns the store.
+pub async fn open(settings: &DatabaseSettings) -> anyhow::Result<Arc<dyn Store>> {
+    let url = effective_url(settings);
+    let store: Arc<dyn Store> = match Engine::of(&url)? {
+        Engine::Sqlite => Arc::new(
+            sqlite::SqliteStore::connect(&url, settings.max_connections)
+                .await
+                .with_context(|| format!("opening SQLite database {url}"))?,
+        ),
+        Engine::Postgres => Arc::new(
+            postgres::PgStore::connect(&url, settings.max_connections)
+                .await
+                .with_context(|| format!("connecting to PostgreSQL {url}"))?,
+        ),
+    };
+    tracing::info!(engine = store.engine(), url = %url, "database ready, migrations applied");
+    Ok(store)
+}
+
+/// `hashinsight migrate`: what `open` does, then exit.
+pub async fn migrate_only(settings: &DatabaseSettings) -> anyhow::Result<()> {
+    open(settings).await.map(drop)
+}
+
+/// Maps driver errors to what the app can act on.
+pub(crate) fn store_error(err: sqlx::Error) -> StoreError {
+    match err {
+        sqlx::Error::RowNotFound => StoreError::NotFound,
+        sqlx::Error::Database(db) if db.is_unique_violation() || db.is_foreign_key_violation() => {
+            StoreError::Conflict {
+                constraint: db.constraint().unwrap_or("unique").to_owned(),
+            }
+        }
+        other => StoreError::Backend(Box::new(other)),
+    }
+}

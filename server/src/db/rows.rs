@@ -1,0 +1,39 @@
+//! Row types as the database returns them, converted to app types at the edge.
+
+use app::catalogue::{AsicModel, Cooling};
+use app::ssr::StoreError;
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct AsicModelRow {
+    pub asic_model_id: i64,
+    pub name: String,
+    pub manufacturer: String,
+    pub hashrate_hs: f64,
+    pub power_w: f64,
+    pub cooling: String,
+    pub release_date: Option<String>,
+    pub price_usd: Option<f64>,
+}
+
+impl TryFrom<AsicModelRow> for AsicModel {
+    type Error = StoreError;
+
+    fn try_from(row: AsicModelRow) -> Result<Self, Self::Error> {
+        let cooling = Cooling::parse(&row.cooling).ok_or_else(|| {
+            StoreError::Corrupt(format!(
+                "asic_model {}: cooling {:?}",
+                row.asic_model_id, row.cooling
+            ))
+        })?;
+        Ok(Self {
+            asic_model_id: row.asic_model_id,
+            name: row.name,
+            manufacturer: row.manufacturer,
+            hashrate_hs: row.hashrate_hs,
+            power_w: row.power_w,
+            cooling,
+            release_date: row.release_date,
+            price_usd: row.price_usd,
+        })
+    }
+}

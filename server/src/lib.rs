@@ -1,0 +1,10 @@
+//! The HashInsight server: configuration, storage, HTTP and the commands of the `hashinsight`
+//! binary. `main.rs` only wires these together, so tests start the very same server.
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod health;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

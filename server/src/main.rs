@@ -1,0 +1,31 @@
+//! `hashinsight`: one binary for the web server and every command around it.
+
+use clap::Parser;
+use server::cli::{Cli, Command};
+use server::{config::Settings, db, startup::Application, telemetry};
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::load(&cli) {
+        Ok(settings) => settings,
+        Err(err) => {
+            // One line naming the key, as the operator needs to fix it.
+            eprintln!("error: {err}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    telemetry::init(&settings.log);
+    let outcome = match cli.command.unwrap_or_default() {
+        Command::Serve(_) => async { Application::build(settings).await?.run().await }.await,
+        Command::Migrate => db::migrate_only(&settings.database).await,
+    };
+    match outcome {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!("{err:#}");
+            eprintln!("error: {err:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

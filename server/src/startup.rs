@@ -1,0 +1,192 @@
+//! Building the HTTP application: router, middleware, listener, graceful shutdown.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use app::ssr::Store;
+use app::{App, shell};
+use axum::Router;
+use axum::http::{HeaderName, Request, StatusCode};
+use axum::routing::get;
+use leptos::config::{LeptosOptions, get_configuration};
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::config::Settings;
+use crate::state::AppState;
+use crate::{db, health};
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// A bound, ready-to-run server.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    shutdown_grace: Duration,
+}
+
+impl Application {
+    /// Opens the database (migrating it), builds the router and binds the listener.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let leptos_options = leptos_options()?;
+        let addr = settings.server.addr.unwrap_or(leptos_options.site_addr);
+        let store = db::open(&settings.database).await?;
+        let state = AppState {
+            leptos_options,
+            store,
+        };
+        let router = build_router(
+            state,
+            Duration::from_secs(settings.server.request_timeout_secs),
+        );
+        let listener = TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("listening on {addr}"))?;
+        Ok(Self {
+            listener,
+            router,
+            shutdown_grace: Duration::from_secs(settings.server.shutdown_grace_secs),
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    /// Serves until SIGINT or SIGTERM.
+    pub async fn run(self) -> anyhow::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `shutdown` completes, then lets in-flight requests finish within the grace
+    /// period.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let addr = self.local_addr();
+        tracing::info!(%addr, "HashInsight listening on http://{addr}");
+        let grace = self.shutdown_grace;
+        let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+        let server = axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            tracing::info!("shutting down: finishing in-flight requests");
+            let _ = stopping_tx.send(());
+        });
+        tokio::select! {
+            result = server => result.context("serving HTTP")?,
+            () = async {
+                let _ = stopping_rx.await;
+                tokio::time::sleep(grace).await;
+            } => tracing::warn!(?grace, "grace period over; closing remaining connections"),
+        }
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+/// Leptos's options from the `LEPTOS_*` environment that cargo-leptos sets (and bakes in at
+/// build time); a plain `cargo build` gets the same defaults.
+fn leptos_options() -> anyhow::Result<LeptosOptions> {
+    let baked = option_env!("LEPTOS_OUTPUT_NAME").is_some();
+    if baked || std::env::var_os("LEPTOS_OUTPUT_NAME").is_some() {
+        return Ok(get_configuration(None)
+            .context("reading LEPTOS_* settings")?
+            .leptos_options);
+    }
+    Ok(LeptosOptions::builder()
+        .output_name("hashinsight")
+        .site_root("target/site")
+        .site_pkg_dir("pkg")
+        .site_addr(SocketAddr::from(([127, 0, 0, 1], 3000)))
+        .build())
+}
+
+/// The whole HTTP surface, exactly as production runs it; tests call this too.
+pub fn build_router(state: AppState, request_timeout: Duration) -> Router {
+    let routes = generate_route_list(App);
+    let context = context_provider(state.store.clone());
+    let page_shell = {
+        let options = state.leptos_options.clone();
+        move || shell(options.clone())
+    };
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .leptos_routes_with_context(&state, routes, context.clone(), page_shell)
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            context, shell,
+        ))
+        .with_state(state)
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(
+            TraceLayer::new_for_http()
+                .on_response(DefaultOnResponse::new().level(Level::INFO))
+                .make_span_with(|request: &Request<_>| {
+                    let request_id = request
+                        .headers()
+                        .get(REQUEST_ID)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info_span!(
+                        "request",
+                        request_id,
+                        method = %request.method(),
+                        path = %request.uri().path(),
+                    )
+                }),
+        )
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+/// What every page render and server function finds in its Leptos context.
+fn context_provider(store: Arc<dyn Store>) -> impl Fn() + Clone + Send + Sync + 'static {
+    move || provide_context(store.clone())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(%err, "cannot listen for SIGINT");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(%err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => tracing::info!("SIGINT received"),
+        () = terminate => tracing::info!("SIGTERM received"),
+    }
+}

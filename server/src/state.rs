@@ -1,0 +1,13 @@
+//! What every handler can reach.
+
+use std::sync::Arc;
+
+use app::ssr::Store;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub store: Arc<dyn Store>,
+}
