@@ -9,12 +9,13 @@ pub mod catalogue;
 pub mod components;
 pub mod error;
 pub mod estimate;
+pub mod preferences;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{Body, Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
@@ -46,7 +47,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <I18nContextProvider>
+        <I18nContextProvider ssr_lang_header_getter=preferences::preferred_languages()>
             <ThemeProvider>
                 <Head />
                 <Router>
@@ -67,7 +68,12 @@ pub fn App() -> impl IntoView {
 fn Head() -> impl IntoView {
     let i18n = use_i18n();
     let theme = use_theme();
+    // Effects run only in the browser, after hydration: the marker tells tests and scripts
+    // that the page is interactive.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     view! {
+        <Body {..} data-hydrated=move || hydrated.get().then_some("true") />
         <Stylesheet id="leptos" href="/pkg/hashinsight.css" />
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
         <Title formatter=move |page: String| {

@@ -185,27 +185,44 @@ impl Settings {
 
 /// Figment can report several errors; the first is the one to fix, on one line.
 fn describe(err: figment::Error) -> ConfigError {
-    let first = err.into_iter().next();
-    let text = first.map_or_else(
-        || "invalid configuration".to_owned(),
-        |e| {
-            let key = if e.path.is_empty() {
-                "(root)".to_owned()
-            } else {
-                e.path.join(".")
-            };
-            let source = e
-                .metadata
-                .as_ref()
-                .map(|m| match &m.source {
-                    Some(source) => format!(" (from {} {source})", m.name),
-                    None => format!(" (from {})", m.name),
-                })
-                .unwrap_or_default();
-            format!("invalid configuration key `{key}`{source}: {}", e.kind)
-        },
-    );
-    ConfigError(text.replace('\n', " "))
+    let Some(first) = err.into_iter().next() else {
+        return ConfigError("invalid configuration".to_owned());
+    };
+    let key = if first.path.is_empty() {
+        "(root)".to_owned()
+    } else {
+        first.path.join(".")
+    };
+    let from = match (&first.metadata, &first.profile) {
+        (Some(meta), _) if meta.source.is_some() => {
+            format!(
+                " (from {} {})",
+                meta.name,
+                meta.source
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            )
+        }
+        (Some(meta), _) if meta.name.contains("APP__") => {
+            format!(
+                " (from environment variable APP__{})",
+                first.path.join("__").to_uppercase()
+            )
+        }
+        (Some(meta), Some(profile)) => {
+            format!(
+                " (from {}: {})",
+                meta.name,
+                meta.interpolate(profile, &first.path)
+            )
+        }
+        (Some(meta), None) => format!(" (from {})", meta.name),
+        (None, _) => String::new(),
+    };
+    ConfigError(
+        format!("invalid configuration key `{key}`{from}: {}", first.kind).replace('\n', " "),
+    )
 }
 
 #[cfg(test)]

@@ -1,9 +1,11 @@
-//! The English/中文 switch. The choice is kept in a cookie by leptos_i18n; a first visit follows
-//! the browser's Accept-Language.
+//! The English/中文 switch. The choice is kept in a cookie so that every later page is rendered
+//! in it; a first visit follows the browser's Accept-Language.
 
 use leptos::prelude::*;
+use leptos_i18n::Locale as _;
 
 use crate::i18n::{Locale, t, t_string, use_i18n};
+use crate::preferences::{LANGUAGE_COOKIE, write_cookie};
 
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
@@ -14,6 +16,7 @@ pub fn LanguageSwitch() -> impl IntoView {
             Locale::zh => Locale::en,
         };
         i18n.set_locale(next);
+        write_cookie(LANGUAGE_COOKIE, next.as_str());
     };
     view! {
         <button

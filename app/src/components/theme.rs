@@ -1,15 +1,11 @@
 //! Light/dark theme. The choice lives in a cookie so the server renders the right theme on the
 //! first byte (no flash); without a choice, the CSS follows the system preference.
 
-use codee::string::FromToStringCodec;
 use leptos::prelude::*;
 use leptos_meta::Html;
-use leptos_use::{SameSite, UseCookieOptions, use_cookie_with_options};
 
 use crate::i18n::{t_string, use_i18n};
-
-const COOKIE: &str = "theme";
-const ONE_YEAR_MS: i64 = 365 * 24 * 3600 * 1000;
+use crate::preferences::{THEME_COOKIE, read_cookie, write_cookie};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Theme {
@@ -37,8 +33,7 @@ impl Theme {
 /// The user's theme choice, or none to follow the system.
 #[derive(Debug, Clone, Copy)]
 pub struct ThemeContext {
-    choice: Signal<Option<Theme>>,
-    set_choice: Callback<Theme>,
+    choice: RwSignal<Option<Theme>>,
 }
 
 impl ThemeContext {
@@ -55,7 +50,8 @@ impl ThemeContext {
     }
 
     pub fn set(self, theme: Theme) {
-        self.set_choice.run(theme);
+        self.choice.set(Some(theme));
+        write_cookie(THEME_COOKIE, theme.as_str());
     }
 }
 
@@ -65,16 +61,8 @@ pub fn use_theme() -> ThemeContext {
 
 #[component]
 pub fn ThemeProvider(children: Children) -> impl IntoView {
-    let (cookie, set_cookie) = use_cookie_with_options::<String, FromToStringCodec>(
-        COOKIE,
-        UseCookieOptions::default()
-            .max_age(ONE_YEAR_MS)
-            .path("/")
-            .same_site(SameSite::Lax),
-    );
-    let choice = Signal::derive(move || cookie.get().as_deref().and_then(Theme::parse));
-    let set_choice = Callback::new(move |theme: Theme| set_cookie.set(Some(theme.as_str().into())));
-    provide_context(ThemeContext { choice, set_choice });
+    let choice = RwSignal::new(read_cookie(THEME_COOKIE).as_deref().and_then(Theme::parse));
+    provide_context(ThemeContext { choice });
     let data_theme = move || choice.get().map(Theme::as_str);
     view! {
         <Html {..} data-theme=data_theme />

@@ -1,0 +1,26 @@
+# The two commands of the README, and a few helpers. Every target installs what it is missing.
+SHELL := bash
+.DEFAULT_GOAL := help
+# Our wasm-opt (npm binaryen) must come before any other on PATH.
+export PATH := $(CURDIR)/.tools/bin:$(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: help run test bootstrap bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+run: bootstrap ## build and serve the app at http://127.0.0.1:3000 (SQLite, demo data)
+	cargo leptos serve --release
+
+test: bootstrap ## run every test: fmt, clippy, unit, integration (SQLite + PostgreSQL), wasm, end-to-end
+	scripts/test.sh
+
+bootstrap: ## install what is missing (cargo-leptos, wasm-bindgen, wasm-opt, Chromium, npm packages)
+	@scripts/bootstrap.sh
+
+bench: bootstrap ## measure the figures of docs/performance.md
+	scripts/bench.sh
+
+clean: ## remove build output and the local database
+	cargo clean
+	rm -rf data end2end/test-results end2end/artifacts

@@ -1,0 +1,146 @@
+//! The `hashinsight` binary as an operator runs it.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn hashinsight() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hashinsight"));
+    command.env_remove("DATABASE_URL").env_remove("RUST_LOG");
+    command
+}
+
+#[test]
+fn help_lists_the_commands_and_the_configuration_layers() {
+    let output = hashinsight().arg("--help").output().unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    for expected in [
+        "serve",
+        "migrate",
+        "--database-url",
+        "APP__SERVER__ADDR",
+        "--config",
+    ] {
+        assert!(text.contains(expected), "missing {expected} in:\n{text}");
+    }
+}
+
+#[test]
+fn an_invalid_value_stops_with_one_line_naming_the_key() {
+    let output = hashinsight()
+        .arg("migrate")
+        .env("APP__SERVER__SHUTDOWN_GRACE_SECS", "soon")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("server.shutdown_grace_secs"), "{stderr}");
+    assert!(
+        stderr.contains("APP__SERVER__SHUTDOWN_GRACE_SECS"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_unknown_key_in_the_config_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("hashinsight.toml");
+    std::fs::write(&file, "[server]\nadress = \"127.0.0.1:1\"\n").unwrap();
+    let output = hashinsight()
+        .arg("migrate")
+        .arg("--config")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("adress"), "{stderr}");
+}
+
+#[test]
+fn migrate_creates_the_sqlite_file_and_is_repeatable() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("nested").join("h.db");
+    for _ in 0..2 {
+        let status = hashinsight()
+            .arg("migrate")
+            .arg("--database-url")
+            .arg(format!("sqlite://{}", db.display()))
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    assert!(db.exists());
+}
+
+#[test]
+fn the_default_database_is_sqlite_under_the_data_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let status = hashinsight()
+        .arg("migrate")
+        .current_dir(dir.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(dir.path().join("data").join("hashinsight.db").exists());
+}
+
+#[test]
+fn database_passwords_never_reach_the_output() {
+    let output = hashinsight()
+        .arg("migrate")
+        .arg("--database-url")
+        .arg("postgres://app:hunter2-secret@127.0.0.1:1/hashinsight")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(!all.contains("hunter2-secret"), "{all}");
+    assert!(
+        all.contains("postgres://app:***@127.0.0.1:1/hashinsight"),
+        "{all}"
+    );
+}
+
+#[test]
+fn sigterm_stops_the_server_gracefully() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = hashinsight()
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+        .current_dir(dir.path())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let started = Instant::now();
+    let ready = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .any(|line| line.contains("listening on"));
+    assert!(ready && started.elapsed() < Duration::from_secs(60));
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{rest:?}");
+    assert!(
+        rest.iter().any(|l| l.contains("SIGTERM received")),
+        "{rest:?}"
+    );
+    assert!(rest.iter().any(|l| l.contains("stopped")), "{rest:?}");
+}

@@ -1,0 +1,161 @@
+//! Starting real servers and stores for tests, on either engine.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use app::ssr::Store;
+use server::config::{DatabaseSettings, DatabaseUrl, Settings};
+use server::startup::Application;
+use sqlx::Connection;
+use tempfile::TempDir;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The PostgreSQL server to test against. In CI it is mandatory: a missing URL or server
+/// fails the run instead of skipping it.
+pub fn postgres_url() -> Option<String> {
+    match std::env::var("TEST_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if std::env::var("CI").as_deref() == Ok("true") => {
+            Some("postgres://postgres@127.0.0.1:5432/test".to_owned())
+        }
+        _ => {
+            eprintln!("SKIPPED on PostgreSQL: set TEST_POSTGRES_URL=postgres://… to run it");
+            None
+        }
+    }
+}
+
+/// A database of its own for one test: a temporary SQLite file, or a fresh PostgreSQL schema
+/// (dropped by `cleanup`).
+pub struct TestDatabase {
+    pub url: DatabaseUrl,
+    _dir: Option<TempDir>,
+    schema: Option<(String, String)>,
+}
+
+impl TestDatabase {
+    pub async fn new(backend: Backend) -> Option<Self> {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().unwrap();
+                let url = format!("sqlite://{}", dir.path().join("test.db").display());
+                Some(Self {
+                    url: DatabaseUrl::new(url),
+                    _dir: Some(dir),
+                    schema: None,
+                })
+            }
+            Backend::Postgres => {
+                let base = postgres_url()?;
+                let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+                let mut conn = sqlx::PgConnection::connect(&base)
+                    .await
+                    .unwrap_or_else(|e| panic!("PostgreSQL at {base} is required here: {e}"));
+                sqlx::query(&format!("create schema {schema}"))
+                    .execute(&mut conn)
+                    .await
+                    .unwrap();
+                let sep = if base.contains('?') { '&' } else { '?' };
+                let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+                Some(Self {
+                    url: DatabaseUrl::new(url),
+                    _dir: None,
+                    schema: Some((base, schema)),
+                })
+            }
+        }
+    }
+
+    pub fn settings(&self) -> DatabaseSettings {
+        DatabaseSettings {
+            url: Some(self.url.clone()),
+            max_connections: 4,
+            ..Default::default()
+        }
+    }
+
+    pub async fn store(&self) -> Arc<dyn Store> {
+        server::db::open(&self.settings()).await.unwrap()
+    }
+
+    pub async fn cleanup(self) {
+        if let Some((base, schema)) = &self.schema {
+            let mut conn = sqlx::PgConnection::connect(base).await.unwrap();
+            sqlx::query(&format!("drop schema {schema} cascade"))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+        }
+    }
+}
+
+/// A running server on a free port, stopped by `stop`.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub client: reqwest::Client,
+    pub database: TestDatabase,
+    shutdown: tokio::sync::oneshot::Sender<()>,
+    handle: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Option<Self> {
+        let database = TestDatabase::new(backend).await?;
+        let mut settings = Settings::default();
+        settings.server.addr = Some(SocketAddr::from(([127, 0, 0, 1], 0)));
+        settings.database = database.settings();
+        let app = Application::build(settings).await.unwrap();
+        let addr = app.local_addr();
+        let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
+        let handle = tokio::spawn(app.run_until(async move {
+            let _ = stop.await;
+        }));
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Some(Self {
+            addr,
+            client,
+            database,
+            shutdown,
+            handle,
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    /// Stops the server the way SIGTERM does, and waits for it.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(());
+        self.handle.await.unwrap().unwrap();
+        self.database.cleanup().await;
+    }
+}
+
+/// Runs a test body on both engines (PostgreSQL only when available).
+#[macro_export]
+macro_rules! on_both_engines {
+    ($sqlite:ident, $postgres:ident, $body:path) => {
+        #[tokio::test]
+        async fn $sqlite() {
+            $body($crate::helpers::Backend::Sqlite).await;
+        }
+
+        #[tokio::test]
+        async fn $postgres() {
+            $body($crate::helpers::Backend::Postgres).await;
+        }
+    };
+}

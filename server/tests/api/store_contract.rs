@@ -1,0 +1,165 @@
+//! The `Store` contract: the same behaviours, run against SQLite and PostgreSQL.
+
+use app::catalogue::{Cooling, NewAsicModel};
+use app::ssr::StoreError;
+
+use crate::helpers::{Backend, TestDatabase};
+use crate::on_both_engines;
+
+fn custom_model(name: &str) -> NewAsicModel {
+    NewAsicModel {
+        name: name.to_owned(),
+        manufacturer: "Test Works".to_owned(),
+        hashrate_hs: 250e12,
+        power_w: 3_000.0,
+        cooling: Cooling::Immersion,
+        release_date: Some("2026-01-15".to_owned()),
+        price_usd: Some(4_250.5),
+    }
+}
+
+async fn migrations_seed_the_catalogue_best_efficiency_first(backend: Backend) {
+    let Some(db) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let store = db.store().await;
+    store.ping().await.unwrap();
+    let models = store.list_asic_models().await.unwrap();
+    assert_eq!(models.len(), 19);
+    assert_eq!(models[0].name, "Antminer S21 XP Hyd");
+    assert_eq!(models[0].cooling, Cooling::Hydro);
+    assert!((models[0].efficiency_j_per_th() - 12.0).abs() < 1e-9);
+    let efficiencies: Vec<f64> = models.iter().map(|m| m.efficiency_j_per_th()).collect();
+    assert!(
+        efficiencies.windows(2).all(|w| w[0] <= w[1]),
+        "{efficiencies:?}"
+    );
+    db.cleanup().await;
+}
+on_both_engines!(
+    seed_sqlite,
+    seed_postgres,
+    migrations_seed_the_catalogue_best_efficiency_first
+);
+
+async fn reopening_applies_no_migration_twice(backend: Backend) {
+    let Some(db) = TestDatabase::new(backend).await else {
+        return;
+    };
+    db.store().await;
+    let again = db.store().await;
+    assert_eq!(again.list_asic_models().await.unwrap().len(), 19);
+    db.cleanup().await;
+}
+on_both_engines!(
+    reopen_sqlite,
+    reopen_postgres,
+    reopening_applies_no_migration_twice
+);
+
+async fn upsert_creates_then_replaces_by_name(backend: Backend) {
+    let Some(db) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let store = db.store().await;
+    let created = store
+        .upsert_asic_model(&custom_model("HX-1"))
+        .await
+        .unwrap();
+    assert_eq!(created.name, "HX-1");
+    assert_eq!(created.cooling, Cooling::Immersion);
+    assert_eq!(created.release_date.as_deref(), Some("2026-01-15"));
+    assert_eq!(created.price_usd, Some(4_250.5));
+
+    let changed = NewAsicModel {
+        power_w: 2_900.0,
+        price_usd: None,
+        ..custom_model("HX-1")
+    };
+    let replaced = store.upsert_asic_model(&changed).await.unwrap();
+    assert_eq!(replaced.asic_model_id, created.asic_model_id);
+    assert_eq!(replaced.power_w, 2_900.0);
+    assert_eq!(replaced.price_usd, None);
+    assert_eq!(store.get_asic_model("HX-1").await.unwrap(), replaced);
+    assert_eq!(store.list_asic_models().await.unwrap().len(), 20);
+    db.cleanup().await;
+}
+on_both_engines!(
+    upsert_sqlite,
+    upsert_postgres,
+    upsert_creates_then_replaces_by_name
+);
+
+async fn missing_models_are_not_found(backend: Backend) {
+    let Some(db) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let store = db.store().await;
+    assert!(matches!(
+        store.get_asic_model("No Such Miner").await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.delete_asic_model(987_654).await,
+        Err(StoreError::NotFound)
+    ));
+    db.cleanup().await;
+}
+on_both_engines!(
+    missing_sqlite,
+    missing_postgres,
+    missing_models_are_not_found
+);
+
+async fn delete_removes_exactly_one_model(backend: Backend) {
+    let Some(db) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let store = db.store().await;
+    let created = store
+        .upsert_asic_model(&custom_model("HX-2"))
+        .await
+        .unwrap();
+    store
+        .delete_asic_model(created.asic_model_id)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.get_asic_model("HX-2").await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(store.list_asic_models().await.unwrap().len(), 19);
+    db.cleanup().await;
+}
+on_both_engines!(
+    delete_sqlite,
+    delete_postgres,
+    delete_removes_exactly_one_model
+);
+
+async fn the_database_refuses_impossible_values(backend: Backend) {
+    let Some(db) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let store = db.store().await;
+    let zero = NewAsicModel {
+        hashrate_hs: 0.0,
+        ..custom_model("HX-0")
+    };
+    assert!(store.upsert_asic_model(&zero).await.is_err());
+    let bad_date = NewAsicModel {
+        release_date: Some("soon".into()),
+        ..custom_model("HX-0")
+    };
+    assert!(store.upsert_asic_model(&bad_date).await.is_err());
+    assert!(matches!(
+        store.get_asic_model("HX-0").await,
+        Err(StoreError::NotFound)
+    ));
+    db.cleanup().await;
+}
+on_both_engines!(
+    refuse_sqlite,
+    refuse_postgres,
+    the_database_refuses_impossible_values
+);
