@@ -45,6 +45,8 @@ fi
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v brotli >/dev/null || missing+=(brotli)
+# Chinese glyphs, so the zh screenshots of the end-to-end run are readable.
+fc-list :lang=zh 2>/dev/null | grep -q . || missing+=(fonts-noto-cjk)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing from Debian: ${missing[*]}"
   as_root apt-get update -qq

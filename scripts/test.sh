@@ -35,6 +35,4 @@ stage "clippy (browser, wasm32)" cargo clippy --locked -p frontend -p mining --t
 stage "unit and integration tests" cargo test --locked -p mining -p app -p server
 stage "release build (server + WASM)" cargo leptos build --release
 stage "WASM size" scripts/wasm-size.sh
-# A fresh database for the browser tests, so local demo data never changes their expectations.
-rm -rf target/e2e && mkdir -p target/e2e
-stage "end-to-end (Chromium)" env DATABASE_URL=sqlite://target/e2e/hashinsight.db cargo leptos end-to-end --release
+stage "end-to-end (Chromium)" scripts/e2e.sh

@@ -17,7 +17,7 @@ pub mod ssr;
 use leptos::prelude::*;
 use leptos_meta::{Body, Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 use crate::components::layout::Layout;
 use crate::components::theme::{ThemeProvider, use_theme};
@@ -54,7 +54,8 @@ pub fn App() -> impl IntoView {
                     <Layout>
                         <Routes fallback=NotFoundPage>
                             <Route path=path!("/") view=HomePage />
-                            <Route path=path!("/catalogue") view=CataloguePage />
+                            // Rendered whole before sending, so it reads with JavaScript off.
+                            <Route path=path!("/catalogue") view=CataloguePage ssr=SsrMode::Async />
                         </Routes>
                     </Layout>
                 </Router>

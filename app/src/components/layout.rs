@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::components::error_view::ErrorView;
 use crate::components::language::LanguageSwitch;
 use crate::components::theme::ThemeToggle;
 use crate::i18n::{t, t_string, use_i18n};
@@ -26,7 +27,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <ThemeToggle />
             </div>
         </header>
-        <main id="main" class="site-main">{children()}</main>
+        <main id="main" class="site-main">
+            <ErrorBoundary fallback=|errors| view! { <ErrorView errors /> }>{children()}</ErrorBoundary>
+        </main>
         <footer class="site-footer">{t!(i18n, footer)}</footer>
     }
 }

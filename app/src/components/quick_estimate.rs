@@ -40,15 +40,18 @@ pub fn QuickEstimate() -> impl IntoView {
             <div class="form-grid">
                 <label>
                     <span>{t!(i18n, estimate_hashrate_ths)}</span>
-                    <input id="estimate-hashrate" type="text" inputmode="decimal" bind:value=hashrate_ths />
+                    <input id="estimate-hashrate" type="text" inputmode="decimal" value=hashrate_ths.get_untracked()
+                        bind:value=hashrate_ths />
                 </label>
                 <label>
                     <span>{t!(i18n, estimate_btc_price_usd)}</span>
-                    <input id="estimate-price" type="text" inputmode="decimal" bind:value=btc_price_usd />
+                    <input id="estimate-price" type="text" inputmode="decimal" value=btc_price_usd.get_untracked()
+                        bind:value=btc_price_usd />
                 </label>
                 <label>
                     <span>{t!(i18n, estimate_difficulty)}</span>
-                    <input id="estimate-difficulty" type="text" inputmode="decimal" bind:value=difficulty />
+                    <input id="estimate-difficulty" type="text" inputmode="decimal" value=difficulty.get_untracked()
+                        bind:value=difficulty />
                 </label>
             </div>
             <p class="field-error" role="status" aria-live="polite">{error_text}</p>

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# End-to-end tests: the release server (built by `cargo leptos build --release`) on a fresh
+# SQLite database, driven by Playwright in Debian's Chromium. We start and stop the server
+# ourselves rather than through `cargo leptos end-to-end`, whose 0.3.10 panics while dropping
+# the server process and so cannot report success reliably.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+port=${E2E_PORT:-3107}
+work=target/e2e
+rm -rf "$work" && mkdir -p "$work"
+rm -rf end2end/artifacts end2end/test-results
+
+./target/release/hashinsight serve --addr "127.0.0.1:$port" \
+  --database-url "sqlite://$work/hashinsight.db" >"$work/server.log" 2>&1 &
+server=$!
+stop_server() {
+  kill -TERM "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+}
+trap stop_server EXIT
+
+for _ in $(seq 150); do
+  curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break
+  kill -0 "$server" 2>/dev/null || { cat "$work/server.log"; exit 1; }
+  sleep 0.2
+done
+
+cd end2end
+BASE_URL="http://127.0.0.1:$port" npx playwright test -c playwright.config.mjs
+echo "screenshots kept in end2end/artifacts/"
