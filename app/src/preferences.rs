@@ -9,7 +9,7 @@ pub const THEME_COOKIE: &str = "theme";
 
 const ONE_YEAR_SECS: u32 = 365 * 24 * 3600;
 
-/// Where leptos_i18n finds the visitor's languages while rendering on the server: a stored
+/// Where `leptos_i18n` finds the visitor's languages while rendering on the server: a stored
 /// choice first, then the browser's `Accept-Language`. In the browser it reads `<html lang>`,
 /// which the server set from the same answer.
 pub fn preferred_languages() -> leptos_use::UseLocalesOptions {

@@ -1,4 +1,6 @@
 //! Command-line interface. Flags given here override every other configuration layer.
+// The doc comments below are clap's --help text, read as plain text by operators: no Markdown.
+#![allow(clippy::doc_markdown)]
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

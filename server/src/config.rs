@@ -66,7 +66,7 @@ impl Default for DatabaseSettings {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct LogSettings {
-    /// tracing EnvFilter directives; `RUST_LOG` wins when set.
+    /// tracing `EnvFilter` directives; `RUST_LOG` wins when set.
     pub filter: String,
     pub format: LogFormat,
 }

@@ -29,6 +29,7 @@ pub fn next_halving_height(height: u64) -> u64 {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // subsidies are binary fractions of 50, exact in f64
 mod tests {
     use super::*;
 

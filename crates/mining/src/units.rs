@@ -64,6 +64,7 @@ impl Hashrate {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // the factors are exact in f64 for these values
 mod tests {
     use super::*;
 

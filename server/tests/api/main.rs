@@ -1,5 +1,7 @@
 //! One integration-test binary: the real server on port 0, the real `hashinsight` binary, and
 //! the store contract, on SQLite always and on PostgreSQL when configured (always in CI).
+// In tests a panic is the failure report, helpers included.
+#![allow(clippy::unwrap_used)]
 
 mod cli;
 mod helpers;

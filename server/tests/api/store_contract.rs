@@ -1,4 +1,6 @@
 //! The `Store` contract: the same behaviours, run against SQLite and PostgreSQL.
+// Stored floats must come back bit for bit, so exact comparison is the point.
+#![allow(clippy::float_cmp)]
 
 use app::catalogue::{Cooling, NewAsicModel};
 use app::ssr::StoreError;
@@ -29,7 +31,10 @@ async fn migrations_seed_the_catalogue_best_efficiency_first(backend: Backend) {
     assert_eq!(models[0].name, "Antminer S21 XP Hyd");
     assert_eq!(models[0].cooling, Cooling::Hydro);
     assert!((models[0].efficiency_j_per_th() - 12.0).abs() < 1e-9);
-    let efficiencies: Vec<f64> = models.iter().map(|m| m.efficiency_j_per_th()).collect();
+    let efficiencies: Vec<f64> = models
+        .iter()
+        .map(app::catalogue::AsicModel::efficiency_j_per_th)
+        .collect();
     assert!(
         efficiencies.windows(2).all(|w| w[0] <= w[1]),
         "{efficiencies:?}"
