@@ -61,5 +61,5 @@ test('client-side navigation reaches the catalogue', async ({ page }) => {
   await waitForHydration(page);
   await page.locator('.site-nav a[href="/catalogue"]').click();
   await expect(page).toHaveURL(/\/catalogue$/);
-  await expect(page.locator('#catalogue-table tbody tr')).toHaveCount(19);
+  await expect(page.locator('#catalogue-table tbody tr')).toHaveCount(37);
 });

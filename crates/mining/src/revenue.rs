@@ -3,10 +3,10 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-/// Seconds in a day.
-const SECONDS_PER_DAY: f64 = 86_400.0;
+use crate::units::SECONDS_PER_DAY;
+
 /// Expected hashes to find a block at difficulty 1 (Bitcoin's difficulty-1 target is ~2³²).
-const HASHES_PER_DIFFICULTY: f64 = 4_294_967_296.0;
+pub const HASHES_PER_DIFFICULTY: f64 = 4_294_967_296.0;
 
 /// What a miner contributes and what the network demands.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -1,7 +1,20 @@
 //! Hashrate units. Inside the system a hashrate is always hashes per second (H/s); users see
-//! TH/s, PH/s or EH/s, so conversion lives in one place.
+//! TH/s, PH/s or EH/s, so conversion lives in one place. The time units every daily and monthly
+//! figure shares live here too, so no module can pick its own month length.
 
 use serde::{Deserialize, Serialize};
+
+/// Seconds in a day.
+pub const SECONDS_PER_DAY: f64 = 86_400.0;
+
+/// Days in the average month: 365.25 / 12 = 30.4375.
+///
+/// Every monthly↔daily conversion uses this one value. (The old system mixed 30.5 and 30,
+/// which made monthly and yearly figures disagree with each other.)
+pub const DAYS_PER_MONTH: f64 = 30.4375;
+
+/// Hashes per second in one TH/s.
+pub const HS_PER_THS: f64 = 1e12;
 
 /// A display unit for hashrate, with its factor to H/s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,6 +9,9 @@ use server::startup::Application;
 use sqlx::Connection;
 use tempfile::TempDir;
 
+/// Models the migrations seed into the catalogue.
+pub const SEEDED_MODELS: usize = 37;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,

@@ -27,7 +27,7 @@ async fn migrations_seed_the_catalogue_best_efficiency_first(backend: Backend) {
     let store = db.store().await;
     store.ping().await.unwrap();
     let models = store.list_asic_models().await.unwrap();
-    assert_eq!(models.len(), 19);
+    assert_eq!(models.len(), crate::helpers::SEEDED_MODELS);
     assert_eq!(models[0].name, "Antminer S21 XP Hyd");
     assert_eq!(models[0].cooling, Cooling::Hydro);
     assert!((models[0].efficiency_j_per_th() - 12.0).abs() < 1e-9);
@@ -53,7 +53,10 @@ async fn reopening_applies_no_migration_twice(backend: Backend) {
     };
     db.store().await;
     let again = db.store().await;
-    assert_eq!(again.list_asic_models().await.unwrap().len(), 19);
+    assert_eq!(
+        again.list_asic_models().await.unwrap().len(),
+        crate::helpers::SEEDED_MODELS
+    );
     db.cleanup().await;
 }
 on_both_engines!(
@@ -86,7 +89,10 @@ async fn upsert_creates_then_replaces_by_name(backend: Backend) {
     assert_eq!(replaced.power_w, 2_900.0);
     assert_eq!(replaced.price_usd, None);
     assert_eq!(store.get_asic_model("HX-1").await.unwrap(), replaced);
-    assert_eq!(store.list_asic_models().await.unwrap().len(), 20);
+    assert_eq!(
+        store.list_asic_models().await.unwrap().len(),
+        crate::helpers::SEEDED_MODELS + 1
+    );
     db.cleanup().await;
 }
 on_both_engines!(
@@ -133,7 +139,10 @@ async fn delete_removes_exactly_one_model(backend: Backend) {
         store.get_asic_model("HX-2").await,
         Err(StoreError::NotFound)
     ));
-    assert_eq!(store.list_asic_models().await.unwrap().len(), 19);
+    assert_eq!(
+        store.list_asic_models().await.unwrap().len(),
+        crate::helpers::SEEDED_MODELS
+    );
     db.cleanup().await;
 }
 on_both_engines!(
