@@ -5,6 +5,7 @@
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod api;
+pub mod calculate;
 pub mod catalogue;
 pub mod components;
 pub mod error;

@@ -42,6 +42,9 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Mining profitability of a machine or fleet: daily figures, break-evens and a monthly
+    /// projection, computed by the same engine as the web calculator and the REST API.
+    Calc(Box<CalcArgs>),
 }
 
 impl Default for Command {
@@ -62,6 +65,106 @@ impl Cli {
         match &self.command {
             Some(Command::Serve(args)) => Some(args),
             _ => None,
+        }
+    }
+}
+
+/// `hashinsight calc`: flag names follow `POST /api/v1/calculate`'s JSON fields.
+#[derive(Debug, Default, Args)]
+pub struct CalcArgs {
+    /// Catalogue model, e.g. "Antminer S19 Pro" (fills hashrate and power; flags override).
+    #[arg(long, allow_negative_numbers = true)]
+    pub model: Option<String>,
+    /// Number of miners [default: 1].
+    #[arg(long, allow_negative_numbers = true)]
+    pub count: Option<u64>,
+    /// Hashrate of one miner, TH/s.
+    #[arg(long, value_name = "THS", allow_negative_numbers = true)]
+    pub hashrate_ths: Option<f64>,
+    /// Power of one miner at the wall, W.
+    #[arg(long, value_name = "W", allow_negative_numbers = true)]
+    pub power_w: Option<f64>,
+    /// Electricity price, USD per kWh.
+    #[arg(long, value_name = "USD", allow_negative_numbers = true)]
+    pub electricity_usd_kwh: Option<f64>,
+    /// BTC price, USD.
+    #[arg(long, value_name = "USD", allow_negative_numbers = true)]
+    pub btc_price_usd: Option<f64>,
+    /// Network difficulty, raw (e.g. 119.12e12; never "T").
+    #[arg(long, allow_negative_numbers = true)]
+    pub difficulty: Option<f64>,
+    /// Block subsidy, BTC [default: from the current height when known, else 3.125].
+    #[arg(long, value_name = "BTC", allow_negative_numbers = true)]
+    pub block_reward_btc: Option<f64>,
+    /// Average transaction fees per block, BTC [default: 0].
+    #[arg(long, value_name = "BTC", allow_negative_numbers = true)]
+    pub fees_per_block_btc: Option<f64>,
+    /// Pool fee, percent [default: 2.5].
+    #[arg(long, value_name = "PCT", allow_negative_numbers = true)]
+    pub pool_fee_pct: Option<f64>,
+    /// Network hashrate, EH/s, for the network-share cross-check [default: implied by the
+    /// difficulty].
+    #[arg(long, value_name = "EHS", allow_negative_numbers = true)]
+    pub network_hashrate_ehs: Option<f64>,
+    /// Maintenance for the whole fleet, USD per month [default: 0].
+    #[arg(long, value_name = "USD", allow_negative_numbers = true)]
+    pub maintenance_usd_month: Option<f64>,
+    /// Up-front investment, USD [default: 0].
+    #[arg(long, value_name = "USD", allow_negative_numbers = true)]
+    pub investment_usd: Option<f64>,
+    /// Projection horizon, months, 1 to 120 [default: 36].
+    #[arg(long, allow_negative_numbers = true)]
+    pub months: Option<u32>,
+    /// Difficulty growth per month, percent [default: 0].
+    #[arg(long, value_name = "PCT", allow_negative_numbers = true)]
+    pub difficulty_growth_pct_month: Option<f64>,
+    /// Share of the time the miners run, percent [default: 100].
+    #[arg(long, value_name = "PCT", allow_negative_numbers = true)]
+    pub uptime_pct: Option<f64>,
+    /// Site overhead factor (PUE), 1 to 3 [default: 1].
+    #[arg(long, allow_negative_numbers = true)]
+    pub pue: Option<f64>,
+    /// Hashrate lost per month to ageing, percent [default: 0].
+    #[arg(long, value_name = "PCT", allow_negative_numbers = true)]
+    pub hashrate_decay_pct_month: Option<f64>,
+    /// Electricity price change per month, percent [default: 0].
+    #[arg(long, value_name = "PCT", allow_negative_numbers = true)]
+    pub electricity_escalation_pct_month: Option<f64>,
+    /// Resale value of the machines at the end, USD [default: 0].
+    #[arg(long, value_name = "USD", allow_negative_numbers = true)]
+    pub resale_value_usd: Option<f64>,
+    /// Discount rate for NPV, percent per year [default: 10].
+    #[arg(long, value_name = "PCT", allow_negative_numbers = true)]
+    pub discount_rate_pct_year: Option<f64>,
+    /// Print one JSON object (the REST API's response) instead of a summary.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl CalcArgs {
+    pub fn request(&self) -> app::calculate::CalcRequest {
+        app::calculate::CalcRequest {
+            model: self.model.clone(),
+            count: self.count,
+            hashrate_ths: self.hashrate_ths,
+            power_w: self.power_w,
+            electricity_usd_kwh: self.electricity_usd_kwh,
+            btc_price_usd: self.btc_price_usd,
+            difficulty: self.difficulty,
+            block_reward_btc: self.block_reward_btc,
+            fees_per_block_btc: self.fees_per_block_btc,
+            pool_fee_pct: self.pool_fee_pct,
+            network_hashrate_ehs: self.network_hashrate_ehs,
+            maintenance_usd_month: self.maintenance_usd_month,
+            investment_usd: self.investment_usd,
+            months: self.months,
+            difficulty_growth_pct_month: self.difficulty_growth_pct_month,
+            uptime_pct: self.uptime_pct,
+            pue: self.pue,
+            hashrate_decay_pct_month: self.hashrate_decay_pct_month,
+            electricity_escalation_pct_month: self.electricity_escalation_pct_month,
+            resale_value_usd: self.resale_value_usd,
+            discount_rate_pct_year: self.discount_rate_pct_year,
         }
     }
 }

@@ -51,6 +51,8 @@ pub struct DatabaseSettings {
     /// Folder of the default SQLite file.
     pub data_dir: PathBuf,
     pub max_connections: u32,
+    /// How long to wait for a connection before giving up, at start and per request.
+    pub connect_timeout_secs: u64,
 }
 
 impl Default for DatabaseSettings {
@@ -59,6 +61,7 @@ impl Default for DatabaseSettings {
             url: None,
             data_dir: PathBuf::from("data"),
             max_connections: 10,
+            connect_timeout_secs: 10,
         }
     }
 }

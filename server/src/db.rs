@@ -56,12 +56,12 @@ pub async fn open(settings: &DatabaseSettings) -> anyhow::Result<Arc<dyn Store>>
     let url = effective_url(settings);
     let store: Arc<dyn Store> = match Engine::of(&url)? {
         Engine::Sqlite => Arc::new(
-            sqlite::SqliteStore::connect(&url, settings.max_connections)
+            sqlite::SqliteStore::connect(&url, settings)
                 .await
                 .with_context(|| format!("opening SQLite database {url}"))?,
         ),
         Engine::Postgres => Arc::new(
-            postgres::PgStore::connect(&url, settings.max_connections)
+            postgres::PgStore::connect(&url, settings)
                 .await
                 .with_context(|| format!("connecting to PostgreSQL {url}"))?,
         ),

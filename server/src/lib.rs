@@ -1,6 +1,7 @@
 //! The HashInsight server: configuration, storage, HTTP and the commands of the `hashinsight`
 //! binary. `main.rs` only wires these together, so tests start the very same server.
 
+pub mod calc;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -17,11 +17,16 @@ async fn main() -> std::process::ExitCode {
     };
     telemetry::init(&settings.log);
     let outcome = match cli.command.unwrap_or_default() {
-        Command::Serve(_) => async { Application::build(settings).await?.run().await }.await,
-        Command::Migrate => db::migrate_only(&settings.database).await,
+        Command::Serve(_) => async { Application::build(settings).await?.run().await }
+            .await
+            .map(|()| std::process::ExitCode::SUCCESS),
+        Command::Migrate => db::migrate_only(&settings.database)
+            .await
+            .map(|()| std::process::ExitCode::SUCCESS),
+        Command::Calc(args) => server::calc::command(&settings, &args).await,
     };
     match outcome {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(err) => {
             tracing::error!("{err:#}");
             eprintln!("error: {err:#}");

@@ -10,7 +10,7 @@ use app::ssr::Store;
 use app::{App, shell};
 use axum::Router;
 use axum::http::{HeaderName, Request, StatusCode};
-use axum::routing::get;
+use axum::routing::{get, post};
 use leptos::config::{LeptosOptions, get_configuration};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
@@ -23,7 +23,7 @@ use tracing::Level;
 
 use crate::config::Settings;
 use crate::state::AppState;
-use crate::{db, health};
+use crate::{calc, db, health};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -128,6 +128,7 @@ pub fn build_router(state: AppState, request_timeout: Duration) -> Router {
     };
     Router::new()
         .route("/healthz", get(health::healthz))
+        .route("/api/v1/calculate", post(calc::calculate_handler))
         .leptos_routes_with_context(&state, routes, context.clone(), page_shell)
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,

@@ -279,7 +279,7 @@ impl ProjectionParams {
     }
 
     /// BTC price in 1-based `month`, USD.
-    fn btc_price_usd(&self, input: &CalcInput, month: u32) -> f64 {
+    pub(crate) fn btc_price_usd(&self, input: &CalcInput, month: u32) -> f64 {
         let elapsed = f64::from(month.saturating_sub(1));
         match &self.price_path {
             PricePath::Flat => input.btc_price_usd,
@@ -308,9 +308,9 @@ struct Chain {
 }
 
 /// What one month of chain contributes, before the fleet's hashrate is applied.
-struct MonthChain {
+pub(crate) struct MonthChain {
     /// Σ seconds × (subsidy + fees) / difficulty over the month's stretches.
-    reward_seconds_per_difficulty: f64,
+    pub(crate) reward_seconds_per_difficulty: f64,
     /// Σ seconds / difficulty.
     seconds_per_difficulty: f64,
     seconds: f64,
@@ -369,8 +369,63 @@ impl Chain {
     }
 }
 
+/// The chain side of every month of a projection, month 1 first.
+///
+/// It depends only on the starting difficulty, subsidy and fees and on the chain parameters
+/// (height, block time, growth, halving drop, months), not on the fleet, the prices or the
+/// costs, so callers that project many fleets or prices on one chain (batch, heatmap) walk it
+/// once. Expects validated values.
+#[allow(clippy::cast_precision_loss)] // heights ≤ 10⁸ are exact in f64
+pub(crate) fn chain_months(
+    difficulty: f64,
+    subsidy_btc: f64,
+    fees_per_block_btc: f64,
+    params: &ProjectionParams,
+) -> Vec<MonthChain> {
+    let blocks_per_month = DAYS_PER_MONTH * SECONDS_PER_DAY / params.block_time_s;
+    let start_height = params.start_height as f64;
+    let mut chain = Chain {
+        height: start_height,
+        difficulty,
+        subsidy_btc,
+        growth_factor: 1.0 + params.difficulty_growth_pct_per_retarget / 100.0,
+        halving_factor: params
+            .halving_difficulty_drop_pct
+            .map(|drop_pct| 1.0 - drop_pct / 100.0),
+        drop_pending: false,
+    };
+    (1..=params.months)
+        .map(|month| {
+            // Computed from the start each month so rounding does not accumulate.
+            let end_height = start_height + f64::from(month) * blocks_per_month;
+            chain.advance_to(end_height, params.block_time_s, fees_per_block_btc)
+        })
+        .collect()
+}
+
+/// Fleet hashrate left in 1-based `month` per H/s of the new fleet: (1 − decay)^(month − 1).
+///
+/// One formula for [`project`], the batch and the heatmap, so their figures agree to the bit.
+pub(crate) fn decay_factor(decay_pct_per_month: f64, month: u32) -> f64 {
+    (1.0 - decay_pct_per_month / 100.0).powf(f64::from(month.saturating_sub(1)))
+}
+
+/// Electricity price in 1-based `month` per USD/kWh of month 1: (1 + escalation)^(month − 1).
+pub(crate) fn escalation_factor(escalation_pct_per_month: f64, month: u32) -> f64 {
+    (1.0 + escalation_pct_per_month / 100.0).powf(f64::from(month.saturating_sub(1)))
+}
+
+/// BTC mined in a month by 1 H/s that runs the whole month (before decay and uptime), net of
+/// the pool fee: the same expression [`project`] applies to the fleet's hashrate.
+pub(crate) fn btc_per_hs(stretch: &MonthChain, keep: f64) -> f64 {
+    stretch.reward_seconds_per_difficulty / HASHES_PER_DIFFICULTY * keep
+}
+
 /// Validates the input and the parameters together.
-fn validate_all(input: &CalcInput, params: &ProjectionParams) -> Result<(), ProjectionError> {
+pub(crate) fn validate_all(
+    input: &CalcInput,
+    params: &ProjectionParams,
+) -> Result<(), ProjectionError> {
     let mut check = Checker::default();
     check.extend(input.validate());
     check.extend(params.validate());
@@ -383,19 +438,22 @@ fn validate_all(input: &CalcInput, params: &ProjectionParams) -> Result<(), Proj
 }
 
 /// What stays the same every month, computed once.
-struct MonthlyBase {
-    uptime: f64,
-    keep: f64,
-    energy_kwh: f64,
-    usd_per_kwh: f64,
+pub(crate) struct MonthlyBase {
+    pub(crate) uptime: f64,
+    pub(crate) keep: f64,
+    /// Site energy of one month, kWh.
+    pub(crate) energy_kwh: f64,
+    /// Effective tariff before escalation, USD/kWh.
+    pub(crate) usd_per_kwh: f64,
     contracted_kw: f64,
-    other_costs_usd: f64,
+    /// Hosting fees and maintenance of one month, USD.
+    pub(crate) other_costs_usd: f64,
 }
 
 impl MonthlyBase {
     /// Energy (power does not decay), the base tariff and the fixed fees of one month.
     #[allow(clippy::cast_precision_loss)] // counts are validated ≤ 10⁷, exact in f64
-    fn new(input: &CalcInput) -> Result<Self, ProjectionError> {
+    pub(crate) fn new(input: &CalcInput) -> Result<Self, ProjectionError> {
         let energy_kwh = costs::daily_energy_kwh(input.power_w, input.uptime_pct, input.pue)?
             * input.count as f64
             * DAYS_PER_MONTH;
@@ -424,16 +482,14 @@ fn month_figures(
     month: u32,
     stretch: &MonthChain,
 ) -> Result<MonthFigures, ProjectionError> {
-    let elapsed = f64::from(month - 1);
     let hashrate_hs = input.fleet_hashrate_hs()
-        * (1.0 - params.hashrate_decay_pct_per_month / 100.0).powf(elapsed)
+        * decay_factor(params.hashrate_decay_pct_per_month, month)
         * base.uptime;
-    let btc_mined =
-        hashrate_hs * stretch.reward_seconds_per_difficulty / HASHES_PER_DIFFICULTY * base.keep;
+    let btc_mined = hashrate_hs * btc_per_hs(stretch, base.keep);
     let btc_price_usd = params.btc_price_usd(input, month);
     let revenue_usd = btc_mined * btc_price_usd;
 
-    let escalation = (1.0 + params.electricity_escalation_pct_per_month / 100.0).powf(elapsed);
+    let escalation = escalation_factor(params.electricity_escalation_pct_per_month, month);
     let usd_per_kwh = base.usd_per_kwh * escalation;
     let electricity_usd = base.energy_kwh * usd_per_kwh;
     let profit_usd = revenue_usd - electricity_usd - base.other_costs_usd;
@@ -480,33 +536,23 @@ fn month_figures(
 }
 
 /// Projects the fleet described by `input` month by month.
-#[allow(clippy::cast_precision_loss)] // heights ≤ 10⁸ are exact in f64
 pub fn project(
     input: &CalcInput,
     params: &ProjectionParams,
 ) -> Result<Projection, ProjectionError> {
     validate_all(input, params)?;
     let base = MonthlyBase::new(input)?;
-    let blocks_per_month = DAYS_PER_MONTH * SECONDS_PER_DAY / params.block_time_s;
-    let start_height = params.start_height as f64;
-    let mut chain = Chain {
-        height: start_height,
-        difficulty: input.difficulty,
-        subsidy_btc: input.subsidy_btc,
-        growth_factor: 1.0 + params.difficulty_growth_pct_per_retarget / 100.0,
-        halving_factor: params
-            .halving_difficulty_drop_pct
-            .map(|drop_pct| 1.0 - drop_pct / 100.0),
-        drop_pending: false,
-    };
+    let chain = chain_months(
+        input.difficulty,
+        input.subsidy_btc,
+        input.fees_per_block_btc,
+        params,
+    );
 
-    let mut months = Vec::with_capacity(usize::try_from(params.months).unwrap_or(0));
+    let mut months = Vec::with_capacity(chain.len());
     let mut cumulative_profit_usd = -input.investment_usd;
-    for month in 1..=params.months {
-        // Computed from the start each month so rounding does not accumulate.
-        let end_height = start_height + f64::from(month) * blocks_per_month;
-        let stretch = chain.advance_to(end_height, params.block_time_s, input.fees_per_block_btc);
-        let mut figures = month_figures(input, params, &base, month, &stretch)?;
+    for (month, stretch) in (1..=params.months).zip(&chain) {
+        let mut figures = month_figures(input, params, &base, month, stretch)?;
         cumulative_profit_usd += figures.profit_usd;
         figures.cumulative_profit_usd = cumulative_profit_usd;
         if month == params.months {

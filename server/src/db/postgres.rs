@@ -1,11 +1,12 @@
 //! PostgreSQL: the production engine, shared by every server replica.
 
 use std::str::FromStr;
+use std::time::Duration;
 
 use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
-use crate::config::DatabaseUrl;
+use crate::config::{DatabaseSettings, DatabaseUrl};
 use crate::db::store_impl::impl_store;
 
 pub struct PgStore {
@@ -13,10 +14,11 @@ pub struct PgStore {
 }
 
 impl PgStore {
-    pub async fn connect(url: &DatabaseUrl, max_connections: u32) -> anyhow::Result<Self> {
+    pub async fn connect(url: &DatabaseUrl, settings: &DatabaseSettings) -> anyhow::Result<Self> {
         let options = PgConnectOptions::from_str(url.expose())?;
         let pool = PgPoolOptions::new()
-            .max_connections(max_connections)
+            .max_connections(settings.max_connections)
+            .acquire_timeout(Duration::from_secs(settings.connect_timeout_secs))
             .connect_with(options)
             .await?;
         Self::from_pool(pool).await

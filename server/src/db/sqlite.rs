@@ -6,7 +6,7 @@ use std::time::Duration;
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-use crate::config::DatabaseUrl;
+use crate::config::{DatabaseSettings, DatabaseUrl};
 use crate::db::store_impl::impl_store;
 
 pub struct SqliteStore {
@@ -15,7 +15,7 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     /// Opens (creating if needed, with its folder) the database file and migrates it.
-    pub async fn connect(url: &DatabaseUrl, max_connections: u32) -> anyhow::Result<Self> {
+    pub async fn connect(url: &DatabaseUrl, settings: &DatabaseSettings) -> anyhow::Result<Self> {
         let options = SqliteConnectOptions::from_str(url.expose())?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -29,7 +29,7 @@ impl SqliteStore {
             std::fs::create_dir_all(parent)?;
         }
         let pool = SqlitePoolOptions::new()
-            .max_connections(max_connections)
+            .max_connections(settings.max_connections)
             .connect_with(options)
             .await?;
         Self::from_pool(pool).await

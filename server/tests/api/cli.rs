@@ -94,6 +94,7 @@ fn database_passwords_never_reach_the_output() {
         .arg("migrate")
         .arg("--database-url")
         .arg("postgres://app:hunter2-secret@127.0.0.1:1/hashinsight")
+        .env("APP__DATABASE__CONNECT_TIMEOUT_SECS", "1")
         .output()
         .unwrap();
     assert!(!output.status.success());
