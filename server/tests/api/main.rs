@@ -3,6 +3,7 @@
 // In tests a panic is the failure report, helpers included.
 #![allow(clippy::unwrap_used)]
 
+mod calculate;
 mod cli;
 mod helpers;
 mod http;
