@@ -5,7 +5,7 @@ use std::error::Error;
 use std::path::PathBuf;
 
 use leptos_i18n_build::options::CodegenOptions;
-use leptos_i18n_build::{Config, TranslationsInfos};
+use leptos_i18n_build::{Config, ParseOptions, TranslationsInfos};
 
 fn main() -> Result<(), Box<dyn Error>> {
     println!("cargo::rerun-if-changed=build.rs");
@@ -13,7 +13,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     let out_dir = std::env::var_os("OUT_DIR").ok_or("OUT_DIR is set by cargo")?;
     let i18n_dir = PathBuf::from(out_dir).join("i18n");
 
-    let config = Config::new("en")?.add_locale("zh")?;
+    // interpolate_display: messages with values can be built as plain strings (t_string!).
+    let config = Config::new("en")?
+        .add_locale("zh")?
+        .parse_options(ParseOptions::new().interpolate_display(true));
     let infos = TranslationsInfos::parse(config)?;
     infos.emit_diagnostics();
     infos.rerun_if_locales_changed();

@@ -1,5 +1,6 @@
 //! Reusable pieces of the interface.
 
+pub mod charts;
 pub mod error_view;
 pub mod language;
 pub mod layout;

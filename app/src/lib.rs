@@ -12,6 +12,7 @@ pub mod error;
 pub mod estimate;
 pub mod preferences;
 pub mod routes;
+pub mod scenario;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
@@ -23,7 +24,9 @@ use leptos_router::{SsrMode, path};
 use crate::components::layout::Layout;
 use crate::components::theme::{ThemeProvider, use_theme};
 use crate::i18n::{I18nContextProvider, t_string, use_i18n};
-use crate::routes::{catalogue::CataloguePage, home::HomePage, not_found::NotFoundPage};
+use crate::routes::{
+    calculator::CalculatorPage, catalogue::CataloguePage, home::HomePage, not_found::NotFoundPage,
+};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -55,6 +58,7 @@ pub fn App() -> impl IntoView {
                     <Layout>
                         <Routes fallback=NotFoundPage>
                             <Route path=path!("/") view=HomePage />
+                            <Route path=path!("/calculator") view=CalculatorPage ssr=SsrMode::Async />
                             // Rendered whole before sending, so it reads with JavaScript off.
                             <Route path=path!("/catalogue") view=CataloguePage ssr=SsrMode::Async />
                         </Routes>

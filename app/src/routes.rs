@@ -1,5 +1,6 @@
 //! One page component per file.
 
+pub mod calculator;
 pub mod catalogue;
 pub mod home;
 pub mod not_found;

@@ -1,0 +1,588 @@
+//! The profitability calculator. Inputs live in the URL; every change recomputes in the
+//! browser with `app::calculate` (the engine of the REST API and the CLI), charts included.
+//! Until accounts exist every visitor sees the client view (no host-side figures).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use mining::heatmap::{Heatmap, HeatmapAxes, heatmap};
+use mining::projection::scenarios;
+
+use crate::api::catalogue::list_asic_models;
+use crate::calculate::{
+    CalcContext, CalcFieldError, CalcRequest, CalcResponse, ModelSpecs, Resolved, evaluate,
+    find_in, resolve,
+};
+use crate::catalogue::AsicModel;
+use crate::components::charts::{BarChart, CumulativeChart};
+use crate::components::error_view::ErrorView;
+use crate::i18n::{t, t_string, use_i18n};
+use crate::scenario::{FIELDS, Scenario};
+
+#[component]
+pub fn CalculatorPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let models = Resource::new(|| (), |()| list_asic_models());
+    view! {
+        <Title text=move || t_string!(i18n, calc_title) />
+        <h1>{t!(i18n, calc_title)}</h1>
+        <p class="muted">{t!(i18n, calc_intro)}</p>
+        <Suspense fallback=move || view! { <p>{t!(i18n, catalogue_loading)}</p> }>
+            <ErrorBoundary fallback=|errors| view! { <ErrorView errors /> }>
+                {move || Suspend::new(async move {
+                    models.await.map(|models| view! { <Calculator models /> })
+                })}
+            </ErrorBoundary>
+        </Suspense>
+    }
+}
+
+type Outcome = Result<(Resolved, CalcResponse), Vec<CalcFieldError>>;
+
+fn compute(scenario: &Scenario, specs: &[(String, ModelSpecs)]) -> Outcome {
+    let request = scenario.to_request()?;
+    let find = |name: &str| find_in(specs.iter().map(|(n, s)| (n.as_str(), *s)), name);
+    let resolved = resolve(&request, CalcContext::default(), &find)?;
+    let response = evaluate(&resolved)?;
+    Ok((resolved, response))
+}
+
+#[component]
+fn Calculator(models: Vec<AsicModel>) -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let initial = query.with_untracked(|q| Scenario::from_query(|key| q.get(key)));
+    let fields: [RwSignal<String>; FIELDS.len()] =
+        std::array::from_fn(|i| RwSignal::new(initial.values[i].clone()));
+    let scenario = Memo::new(move |_| Scenario {
+        values: fields.iter().map(|f| f.get()).collect(),
+    });
+
+    let navigate = use_navigate();
+    Effect::new(move |previous: Option<()>| {
+        let query = scenario.with(Scenario::to_query);
+        // The first run only reads; later runs keep the address in step with the inputs.
+        if previous.is_some() {
+            let path = if query.is_empty() {
+                "/calculator".to_owned()
+            } else {
+                format!("/calculator?{query}")
+            };
+            navigate(
+                &path,
+                NavigateOptions {
+                    replace: true,
+                    scroll: false,
+                    ..Default::default()
+                },
+            );
+        }
+    });
+
+    let specs: Vec<(String, ModelSpecs)> = models
+        .iter()
+        .map(|m| (m.name.clone(), (m.hashrate_hs, m.power_w)))
+        .collect();
+    let specs = StoredValue::new(specs);
+    let outcome =
+        Memo::new(move |_| scenario.with(|s| specs.with_value(|specs| compute(s, specs))));
+    let response = Memo::new(move |_| outcome.with(|o| o.as_ref().ok().map(|(_, r)| r.clone())));
+
+    let model_names: Vec<String> = models.iter().map(|m| m.name.clone()).collect();
+    let model_field = fields[0];
+
+    view! {
+        <div class="calculator">
+            <section class="card" aria-labelledby="inputs-title">
+                <h2 id="inputs-title">{t!(i18n, calc_inputs)}</h2>
+                <div class="form-grid">
+                    <label>
+                        <span>{t!(i18n, field_model)}</span>
+                        <select
+                            id="field-model"
+                            on:change=move |ev| model_field.set(event_target_value(&ev))
+                            prop:value=move || model_field.get()
+                        >
+                            <option value="" selected=move || model_field.with(String::is_empty)>
+                                {t!(i18n, field_custom_model)}
+                            </option>
+                            {model_names
+                                .into_iter()
+                                .map(|name| {
+                                    let selected = {
+                                        let name = name.clone();
+                                        move || model_field.with(|m| *m == name)
+                                    };
+                                    view! {
+                                        <option value=name.clone() selected=selected>
+                                            {name.clone()}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
+                        </select>
+                    </label>
+                    {FIELDS
+                        .iter()
+                        .enumerate()
+                        .skip(1)
+                        .map(|(i, (key, _))| {
+                            let signal = fields[i];
+                            view! {
+                                <label>
+                                    <span>{move || field_label(i18n, key)}</span>
+                                    <input
+                                        id=format!("field-{key}")
+                                        name=*key
+                                        type="text"
+                                        inputmode="decimal"
+                                        value=signal.get_untracked()
+                                        bind:value=signal
+                                    />
+                                </label>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+                <ul class="field-errors" id="calc-errors" role="status" aria-live="polite">
+                    {move || {
+                        outcome
+                            .get()
+                            .err()
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|e| {
+                                let text = format!(
+                                    "{}: {}",
+                                    field_label(i18n, &e.field),
+                                    code_text(i18n, &e.code),
+                                );
+                                view! { <li>{text}</li> }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </section>
+            <Figures response />
+            <Scenarios outcome />
+            <Charts response />
+            <SensitivityHeatmap outcome />
+            <Comparison models scenario />
+        </div>
+    }
+}
+
+fn field_label(i18n: leptos_i18n::I18nContext<crate::i18n::Locale>, key: &str) -> &'static str {
+    match key {
+        "model" => t_string!(i18n, field_model),
+        "count" => t_string!(i18n, field_count),
+        "hashrate_ths" => t_string!(i18n, field_hashrate_ths),
+        "power_w" => t_string!(i18n, field_power_w),
+        "electricity_usd_kwh" => t_string!(i18n, field_electricity_usd_kwh),
+        "btc_price_usd" => t_string!(i18n, field_btc_price_usd),
+        "difficulty" => t_string!(i18n, field_difficulty),
+        "fees_per_block_btc" => t_string!(i18n, field_fees_per_block_btc),
+        "pool_fee_pct" => t_string!(i18n, field_pool_fee_pct),
+        "months" => t_string!(i18n, field_months),
+        "difficulty_growth_pct_month" => t_string!(i18n, field_difficulty_growth_pct_month),
+        "investment_usd" => t_string!(i18n, field_investment_usd),
+        "maintenance_usd_month" => t_string!(i18n, field_maintenance_usd_month),
+        "uptime_pct" => t_string!(i18n, field_uptime_pct),
+        _ => t_string!(i18n, field_other),
+    }
+}
+
+fn code_text(i18n: leptos_i18n::I18nContext<crate::i18n::Locale>, code: &str) -> &'static str {
+    match code {
+        "required" => t_string!(i18n, code_required),
+        "not_a_number" => t_string!(i18n, code_not_a_number),
+        "not_finite" => t_string!(i18n, code_not_finite),
+        "must_be_positive" => t_string!(i18n, code_must_be_positive),
+        "must_be_non_negative" => t_string!(i18n, code_must_be_non_negative),
+        "out_of_range" => t_string!(i18n, code_out_of_range),
+        "too_large" => t_string!(i18n, code_too_large),
+        "unknown_model" => t_string!(i18n, code_unknown_model),
+        _ => t_string!(i18n, code_other),
+    }
+}
+
+fn usd(value: f64) -> String {
+    let rounded = format!("{:.2}", value.abs());
+    let (whole, cents) = rounded.split_once('.').unwrap_or((&rounded, "00"));
+    let mut grouped = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    let sign = if value < 0.0 { "−" } else { "" };
+    format!("{sign}{grouped}.{cents}")
+}
+
+fn pct(value: Option<f64>) -> String {
+    value.map_or_else(|| "—".to_owned(), |v| format!("{v:.1} %"))
+}
+
+#[component]
+fn Figures(response: Memo<Option<CalcResponse>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let show = move |f: fn(&CalcResponse) -> String| {
+        move || response.with(|r| r.as_ref().map_or_else(|| "—".to_owned(), f))
+    };
+    let payback = move || {
+        response.with(|r| match r {
+            None => "—".to_owned(),
+            Some(r) => match r.payback_months {
+                Some(month) => t_string!(i18n, out_payback_month, month).to_string(),
+                None => t_string!(i18n, out_payback_never, months = r.months).to_string(),
+            },
+        })
+    };
+    view! {
+        <section class="card" aria-label=move || t_string!(i18n, calc_title)>
+            <dl class="figures" id="calc-figures">
+                <div><dt>{t!(i18n, out_daily_btc)}</dt><dd id="out-daily-btc">{show(|r| format!("{:.8}", r.daily_btc))}</dd></div>
+                <div><dt>{t!(i18n, out_daily_revenue)}</dt><dd id="out-daily-revenue">{show(|r| usd(r.daily_revenue_usd))}</dd></div>
+                <div><dt>{t!(i18n, out_daily_electricity)}</dt><dd id="out-daily-electricity">{show(|r| usd(r.daily_electricity_usd))}</dd></div>
+                <div><dt>{t!(i18n, out_daily_profit)}</dt><dd id="out-daily-profit">{show(|r| usd(r.daily_profit_usd))}</dd></div>
+                <div><dt>{t!(i18n, out_payback)}</dt><dd id="out-payback">{payback}</dd></div>
+                <div><dt>{t!(i18n, out_total_profit)}</dt><dd id="out-total-profit">{show(|r| usd(r.total_profit_usd))}</dd></div>
+                <div><dt>{t!(i18n, out_roi)}</dt><dd id="out-roi">{show(|r| pct(r.roi_pct))}</dd></div>
+                <div><dt>{t!(i18n, out_npv)}</dt><dd id="out-npv">{show(|r| usd(r.npv_usd))}</dd></div>
+                <div><dt>{t!(i18n, out_irr)}</dt><dd id="out-irr">{show(|r| pct(r.irr_pct_year))}</dd></div>
+                <div><dt>{t!(i18n, out_breakeven_electricity)}</dt><dd id="out-breakeven-electricity">{show(|r| format!("{:.4}", r.breakeven_electricity_usd_kwh))}</dd></div>
+                <div><dt>{t!(i18n, out_breakeven_price)}</dt><dd id="out-breakeven-price">{show(|r| r.breakeven_btc_price_usd.map_or_else(|| "—".to_owned(), usd))}</dd></div>
+                <div><dt>{t!(i18n, out_hashprice)}</dt><dd id="out-hashprice">{show(|r| format!("{:.4}", r.hashprice_usd_th_day))}</dd></div>
+                <div><dt>{t!(i18n, out_hashcost)}</dt><dd id="out-hashcost">{show(|r| format!("{:.4}", r.hashcost_usd_th_day))}</dd></div>
+            </dl>
+        </section>
+    }
+}
+
+#[component]
+fn Scenarios(outcome: Memo<Outcome>) -> impl IntoView {
+    let i18n = use_i18n();
+    let rows = move || {
+        let cases = outcome.with(|o| {
+            o.as_ref()
+                .ok()
+                .and_then(|(resolved, _)| scenarios(&resolved.input, &resolved.params).ok())
+        })?;
+        let months = cases.base.months.len();
+        let row = move |name: &'static str, p: &mining::Projection| {
+            let payback = p.payback_month.map_or_else(
+                || t_string!(i18n, out_payback_never, months).to_string(),
+                |month| t_string!(i18n, out_payback_month, month).to_string(),
+            );
+            view! {
+                <tr>
+                    <th scope="row">{name}</th>
+                    <td class="num">{usd(p.total_profit_usd)}</td>
+                    <td class="num">{pct(p.roi_pct)}</td>
+                    <td>{payback}</td>
+                </tr>
+            }
+        };
+        Some(view! {
+            {row(t_string!(i18n, scen_bear), &cases.bear)}
+            {row(t_string!(i18n, scen_base), &cases.base)}
+            {row(t_string!(i18n, scen_bull), &cases.bull)}
+        })
+    };
+    view! {
+        <section class="card" aria-labelledby="scenarios-title">
+            <h2 id="scenarios-title">{t!(i18n, scen_title)}</h2>
+            <div class="table-scroll">
+                <table class="data-table" id="scenarios-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">{t!(i18n, scen_case)}</th>
+                            <th scope="col" class="num">{t!(i18n, out_total_profit)}</th>
+                            <th scope="col" class="num">{t!(i18n, out_roi)}</th>
+                            <th scope="col">{t!(i18n, out_payback)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn Charts(response: Memo<Option<CalcResponse>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let cumulative = Signal::derive(move || {
+        response.with(|r| {
+            r.as_ref()
+                .map(|r| {
+                    r.projection
+                        .iter()
+                        .map(|m| m.cumulative_profit_usd)
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+    });
+    let monthly = Signal::derive(move || {
+        response.with(|r| {
+            r.as_ref()
+                .map(|r| r.projection.iter().map(|m| m.profit_usd).collect())
+                .unwrap_or_default()
+        })
+    });
+    let payback =
+        Signal::derive(move || response.with(|r| r.as_ref().and_then(|r| r.payback_months)));
+    let cumulative_label = Signal::derive(move || t_string!(i18n, chart_cumulative).to_owned());
+    let monthly_label = Signal::derive(move || t_string!(i18n, chart_monthly).to_owned());
+    view! {
+        <section class="card charts">
+            <figure id="chart-cumulative">
+                <figcaption>{t!(i18n, chart_cumulative)}</figcaption>
+                <CumulativeChart values=cumulative payback_month=payback label=cumulative_label />
+            </figure>
+            <figure id="chart-monthly">
+                <figcaption>{t!(i18n, chart_monthly)}</figcaption>
+                <BarChart values=monthly label=monthly_label />
+            </figure>
+        </section>
+    }
+}
+
+/// Milliseconds since page load, for the measurement the end-to-end suite reads.
+fn now_ms() -> f64 {
+    #[cfg(feature = "hydrate")]
+    {
+        if let Some(performance) = window().performance() {
+            return performance.now();
+        }
+    }
+    0.0
+}
+
+#[component]
+fn SensitivityHeatmap(outcome: Memo<Outcome>) -> impl IntoView {
+    let i18n = use_i18n();
+    let timed = Memo::new(move |_| {
+        let start = now_ms();
+        let grid: Option<Heatmap> = outcome.with(|o| {
+            let (resolved, _) = o.as_ref().ok()?;
+            let axes = HeatmapAxes::default_around(&resolved.input).ok()?;
+            heatmap(&resolved.input, &resolved.params, &axes).ok()
+        });
+        (grid, now_ms() - start)
+    });
+    let table = move || {
+        timed.with(|(grid, _)| {
+            let grid = grid.as_ref()?;
+            let extreme = grid
+                .total_profit_usd
+                .iter()
+                .flatten()
+                .fold(1.0_f64, |m, v| m.max(v.abs()));
+            let header = grid
+                .electricity_usd_per_kwh
+                .iter()
+                .map(|e| view! { <th scope="col" class="num">{format!("{e:.3}")}</th> })
+                .collect_view();
+            let rows =
+                grid.btc_prices_usd
+                    .iter()
+                    .zip(&grid.total_profit_usd)
+                    .map(|(price, row)| {
+                        let cells = row
+                        .iter()
+                        .map(|profit| {
+                            // Green for profit, red for loss, stronger with the amount.
+                            let alpha = (profit.abs() / extreme).clamp(0.08, 1.0);
+                            let rgb = if *profit >= 0.0 { "22, 163, 74" } else { "220, 38, 38" };
+                            let style = format!("background: rgba({rgb}, {alpha:.2})");
+                            let title = usd(*profit);
+                            view! { <td style=style title=title.clone()>{compact(*profit)}</td> }
+                        })
+                        .collect_view();
+                        view! {
+                            <tr>
+                                <th scope="row" class="num">{format!("{price:.0}")}</th>
+                                {cells}
+                            </tr>
+                        }
+                    })
+                    .collect_view();
+            Some(view! {
+                <thead>
+                    <tr>
+                        <th scope="col">{t!(i18n, heatmap_corner)}</th>
+                        {header}
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            })
+        })
+    };
+    view! {
+        <section class="card" aria-labelledby="heatmap-title">
+            <h2 id="heatmap-title">{t!(i18n, heatmap_title)}</h2>
+            <p class="muted small">{t!(i18n, heatmap_hint)}</p>
+            <div class="table-scroll">
+                <table
+                    class="heatmap"
+                    id="heatmap"
+                    data-compute-ms=move || timed.with(|(_, ms)| format!("{ms:.3}"))
+                >
+                    {table}
+                </table>
+            </div>
+        </section>
+    }
+}
+
+/// 12,345 → "12k", −1,234,567 → "−1.2M": heatmap cells are small.
+fn compact(value: f64) -> String {
+    let abs = value.abs();
+    let sign = if value < 0.0 { "−" } else { "" };
+    if abs >= 1e6 {
+        format!("{sign}{:.1}M", abs / 1e6)
+    } else if abs >= 1e3 {
+        format!("{sign}{:.0}k", abs / 1e3)
+    } else {
+        format!("{sign}{abs:.0}")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SortKey {
+    Profit,
+    Roi,
+    Payback,
+    Efficiency,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct ComparisonRow {
+    name: String,
+    efficiency_j_th: f64,
+    daily_profit_usd: f64,
+    roi_pct: Option<f64>,
+    payback_months: Option<u32>,
+}
+
+#[component]
+fn Comparison(models: Vec<AsicModel>, scenario: Memo<Scenario>) -> impl IntoView {
+    let i18n = use_i18n();
+    let sort = RwSignal::new(SortKey::Profit);
+    let models = StoredValue::new(models);
+    let rows = Memo::new(move |_| {
+        let Ok(base) = scenario.with(Scenario::to_request) else {
+            return Vec::new();
+        };
+        let count = base.count.unwrap_or(1);
+        let mut rows: Vec<ComparisonRow> = models.with_value(|models| {
+            models
+                .iter()
+                .filter_map(|model| {
+                    #[allow(clippy::cast_precision_loss)] // fleet sizes are far below 2^52
+                    let investment_usd = model.price_usd.map(|price| price * count as f64);
+                    let request = CalcRequest {
+                        model: None,
+                        hashrate_ths: Some(model.hashrate_hs / 1e12),
+                        power_w: Some(model.power_w),
+                        investment_usd: investment_usd.or(Some(0.0)),
+                        ..base.clone()
+                    };
+                    let resolved = resolve(&request, CalcContext::default(), &|_| None).ok()?;
+                    let response = evaluate(&resolved).ok()?;
+                    Some(ComparisonRow {
+                        name: model.name.clone(),
+                        efficiency_j_th: response.efficiency_j_th,
+                        daily_profit_usd: response.daily_profit_usd,
+                        roi_pct: investment_usd.and(response.roi_pct),
+                        payback_months: investment_usd.and(response.payback_months),
+                    })
+                })
+                .collect()
+        });
+        let key = sort.get();
+        // Best first; unknown ROI or payback last.
+        rows.sort_by(|a, b| match key {
+            SortKey::Profit => b.daily_profit_usd.total_cmp(&a.daily_profit_usd),
+            SortKey::Roi => b
+                .roi_pct
+                .unwrap_or(f64::NEG_INFINITY)
+                .total_cmp(&a.roi_pct.unwrap_or(f64::NEG_INFINITY)),
+            SortKey::Payback => a
+                .payback_months
+                .unwrap_or(u32::MAX)
+                .cmp(&b.payback_months.unwrap_or(u32::MAX)),
+            SortKey::Efficiency => a.efficiency_j_th.total_cmp(&b.efficiency_j_th),
+        });
+        rows
+    });
+    let header = move |key: SortKey, label: &'static str, id: &'static str| {
+        view! {
+            <th scope="col" class="num" aria-sort=move || if sort.get() == key { "descending" } else { "none" }>
+                <button type="button" class="sort" id=id on:click=move |_| sort.set(key)>
+                    {label}
+                </button>
+            </th>
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="compare-title">
+            <h2 id="compare-title">{t!(i18n, compare_title)}</h2>
+            <p class="muted small">{t!(i18n, compare_hint)}</p>
+            <div class="table-scroll">
+                <table class="data-table" id="compare-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">{t!(i18n, compare_model)}</th>
+                            {move || header(SortKey::Efficiency, t_string!(i18n, compare_efficiency), "sort-efficiency")}
+                            {move || header(SortKey::Profit, t_string!(i18n, compare_daily_profit), "sort-profit")}
+                            {move || header(SortKey::Roi, t_string!(i18n, compare_roi), "sort-roi")}
+                            {move || header(SortKey::Payback, t_string!(i18n, compare_payback), "sort-payback")}
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || {
+                            rows.get()
+                                .into_iter()
+                                .map(|row| {
+                                    view! {
+                                        <tr>
+                                            <th scope="row">{row.name}</th>
+                                            <td class="num">{format!("{:.2}", row.efficiency_j_th)}</td>
+                                            <td class="num">{usd(row.daily_profit_usd)}</td>
+                                            <td class="num">{row.roi_pct.map_or_else(|| "—".to_owned(), |v| format!("{v:.1}"))}</td>
+                                            <td class="num">{row.payback_months.map_or_else(|| "—".to_owned(), |m| m.to_string())}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usd_groups_thousands_and_signs_losses() {
+        assert_eq!(usd(1_234_567.891), "1,234,567.89");
+        assert_eq!(usd(-42.5), "−42.50");
+        assert_eq!(usd(0.0), "0.00");
+    }
+
+    #[test]
+    fn compact_shortens_large_values() {
+        assert_eq!(compact(12_345.0), "12k");
+        assert_eq!(compact(-1_234_567.0), "−1.2M");
+        assert_eq!(compact(999.0), "999");
+    }
+}

@@ -1,0 +1,191 @@
+//! The calculator's inputs as the user types them and as the URL carries them, so a link
+//! reproduces a scenario. Text in, a `CalcRequest` out, with unparsable numbers reported by field.
+
+use crate::calculate::{CalcFieldError, CalcRequest};
+
+/// Every input of the calculator page: URL key and default text. Empty hashrate and power mean
+/// "take them from the model".
+pub const FIELDS: [(&str, &str); 14] = [
+    ("model", "Antminer S21 XP"),
+    ("count", "1"),
+    ("hashrate_ths", ""),
+    ("power_w", ""),
+    ("electricity_usd_kwh", "0.06"),
+    ("btc_price_usd", "90000"),
+    ("difficulty", "1.5e14"),
+    ("fees_per_block_btc", "0.02"),
+    ("pool_fee_pct", "2.5"),
+    ("months", "36"),
+    ("difficulty_growth_pct_month", "2"),
+    ("investment_usd", "4500"),
+    ("maintenance_usd_month", "0"),
+    ("uptime_pct", "100"),
+];
+
+/// The text of each field, in [`FIELDS`] order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scenario {
+    pub values: Vec<String>,
+}
+
+impl Default for Scenario {
+    fn default() -> Self {
+        Self {
+            values: FIELDS
+                .iter()
+                .map(|(_, default)| (*default).to_owned())
+                .collect(),
+        }
+    }
+}
+
+impl Scenario {
+    /// Reads the fields a URL query carries; the others keep their defaults.
+    pub fn from_query<'a>(get: impl Fn(&str) -> Option<String> + 'a) -> Self {
+        Self {
+            values: FIELDS
+                .iter()
+                .map(|(key, default)| get(key).unwrap_or_else(|| (*default).to_owned()))
+                .collect(),
+        }
+    }
+
+    /// The query string of the fields that differ from their defaults.
+    pub fn to_query(&self) -> String {
+        FIELDS
+            .iter()
+            .zip(&self.values)
+            .filter(|((_, default), value)| value.as_str() != *default)
+            .map(|((key, _), value)| format!("{key}={}", encode(value)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    pub fn get(&self, key: &str) -> &str {
+        FIELDS
+            .iter()
+            .position(|(k, _)| *k == key)
+            .map_or("", |i| self.values[i].as_str())
+    }
+
+    /// Parses the text into a request; every field that is not a number is reported.
+    pub fn to_request(&self) -> Result<CalcRequest, Vec<CalcFieldError>> {
+        let mut errors = Vec::new();
+        let mut number = |key: &str| -> Option<f64> {
+            let text = self.get(key).trim().replace([',', ' ', '_'], "");
+            if text.is_empty() {
+                return None;
+            }
+            match text.parse::<f64>() {
+                Ok(value) => Some(value),
+                Err(_) => {
+                    errors.push(CalcFieldError {
+                        field: key.to_owned(),
+                        code: "not_a_number".to_owned(),
+                        message: format!("{key} is not a number"),
+                    });
+                    None
+                }
+            }
+        };
+        let request = CalcRequest {
+            model: Some(self.get("model").to_owned()).filter(|m| !m.trim().is_empty()),
+            count: number("count").map(whole),
+            hashrate_ths: number("hashrate_ths"),
+            power_w: number("power_w"),
+            electricity_usd_kwh: number("electricity_usd_kwh"),
+            btc_price_usd: number("btc_price_usd"),
+            difficulty: number("difficulty"),
+            fees_per_block_btc: number("fees_per_block_btc"),
+            pool_fee_pct: number("pool_fee_pct"),
+            months: number("months").map(|m| u32::try_from(whole(m)).unwrap_or(u32::MAX)),
+            difficulty_growth_pct_month: number("difficulty_growth_pct_month"),
+            investment_usd: number("investment_usd"),
+            maintenance_usd_month: number("maintenance_usd_month"),
+            uptime_pct: number("uptime_pct"),
+            ..CalcRequest::default()
+        };
+        if errors.is_empty() {
+            Ok(request)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// A count or a month number typed as text: negative and fractional values become 0 or are
+/// truncated, and the engine's range checks report them.
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // saturating by design
+fn whole(value: f64) -> u64 {
+    if value.is_finite() && value >= 0.0 {
+        value as u64
+    } else {
+        0
+    }
+}
+
+/// Percent-encodes what a query value cannot hold literally.
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_make_an_empty_query_and_a_valid_request() {
+        let scenario = Scenario::default();
+        assert_eq!(scenario.to_query(), "");
+        let request = scenario.to_request().unwrap();
+        assert_eq!(request.model.as_deref(), Some("Antminer S21 XP"));
+        assert_eq!(request.hashrate_ths, None);
+        assert_eq!(request.months, Some(36));
+    }
+
+    #[test]
+    fn changed_fields_round_trip_through_the_query() {
+        let mut scenario = Scenario::default();
+        scenario.values[0] = "Antminer S19 Pro".into();
+        scenario.values[4] = "0.045".into();
+        let query = scenario.to_query();
+        assert_eq!(
+            query,
+            "model=Antminer%20S19%20Pro&electricity_usd_kwh=0.045"
+        );
+        let pairs: Vec<(String, String)> = vec![
+            ("model".into(), "Antminer S19 Pro".into()),
+            ("electricity_usd_kwh".into(), "0.045".into()),
+        ];
+        let back = Scenario::from_query(|key| {
+            pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+        });
+        assert_eq!(back, scenario);
+    }
+
+    #[test]
+    fn text_that_is_not_a_number_is_named() {
+        let mut scenario = Scenario::default();
+        scenario.values[5] = "ninety k".into();
+        scenario.values[6] = "1e14x".into();
+        let errors = scenario.to_request().unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["btc_price_usd", "difficulty"]);
+        assert!(errors.iter().all(|e| e.code == "not_a_number"));
+    }
+
+    #[test]
+    fn thousands_separators_are_accepted() {
+        let mut scenario = Scenario::default();
+        scenario.values[5] = "90,000".into();
+        assert_eq!(scenario.to_request().unwrap().btc_price_usd, Some(90_000.0));
+    }
+}
