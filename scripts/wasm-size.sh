@@ -2,7 +2,10 @@
 # Prints the release WASM bundle size raw, gzip -9 and brotli, and fails over the budget.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BUDGET_BROTLI_BYTES=${BUDGET_BROTLI_BYTES:-256000}   # 250 KB for the shell (issue #2)
+# The shell alone met its 250 KB budget at 234,944 B (issue #2). The calculator (issue #3) adds
+# the projection, heatmap and comparison views (~65 KB brotli); the whole app must stay under
+# 320 KB brotli until routes are split into separately loaded bundles.
+BUDGET_BROTLI_BYTES=${BUDGET_BROTLI_BYTES:-320000}
 wasm=target/site/pkg/hashinsight.wasm
 [ -f "$wasm" ] || wasm=target/site/pkg/hashinsight_bg.wasm
 raw=$(stat -c %s "$wasm")

@@ -5,7 +5,7 @@
 
 use mining::calculator::{CalcInput, DailyFigures, calculate};
 use mining::costs::{HostingFees, Tariff};
-use mining::projection::{MonthFigures, ProjectionParams, RETARGET_INTERVAL_BLOCKS, project};
+use mining::projection::{MonthFigures, ProjectionParams, project};
 use mining::units::DAYS_PER_MONTH;
 use mining::{Breakevens, FieldError, breakevens};
 use serde::{Deserialize, Serialize};
@@ -13,10 +13,10 @@ use serde::{Deserialize, Serialize};
 /// Block subsidy of the current epoch (heights 840,000–1,049,999), used when neither the flag
 /// nor a known chain height says otherwise.
 pub const DEFAULT_SUBSIDY_BTC: f64 = 3.125;
-/// Pool fee of the large FPPS pools (Antpool, F2Pool, Binance), percent.
+/// Pool fee of the large full-pay-per-share pools (Antpool, `F2Pool`, Binance), percent.
 pub const DEFAULT_POOL_FEE_PCT: f64 = 2.5;
 /// Retargets in an average month at the 600 s target: 30.4375 × 144 / 2016.
-const RETARGETS_PER_MONTH: f64 = DAYS_PER_MONTH * 144.0 / RETARGET_INTERVAL_BLOCKS as f64;
+const RETARGETS_PER_MONTH: f64 = DAYS_PER_MONTH * 144.0 / 2016.0;
 
 /// A calculation request. Every field is optional on the wire so that a missing one is
 /// reported by name, like any other field error.
@@ -189,6 +189,7 @@ pub struct Resolved {
 pub type ModelSpecs = (f64, f64);
 
 /// Fills defaults, looks up the model, converts units, and reports every bad field at once.
+#[allow(clippy::too_many_lines)] // one line per request field: split, the mapping is harder to check
 pub fn resolve(
     request: &CalcRequest,
     context: CalcContext,
@@ -211,17 +212,14 @@ pub fn resolve(
 
     let model = match request.model.as_deref().map(str::trim) {
         Some("") | None => None,
-        Some(name) => match find_model(name) {
-            Some(found) => Some(found),
-            None => {
-                errors.push(CalcFieldError::new(
-                    "model",
-                    "unknown_model",
-                    &format!("no model named {name:?} in the catalogue"),
-                ));
-                None
-            }
-        },
+        Some(name) => find_model(name).or_else(|| {
+            errors.push(CalcFieldError::new(
+                "model",
+                "unknown_model",
+                &format!("no model named {name:?} in the catalogue"),
+            ));
+            None
+        }),
     };
     let hashrate_hs = request
         .hashrate_ths

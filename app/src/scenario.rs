@@ -76,16 +76,15 @@ impl Scenario {
             if text.is_empty() {
                 return None;
             }
-            match text.parse::<f64>() {
-                Ok(value) => Some(value),
-                Err(_) => {
-                    errors.push(CalcFieldError {
-                        field: key.to_owned(),
-                        code: "not_a_number".to_owned(),
-                        message: format!("{key} is not a number"),
-                    });
-                    None
-                }
+            if let Ok(value) = text.parse::<f64>() {
+                Some(value)
+            } else {
+                errors.push(CalcFieldError {
+                    field: key.to_owned(),
+                    code: "not_a_number".to_owned(),
+                    message: format!("{key} is not a number"),
+                });
+                None
             }
         };
         let request = CalcRequest {

@@ -17,8 +17,9 @@ test.describe('without JavaScript', () => {
     await expect(page.locator('#out-daily-btc')).toHaveText(S19_DAILY_BTC.toFixed(8));
     await expect(page.locator('#out-daily-electricity')).toHaveText('3.90');
     await expect(page.locator('#field-electricity_usd_kwh')).toHaveValue('0.05');
-    await expect(page.locator('#heatmap tbody tr')).toHaveCount(20);
-    await expect(page.locator('#heatmap tbody tr').first().locator('td')).toHaveCount(20);
+    // 21 × 21: odd, so the middle cell is the scenario itself.
+    await expect(page.locator('#heatmap tbody tr')).toHaveCount(21);
+    await expect(page.locator('#heatmap tbody tr').first().locator('td')).toHaveCount(21);
     await expect(page.locator('#compare-table tbody tr')).toHaveCount(37);
     await expect(page.locator('#scenarios-table tbody tr')).toHaveCount(3);
     await keepScreenshot(page, testInfo, 'calculator-no-js');
@@ -35,7 +36,9 @@ test('inputs recompute in the browser and the address follows them', async ({ pa
   // 3.25 kW × 24 h × 0.08 USD/kWh
   await expect(page.locator('#out-daily-electricity')).toHaveText('6.24');
   await expect(page).toHaveURL(/electricity_usd_kwh=0\.08/);
-  expect(requests.filter((url) => !url.startsWith('data:'))).toEqual([]);
+  // Nothing goes to the server: no server function, no page load (the browser may re-read
+  // the favicon when the address changes).
+  expect(requests.filter((url) => !url.endsWith('/favicon.svg'))).toEqual([]);
 
   await page.locator('#field-investment_usd').fill('100000000');
   await expect(page.locator('#out-payback')).toHaveText('Not within 36 months');
@@ -60,7 +63,7 @@ test('the comparison table sorts by efficiency, profit and payback', async ({ pa
   expect(Number(payback)).toBeGreaterThan(0);
 });
 
-test('the 20×20 heatmap over 36 months recomputes in WASM, timed with performance.now()', async ({ page }, testInfo) => {
+test('the 21×21 heatmap over 36 months recomputes in WASM, timed with performance.now()', async ({ page }, testInfo) => {
   await page.goto(S19);
   await waitForHydration(page);
   const timings = [];
@@ -71,13 +74,15 @@ test('the 20×20 heatmap over 36 months recomputes in WASM, timed with performan
     );
     timings.push(Number(await page.locator('#heatmap').getAttribute('data-compute-ms')));
   }
-  expect(timings.every((ms) => Number.isFinite(ms) && ms > 0)).toBe(true);
+  // performance.now() is coarsened to 0.1 ms without cross-origin isolation, so a fast
+  // recompute reads as 0.
+  expect(timings.every((ms) => Number.isFinite(ms) && ms >= 0)).toBe(true);
   // A figure for docs/performance.md, not a pass/fail threshold.
   mkdirSync('artifacts', { recursive: true });
   const sorted = [...timings].sort((a, b) => a - b);
   writeFileSync(
     `artifacts/${testInfo.project.name}-heatmap-ms.json`,
-    JSON.stringify({ cells: 400, months: 36, timings_ms: timings, median_ms: sorted[2] }),
+    JSON.stringify({ cells: 441, months: 36, timings_ms: timings, median_ms: sorted[2] }),
   );
-  console.log(`heatmap 20×20 × 36 months in WASM (${testInfo.project.name}): median ${sorted[2]} ms`);
+  console.log(`heatmap 21×21 × 36 months in WASM (${testInfo.project.name}): median ${sorted[2]} ms`);
 });

@@ -1,6 +1,7 @@
 //! `hashinsight calc` and `POST /api/v1/calculate`: both resolve a `CalcRequest` against the
 //! catalogue and evaluate it with `app::calculate`, so the CLI and the API cannot disagree.
 
+use std::io::Write as _;
 use std::sync::Arc;
 
 use app::calculate::{CalcContext, CalcFieldError, CalcRequest, CalcResponse, find_in, resolve};
@@ -53,11 +54,16 @@ pub async fn command(
     };
     match run(&request, store.as_ref()).await? {
         Ok(response) if args.json => {
-            println!("{}", serde_json::to_string_pretty(&response)?);
+            // The command's output is its stdout, not a log line.
+            writeln!(
+                std::io::stdout().lock(),
+                "{}",
+                serde_json::to_string_pretty(&response)?
+            )?;
             Ok(std::process::ExitCode::SUCCESS)
         }
         Ok(response) => {
-            print!("{}", summary(&response));
+            write!(std::io::stdout().lock(), "{}", summary(&response))?;
             Ok(std::process::ExitCode::SUCCESS)
         }
         Err(errors) => {

@@ -4,8 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 use mining::heatmap::{Heatmap, HeatmapAxes, heatmap};
 use mining::projection::scenarios;
 
@@ -59,24 +58,11 @@ fn Calculator(models: Vec<AsicModel>) -> impl IntoView {
         values: fields.iter().map(|f| f.get()).collect(),
     });
 
-    let navigate = use_navigate();
     Effect::new(move |previous: Option<()>| {
         let query = scenario.with(Scenario::to_query);
         // The first run only reads; later runs keep the address in step with the inputs.
         if previous.is_some() {
-            let path = if query.is_empty() {
-                "/calculator".to_owned()
-            } else {
-                format!("/calculator?{query}")
-            };
-            navigate(
-                &path,
-                NavigateOptions {
-                    replace: true,
-                    scroll: false,
-                    ..Default::default()
-                },
-            );
+            replace_address(&query);
         }
     });
 
@@ -351,6 +337,28 @@ fn Charts(response: Memo<Option<CalcResponse>>) -> impl IntoView {
     }
 }
 
+/// Rewrites the address bar without a navigation: the router has nothing to load, and the
+/// back button should not step through every keystroke.
+fn replace_address(query: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let url = if query.is_empty() {
+            "/calculator".to_owned()
+        } else {
+            format!("/calculator?{query}")
+        };
+        if let Ok(history) = window().history() {
+            let _ = history.replace_state_with_url(
+                &leptos::wasm_bindgen::JsValue::NULL,
+                "",
+                Some(&url),
+            );
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = query;
+}
+
 /// Milliseconds since page load, for the measurement the end-to-end suite reads.
 fn now_ms() -> f64 {
     #[cfg(feature = "hydrate")]
@@ -374,54 +382,52 @@ fn SensitivityHeatmap(outcome: Memo<Outcome>) -> impl IntoView {
         });
         (grid, now_ms() - start)
     });
-    let table = move || {
+    let header = move || {
         timed.with(|(grid, _)| {
-            let grid = grid.as_ref()?;
-            let extreme = grid
-                .total_profit_usd
-                .iter()
-                .flatten()
-                .fold(1.0_f64, |m, v| m.max(v.abs()));
-            let header = grid
-                .electricity_usd_per_kwh
-                .iter()
-                .map(|e| view! { <th scope="col" class="num">{format!("{e:.3}")}</th> })
-                .collect_view();
-            let rows =
-                grid.btc_prices_usd
+            grid.as_ref().map(|grid| {
+                grid.electricity_usd_per_kwh
                     .iter()
-                    .zip(&grid.total_profit_usd)
-                    .map(|(price, row)| {
-                        let cells = row
-                        .iter()
-                        .map(|profit| {
-                            // Green for profit, red for loss, stronger with the amount.
-                            let alpha = (profit.abs() / extreme).clamp(0.08, 1.0);
-                            let rgb = if *profit >= 0.0 { "22, 163, 74" } else { "220, 38, 38" };
-                            let style = format!("background: rgba({rgb}, {alpha:.2})");
-                            let title = usd(*profit);
-                            view! { <td style=style title=title.clone()>{compact(*profit)}</td> }
-                        })
-                        .collect_view();
-                        view! {
-                            <tr>
-                                <th scope="row" class="num">{format!("{price:.0}")}</th>
-                                {cells}
-                            </tr>
-                        }
-                    })
-                    .collect_view();
-            Some(view! {
-                <thead>
-                    <tr>
-                        <th scope="col">{t!(i18n, heatmap_corner)}</th>
-                        {header}
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
+                    .map(|e| view! { <th scope="col" class="num">{format!("{e:.3}")}</th> })
+                    .collect_view()
             })
         })
     };
+    let rows =
+        move || {
+            timed.with(|(grid, _)| {
+                let grid = grid.as_ref()?;
+                let extreme = grid
+                    .total_profit_usd
+                    .iter()
+                    .flatten()
+                    .fold(1.0_f64, |m, v| m.max(v.abs()));
+                Some(
+                    grid.btc_prices_usd
+                        .iter()
+                        .zip(&grid.total_profit_usd)
+                        .map(|(price, row)| {
+                            let cells = row
+                            .iter()
+                            .map(|profit| {
+                                // Green for profit, red for loss, stronger with the amount.
+                                let alpha = (profit.abs() / extreme).clamp(0.08, 1.0);
+                                let rgb =
+                                    if *profit >= 0.0 { "22, 163, 74" } else { "220, 38, 38" };
+                                let style = format!("background: rgba({rgb}, {alpha:.2})");
+                                view! { <td style=style title=usd(*profit)>{compact(*profit)}</td> }
+                            })
+                            .collect_view();
+                            view! {
+                                <tr>
+                                    <th scope="row" class="num">{format!("{price:.0}")}</th>
+                                    {cells}
+                                </tr>
+                            }
+                        })
+                        .collect_view(),
+                )
+            })
+        };
     view! {
         <section class="card" aria-labelledby="heatmap-title">
             <h2 id="heatmap-title">{t!(i18n, heatmap_title)}</h2>
@@ -432,7 +438,13 @@ fn SensitivityHeatmap(outcome: Memo<Outcome>) -> impl IntoView {
                     id="heatmap"
                     data-compute-ms=move || timed.with(|(_, ms)| format!("{ms:.3}"))
                 >
-                    {table}
+                    <thead>
+                        <tr>
+                            <th scope="col">{t!(i18n, heatmap_corner)}</th>
+                            {header}
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
                 </table>
             </div>
         </section>

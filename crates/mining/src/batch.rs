@@ -8,9 +8,10 @@
 //! other row is still computed.
 //!
 //! Every row shares the chain (difficulty path, halvings) of the defaults, so it is walked once
-//! per batch, and rows with the same decay share its month factors. Each row's figures are
-//! still exactly those of [`calculate`] and [`crate::project`] for that row (see
-//! [`BatchDefaults::row_input`]).
+//! per batch, and rows with the same decay share its cumulative BTC per H/s, which leaves a
+//! row's horizon a few multiplications. A row's day is [`calculate`]'s for that row, and its
+//! payback, profit and ROI are [`crate::project`]'s to rounding (see
+//! [`BatchDefaults::row_input`] and [`BatchDefaults::row_params`]).
 
 use std::collections::HashMap;
 use std::fmt::{self, Write as _};
@@ -862,7 +863,12 @@ impl<'a> Engine<'a> {
                 let revenue_usd: f64 = self
                     .decay_paths
                     .iter()
-                    .map(|path| path.revenue_weight * path.cumulative_btc_per_hs[index])
+                    .filter_map(|path| {
+                        // Every path has one entry per month; `get` keeps that an invariant,
+                        // not a possible panic.
+                        let btc = path.cumulative_btc_per_hs.get(index)?;
+                        Some(path.revenue_weight * btc)
+                    })
                     .sum();
                 revenue_usd - month * self.fleet_cost_usd_month - investment_usd
             })

@@ -1,5 +1,5 @@
 //! A small RFC 4180 CSV reader and writer, enough for spreadsheets exported by Excel, Numbers,
-//! LibreOffice and WPS: quoted fields with embedded commas, quotes (`""`) and line breaks, LF or
+//! `LibreOffice` and WPS: quoted fields with embedded commas, quotes (`""`) and line breaks, LF or
 //! CRLF line ends, and a leading UTF-8 byte-order mark. Written here rather than taken from a
 //! crate so the browser bundle stays small and the crate keeps building for wasm32.
 //!
@@ -50,6 +50,7 @@ pub fn records(text: &str) -> Records<'_> {
         text: text.strip_prefix('\u{feff}').unwrap_or(text),
         pos: 0,
         row: 0,
+        fields_hint: 0,
         failed: false,
     }
 }
@@ -67,6 +68,9 @@ pub struct Records<'a> {
     /// ASCII delimiters or to the end of a field found by searching for them.
     pos: usize,
     row: u32,
+    /// Fields in the previous record: records of one file are usually alike, so this sizes the
+    /// next one's vector without regrowing it.
+    fields_hint: usize,
     failed: bool,
 }
 
@@ -93,7 +97,7 @@ impl<'a> Records<'a> {
     fn read_record(&mut self, row: u32) -> Result<CsvRecord<'a>, CsvError> {
         let text = self.text;
         let bytes = text.as_bytes();
-        let mut fields = Vec::new();
+        let mut fields = Vec::with_capacity(self.fields_hint);
         loop {
             let field = if bytes.get(self.pos) == Some(&b'"') {
                 self.read_quoted(row)?
@@ -121,6 +125,7 @@ impl<'a> Records<'a> {
                 _ => break,
             }
         }
+        self.fields_hint = fields.len();
         Ok(CsvRecord { row, fields })
     }
 

@@ -5,7 +5,7 @@
 //! path, halvings), the fleet's decaying hashrate and its energy are the same in every cell, and
 //! profit is linear in both prices:
 //!
-//! total profit(p, e) = p · Σₘ BTCₘ · wₘ − e · Σₘ kWhₘ · escₘ − Σₘ otherₘ,
+//! `total profit(p, e) = p · Σₘ btcₘ · wₘ − e · Σₘ kwhₘ · escₘ − Σₘ otherₘ`,
 //!
 //! with wₘ the price path relative to its start and escₘ the electricity escalation. The three
 //! sums are computed once, so a cell costs two multiplications whatever the horizon.
@@ -106,7 +106,7 @@ impl HeatmapAxes {
             Some(code) => check.push("axes.spread_pct", code),
             // 100 % would take the BTC axis to zero, which no price can be.
             None if spread_pct >= 100.0 => {
-                check.push("axes.spread_pct", FieldErrorCode::OutOfRange)
+                check.push("axes.spread_pct", FieldErrorCode::OutOfRange);
             }
             None => {}
         }
