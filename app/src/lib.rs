@@ -25,7 +25,8 @@ use crate::components::layout::Layout;
 use crate::components::theme::{ThemeProvider, use_theme};
 use crate::i18n::{I18nContextProvider, t_string, use_i18n};
 use crate::routes::{
-    calculator::CalculatorPage, catalogue::CataloguePage, home::HomePage, not_found::NotFoundPage,
+    batch::BatchPage, calculator::CalculatorPage, catalogue::CataloguePage, home::HomePage,
+    not_found::NotFoundPage,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -59,6 +60,7 @@ pub fn App() -> impl IntoView {
                         <Routes fallback=NotFoundPage>
                             <Route path=path!("/") view=HomePage />
                             <Route path=path!("/calculator") view=CalculatorPage ssr=SsrMode::Async />
+                            <Route path=path!("/batch") view=BatchPage ssr=SsrMode::Async />
                             // Rendered whole before sending, so it reads with JavaScript off.
                             <Route path=path!("/catalogue") view=CataloguePage ssr=SsrMode::Async />
                         </Routes>

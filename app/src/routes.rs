@@ -1,5 +1,6 @@
 //! One page component per file.
 
+pub mod batch;
 pub mod calculator;
 pub mod catalogue;
 pub mod home;

@@ -21,6 +21,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             <nav class="site-nav" aria-label=move || t_string!(i18n, nav_main)>
                 <A href="/" exact=true>{t!(i18n, nav_home)}</A>
                 <A href="/calculator">{t!(i18n, nav_calculator)}</A>
+                <A href="/batch">{t!(i18n, nav_batch)}</A>
                 <A href="/catalogue">{t!(i18n, nav_catalogue)}</A>
             </nav>
             <div class="site-tools">
