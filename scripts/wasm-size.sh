@@ -2,10 +2,11 @@
 # Prints the release WASM bundle size raw, gzip -9 and brotli, and fails over the budget.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# The shell alone met its 250 KB budget at 234,944 B (issue #2). The calculator (issue #3) adds
-# the projection, heatmap and comparison views (~65 KB brotli); the whole app must stay under
-# 320 KB brotli until routes are split into separately loaded bundles.
-BUDGET_BROTLI_BYTES=${BUDGET_BROTLI_BYTES:-320000}
+# The shell alone met its 250 KB budget at 234,944 B (issue #2). The calculator and the batch
+# page (issue #3) add the projection, heatmap, comparison, CSV and batch code (~112 KB brotli);
+# the whole app must stay under 360 KB brotli until routes are split into separately loaded
+# bundles (docs/performance.md).
+BUDGET_BROTLI_BYTES=${BUDGET_BROTLI_BYTES:-360000}
 wasm=target/site/pkg/hashinsight.wasm
 [ -f "$wasm" ] || wasm=target/site/pkg/hashinsight_bg.wasm
 raw=$(stat -c %s "$wasm")

@@ -15,6 +15,7 @@ pub mod routes;
 pub mod scenario;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod timing;
 
 use leptos::prelude::*;
 use leptos_meta::{Body, Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};

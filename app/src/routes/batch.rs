@@ -12,6 +12,10 @@ use crate::api::catalogue::list_asic_models;
 use crate::catalogue::AsicModel;
 use crate::components::error_view::ErrorView;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::timing::now_ms;
+
+/// Rows the results table shows; the summary and the export always cover every row.
+const MAX_ROWS_SHOWN: usize = 500;
 
 /// The original system's batch template (reference §3.3), as a starting point.
 const EXAMPLE_CSV: &str =
@@ -63,7 +67,8 @@ fn Batch(models: Vec<AsicModel>) -> impl IntoView {
         .collect();
     let specs = StoredValue::new(specs);
 
-    let report = Memo::new(move |_| -> Result<BatchReport, String> {
+    let timed = Memo::new(move |_| -> (Result<BatchReport, String>, f64) {
+        let start = now_ms();
         let defaults = BatchDefaults {
             btc_price_usd: btc_price.with(|t| number(t)).unwrap_or(f64::NAN),
             difficulty: difficulty.with(|t| number(t)).unwrap_or(f64::NAN),
@@ -76,7 +81,7 @@ fn Batch(models: Vec<AsicModel>) -> impl IntoView {
             difficulty_growth_pct_per_retarget: 0.0,
             start_height: mining::projection::DEFAULT_START_HEIGHT,
         };
-        specs
+        let report = specs
             .with_value(|specs| {
                 let lookup = |name: &str| {
                     let name = name.trim().to_lowercase();
@@ -84,8 +89,11 @@ fn Batch(models: Vec<AsicModel>) -> impl IntoView {
                 };
                 csv.with(|text| calculate_batch_csv(text, &defaults, &lookup))
             })
-            .map_err(|err| batch_error_text(i18n, &err))
+            .map_err(|err| batch_error_text(i18n, &err));
+        (report, now_ms() - start)
     });
+    let report = Memo::new(move |_| timed.with(|(report, _)| report.clone()));
+    let compute_ms = move || timed.with(|(_, ms)| format!("{ms:.3}"));
 
     let export_href = move || {
         report.with(|r| {
@@ -99,7 +107,7 @@ fn Batch(models: Vec<AsicModel>) -> impl IntoView {
     };
 
     view! {
-        <section class="card">
+        <section class="card" id="batch-inputs" data-compute-ms=compute_ms>
             <div class="form-grid">
                 <label>
                     <span>{t!(i18n, field_btc_price_usd)}</span>
@@ -189,8 +197,13 @@ fn BatchResults(report: BatchReport, export_href: Option<String>) -> impl IntoVi
             view! { <li>{text}</li> }
         })
         .collect_view();
-    let rows = report
-        .results
+    let shown = report.results.len().min(MAX_ROWS_SHOWN);
+    let truncated = (report.results.len() > MAX_ROWS_SHOWN).then(|| {
+        let text =
+            t_string!(i18n, batch_rows_shown, shown, total = report.results.len()).to_string();
+        view! { <p class="muted small" id="batch-rows-shown">{text}</p> }
+    });
+    let rows = report.results[..shown]
         .iter()
         .map(|r| {
             view! {
@@ -225,6 +238,7 @@ fn BatchResults(report: BatchReport, export_href: Option<String>) -> impl IntoVi
             })}
         </section>
         <section class="card">
+            {truncated}
             <div class="table-scroll">
                 <table class="data-table" id="batch-table">
                     <thead>

@@ -18,6 +18,7 @@ use crate::components::charts::{BarChart, CumulativeChart};
 use crate::components::error_view::ErrorView;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::scenario::{FIELDS, Scenario};
+use crate::timing::now_ms;
 
 #[component]
 pub fn CalculatorPage() -> impl IntoView {
@@ -357,17 +358,6 @@ fn replace_address(query: &str) {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = query;
-}
-
-/// Milliseconds since page load, for the measurement the end-to-end suite reads.
-fn now_ms() -> f64 {
-    #[cfg(feature = "hydrate")]
-    {
-        if let Some(performance) = window().performance() {
-            return performance.now();
-        }
-    }
-    0.0
 }
 
 #[component]
