@@ -56,7 +56,7 @@ impl Scenario {
             .iter()
             .zip(&self.values)
             .filter(|((_, default), value)| value.as_str() != *default)
-            .map(|((key, _), value)| format!("{key}={}", encode(value)))
+            .map(|((key, _), value)| format!("{key}={}", percent_encode(value)))
             .collect::<Vec<_>>()
             .join("&")
     }
@@ -123,8 +123,9 @@ fn whole(value: f64) -> u64 {
     }
 }
 
-/// Percent-encodes what a query value cannot hold literally.
-fn encode(value: &str) -> String {
+/// Percent-encodes everything but RFC 3986's unreserved characters, for query values and
+/// `data:` URLs.
+pub fn percent_encode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {

@@ -5,13 +5,14 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use mining::batch::{
-    BatchColumn, BatchDefaults, BatchError, BatchReport, RowErrorCode, calculate_batch_csv, to_csv,
+    BatchDefaults, BatchError, BatchReport, RowErrorCode, calculate_batch_csv, to_csv,
 };
 
 use crate::api::catalogue::list_asic_models;
 use crate::catalogue::AsicModel;
 use crate::components::error_view::ErrorView;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::scenario::percent_encode;
 use crate::timing::now_ms;
 
 /// Rows the results table shows; the summary and the export always cover every row.
@@ -100,7 +101,7 @@ fn Batch(models: Vec<AsicModel>) -> impl IntoView {
             r.as_ref().ok().map(|r| {
                 format!(
                     "data:text/csv;charset=utf-8,{}",
-                    encode(&to_csv(&r.results))
+                    percent_encode(&to_csv(&r.results))
                 )
             })
         })
@@ -289,25 +290,9 @@ fn batch_error_text(
             t_string!(i18n, batch_error_header).to_owned()
         }
         BatchError::DuplicateColumn(column) => {
-            t_string!(i18n, batch_error_duplicate, column = column_name(*column)).to_string()
+            t_string!(i18n, batch_error_duplicate, column = column.name()).to_string()
         }
         BatchError::TooManyRows => t_string!(i18n, batch_error_too_many).to_owned(),
         _ => t_string!(i18n, batch_error_file).to_owned(),
     }
-}
-
-fn column_name(column: BatchColumn) -> &'static str {
-    column.name()
-}
-
-/// Percent-encodes text for a `data:` URL.
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
