@@ -6,3 +6,4 @@ pub mod language;
 pub mod layout;
 pub mod quick_estimate;
 pub mod theme;
+pub mod with_catalogue;

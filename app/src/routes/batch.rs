@@ -8,9 +8,8 @@ use mining::batch::{
     BatchDefaults, BatchError, BatchReport, RowErrorCode, calculate_batch_csv, to_csv,
 };
 
-use crate::api::catalogue::list_asic_models;
 use crate::catalogue::AsicModel;
-use crate::components::error_view::ErrorView;
+use crate::components::with_catalogue::WithCatalogue;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::scenario::percent_encode;
 use crate::timing::now_ms;
@@ -36,18 +35,11 @@ Antminer S21 XP,4,,,,0.06,0.3
 #[component]
 pub fn BatchPage() -> impl IntoView {
     let i18n = use_i18n();
-    let models = Resource::new(|| (), |()| list_asic_models());
     view! {
         <Title text=move || t_string!(i18n, batch_title) />
         <h1>{t!(i18n, batch_title)}</h1>
         <p class="muted">{t!(i18n, batch_intro)}</p>
-        <Suspense fallback=move || view! { <p>{t!(i18n, catalogue_loading)}</p> }>
-            <ErrorBoundary fallback=|errors| view! { <ErrorView errors /> }>
-                {move || Suspend::new(async move {
-                    models.await.map(|models| view! { <Batch models /> })
-                })}
-            </ErrorBoundary>
-        </Suspense>
+        <WithCatalogue render=|models| view! { <Batch models /> } />
     }
 }
 

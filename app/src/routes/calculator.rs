@@ -8,14 +8,13 @@ use leptos_router::hooks::use_query_map;
 use mining::heatmap::{Heatmap, HeatmapAxes, heatmap};
 use mining::projection::scenarios;
 
-use crate::api::catalogue::list_asic_models;
 use crate::calculate::{
     CalcContext, CalcFieldError, CalcRequest, CalcResponse, ModelSpecs, Resolved, evaluate,
     find_in, resolve,
 };
 use crate::catalogue::AsicModel;
 use crate::components::charts::{BarChart, CumulativeChart};
-use crate::components::error_view::ErrorView;
+use crate::components::with_catalogue::WithCatalogue;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::scenario::{FIELDS, Scenario};
 use crate::timing::now_ms;
@@ -23,18 +22,11 @@ use crate::timing::now_ms;
 #[component]
 pub fn CalculatorPage() -> impl IntoView {
     let i18n = use_i18n();
-    let models = Resource::new(|| (), |()| list_asic_models());
     view! {
         <Title text=move || t_string!(i18n, calc_title) />
         <h1>{t!(i18n, calc_title)}</h1>
         <p class="muted">{t!(i18n, calc_intro)}</p>
-        <Suspense fallback=move || view! { <p>{t!(i18n, catalogue_loading)}</p> }>
-            <ErrorBoundary fallback=|errors| view! { <ErrorView errors /> }>
-                {move || Suspend::new(async move {
-                    models.await.map(|models| view! { <Calculator models /> })
-                })}
-            </ErrorBoundary>
-        </Suspense>
+        <WithCatalogue render=|models| view! { <Calculator models /> } />
     }
 }
 

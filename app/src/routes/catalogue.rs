@@ -3,25 +3,17 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::catalogue::list_asic_models;
 use crate::catalogue::{AsicModel, Cooling};
-use crate::components::error_view::ErrorView;
+use crate::components::with_catalogue::WithCatalogue;
 use crate::i18n::{t, t_string, use_i18n};
 
 #[component]
 pub fn CataloguePage() -> impl IntoView {
     let i18n = use_i18n();
-    let models = Resource::new(|| (), |()| list_asic_models());
     view! {
         <Title text=move || t_string!(i18n, catalogue_title) />
         <h1>{t!(i18n, catalogue_title)}</h1>
-        <Suspense fallback=move || view! { <p>{t!(i18n, catalogue_loading)}</p> }>
-            <ErrorBoundary fallback=|errors| view! { <ErrorView errors /> }>
-                {move || Suspend::new(async move {
-                    models.await.map(|models| view! { <CatalogueTable models /> })
-                })}
-            </ErrorBoundary>
-        </Suspense>
+        <WithCatalogue render=|models| view! { <CatalogueTable models /> } />
     }
 }
 
