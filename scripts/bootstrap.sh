@@ -11,6 +11,7 @@ tools="$root/.tools"
 mkdir -p "$tools/bin"
 
 CARGO_LEPTOS_VERSION=0.3.10   # 0.3.11 needs rustc 1.96
+ECHARTS_VERSION=5.6.0          # the option schema charming 0.6 writes
 BINARYEN_VERSION=132          # Debian's binaryen 108 emits a wasm that fails to hydrate
 # wasm-bindgen-cli must be exactly the wasm-bindgen that Cargo.lock resolved.
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
@@ -39,6 +40,14 @@ if ! "$tools/bin/wasm-opt" --version 2>/dev/null | grep -q "version $BINARYEN_VE
   say "installing wasm-opt from npm binaryen@$BINARYEN_VERSION"
   npm install --silent --no-audit --no-fund --prefix "$tools/binaryen" "binaryen@$BINARYEN_VERSION"
   ln -sf "$tools/binaryen/node_modules/.bin/wasm-opt" "$tools/bin/wasm-opt"
+fi
+
+# ECharts, which draws the charts charming describes, served from public/vendor (not in git).
+if [ ! -s public/vendor/echarts.min.js ] || ! grep -qs "\"version\": \"$ECHARTS_VERSION\"" "$tools/echarts/node_modules/echarts/package.json"; then
+  say "installing echarts $ECHARTS_VERSION from npm"
+  npm install --silent --no-audit --no-fund --prefix "$tools/echarts" "echarts@$ECHARTS_VERSION"
+  mkdir -p public/vendor
+  cp "$tools/echarts/node_modules/echarts/dist/echarts.min.js" public/vendor/echarts.min.js
 fi
 
 # Chromium drives the end-to-end tests; brotli measures the WASM budget.

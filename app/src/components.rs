@@ -1,6 +1,7 @@
 //! Reusable pieces of the interface.
 
 pub mod charts;
+pub mod echart;
 pub mod error_view;
 pub mod language;
 pub mod layout;

@@ -5,8 +5,10 @@
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod api;
+pub mod batch;
 pub mod calculate;
 pub mod catalogue;
+pub mod chart_options;
 pub mod components;
 pub mod error;
 pub mod estimate;

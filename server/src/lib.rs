@@ -1,11 +1,13 @@
 //! The HashInsight server: configuration, storage, HTTP and the commands of the `hashinsight`
 //! binary. `main.rs` only wires these together, so tests start the very same server.
 
+pub mod batch;
 pub mod calc;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod health;
+pub mod locale;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

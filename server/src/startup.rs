@@ -9,6 +9,7 @@ use anyhow::Context;
 use app::ssr::Store;
 use app::{App, shell};
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request, StatusCode};
 use axum::routing::{get, post};
 use leptos::config::{LeptosOptions, get_configuration};
@@ -23,7 +24,7 @@ use tracing::Level;
 
 use crate::config::Settings;
 use crate::state::AppState;
-use crate::{calc, db, health};
+use crate::{batch, calc, db, health};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -129,6 +130,14 @@ pub fn build_router(state: AppState, request_timeout: Duration) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/api/v1/calculate", post(calc::calculate_handler))
+        .route(
+            app::batch::EXPORT_PATH,
+            post(batch::export_handler).layer(DefaultBodyLimit::max(batch::MAX_BODY_BYTES)),
+        )
+        .route(
+            app::batch::IMPORT_PATH,
+            post(batch::import_handler).layer(DefaultBodyLimit::max(batch::MAX_BODY_BYTES)),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), page_shell)
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,

@@ -1,21 +1,24 @@
-//! The batch calculator: paste or open a CSV of machines, get per-row results, a fleet summary
-//! and a CSV export, computed in the browser by `mining::batch`. Bad cells are reported by row
-//! and column; the good rows still compute.
+//! The batch calculator: paste or open a CSV or spreadsheet of machines, get per-row results
+//! and a fleet summary computed in the browser by `mining::batch`, export them as CSV or XLSX.
+//! Bad cells are reported by row and column; the good rows still compute.
+
+use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use mining::batch::{
-    BatchDefaults, BatchError, BatchReport, RowErrorCode, calculate_batch_csv, to_csv,
-};
+use mining::batch::{BatchError, BatchReport, RowErrorCode, RowResult, calculate_batch_csv};
 
+use crate::batch::{BatchForm, EXPORT_PATH, ImportErrorCode, SpecIndex};
+#[cfg(feature = "hydrate")]
+use crate::batch::{IMPORT_PATH, ImportRefused, ImportedRows};
 use crate::catalogue::AsicModel;
 use crate::components::with_catalogue::WithCatalogue;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::scenario::percent_encode;
 use crate::timing::now_ms;
 
-/// Rows the results table shows; the summary and the export always cover every row.
-const MAX_ROWS_SHOWN: usize = 500;
+/// Rows per page of the results table: the DOM stays small whatever the file's size (the
+/// summary and the exports always cover every row).
+const PAGE_ROWS: usize = 100;
 
 /// The original system's batch template (reference §3.3), as a starting point.
 const EXAMPLE_CSV: &str =
@@ -43,10 +46,6 @@ pub fn BatchPage() -> impl IntoView {
     }
 }
 
-fn number(text: &str) -> Option<f64> {
-    text.trim().replace(',', "").parse::<f64>().ok()
-}
-
 #[component]
 fn Batch(models: Vec<AsicModel>) -> impl IntoView {
     let i18n = use_i18n();
@@ -54,86 +53,74 @@ fn Batch(models: Vec<AsicModel>) -> impl IntoView {
     let btc_price = RwSignal::new("90000".to_owned());
     let difficulty = RwSignal::new("1.5e14".to_owned());
     let months = RwSignal::new("36".to_owned());
-    let specs: Vec<(String, (f64, f64))> = models
-        .iter()
-        .map(|m| (m.name.to_lowercase(), (m.hashrate_hs, m.power_w)))
-        .collect();
-    let specs = StoredValue::new(specs);
+    let specs = StoredValue::new(SpecIndex::new(&models));
+    let import_error = RwSignal::new(None::<String>);
 
-    let timed = Memo::new(move |_| -> (Result<BatchReport, String>, f64) {
+    let timed = Memo::new(move |_| -> (Result<Arc<BatchReport>, String>, f64) {
         let start = now_ms();
-        let defaults = BatchDefaults {
-            btc_price_usd: btc_price.with(|t| number(t)).unwrap_or(f64::NAN),
-            difficulty: difficulty.with(|t| number(t)).unwrap_or(f64::NAN),
-            subsidy_btc: crate::calculate::DEFAULT_SUBSIDY_BTC,
-            fees_per_block_btc: 0.0,
-            pool_fee_pct: crate::calculate::DEFAULT_POOL_FEE_PCT,
-            electricity_usd_per_kwh: 0.06,
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // range-checked by the engine
-            months: months.with(|t| number(t)).filter(|m| *m >= 0.0).map_or(0, |m| m as u32),
-            difficulty_growth_pct_per_retarget: 0.0,
-            start_height: mining::projection::DEFAULT_START_HEIGHT,
+        let form = BatchForm {
+            btc_price_usd: btc_price.get(),
+            difficulty: difficulty.get(),
+            months: months.get(),
+            csv: String::new(),
         };
-        let report = specs
-            .with_value(|specs| {
-                let lookup = |name: &str| {
-                    let name = name.trim().to_lowercase();
-                    specs.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
-                };
-                csv.with(|text| calculate_batch_csv(text, &defaults, &lookup))
+        let report = csv
+            .with(|text| {
+                specs.with_value(|specs| {
+                    let lookup = |name: &str| specs.lookup(name);
+                    calculate_batch_csv(text, &form.defaults(), &lookup)
+                })
             })
+            .map(Arc::new)
             .map_err(|err| batch_error_text(i18n, &err));
         (report, now_ms() - start)
     });
-    let report = Memo::new(move |_| timed.with(|(report, _)| report.clone()));
     let compute_ms = move || timed.with(|(_, ms)| format!("{ms:.3}"));
 
-    let export_href = move || {
-        report.with(|r| {
-            r.as_ref().ok().map(|r| {
-                format!(
-                    "data:text/csv;charset=utf-8,{}",
-                    percent_encode(&to_csv(&r.results))
-                )
-            })
-        })
-    };
-
     view! {
-        <section class="card" id="batch-inputs" data-compute-ms=compute_ms>
+        // A real form: the export buttons post it to the server, which computes the same rows
+        // with the same engine, so the downloads also work without JavaScript.
+        <form class="card" id="batch-inputs" method="post" action=EXPORT_PATH data-compute-ms=compute_ms>
             <div class="form-grid">
                 <label>
                     <span>{t!(i18n, field_btc_price_usd)}</span>
-                    <input id="batch-price" type="text" inputmode="decimal" value=btc_price.get_untracked() bind:value=btc_price />
+                    <input id="batch-price" name="btc_price_usd" type="text" inputmode="decimal" value=btc_price.get_untracked() bind:value=btc_price />
                 </label>
                 <label>
                     <span>{t!(i18n, field_difficulty)}</span>
-                    <input id="batch-difficulty" type="text" inputmode="decimal" value=difficulty.get_untracked() bind:value=difficulty />
+                    <input id="batch-difficulty" name="difficulty" type="text" inputmode="decimal" value=difficulty.get_untracked() bind:value=difficulty />
                 </label>
                 <label>
                     <span>{t!(i18n, field_months)}</span>
-                    <input id="batch-months" type="text" inputmode="numeric" value=months.get_untracked() bind:value=months />
+                    <input id="batch-months" name="months" type="text" inputmode="numeric" value=months.get_untracked() bind:value=months />
                 </label>
             </div>
             <label class="stacked">
                 <span>{t!(i18n, batch_csv_label)}</span>
-                <textarea id="batch-csv" rows="12" spellcheck="false" prop:value=move || csv.get() on:input=move |ev| csv.set(event_target_value(&ev))>
+                <textarea id="batch-csv" name="csv" rows="12" spellcheck="false" prop:value=move || csv.get() on:input=move |ev| csv.set(event_target_value(&ev))>
                     {csv.get_untracked()}
                 </textarea>
             </label>
-            <FileOpener csv />
+            <FileOpener csv import_error />
+            {move || import_error.get().map(|text| view! { <p class="field-error" id="batch-import-error" role="alert">{text}</p> })}
             <p class="muted small">{t!(i18n, batch_columns_hint)}</p>
-        </section>
-        {move || report.with(|r| match r {
+            <div class="actions">
+                <button class="button" id="batch-export-csv" type="submit" name="format" value="csv">{t!(i18n, batch_export_csv)}</button>
+                <button class="button" id="batch-export-xlsx" type="submit" name="format" value="xlsx">{t!(i18n, batch_export_xlsx)}</button>
+            </div>
+        </form>
+        {move || timed.with(|(r, _)| match r {
             Err(text) => view! { <section class="card error" role="alert"><p id="batch-error">{text.clone()}</p></section> }.into_any(),
-            Ok(r) => view! { <BatchResults report=r.clone() export_href=export_href() /> }.into_any(),
+            Ok(r) => view! { <BatchResults report=Arc::clone(r) /> }.into_any(),
         })}
     }
 }
 
-/// Opens a CSV file from the device into the text area (browser only).
+/// Opens a file from the device into the text area (browser only): CSV is read here; a
+/// spreadsheet (XLSX, XLS, ODS) is converted to CSV by the server, so the rows stay visible
+/// and editable before they compute.
 #[component]
-fn FileOpener(csv: RwSignal<String>) -> impl IntoView {
+fn FileOpener(csv: RwSignal<String>, import_error: RwSignal<Option<String>>) -> impl IntoView {
     let i18n = use_i18n();
     let on_change = move |ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
@@ -148,27 +135,87 @@ fn FileOpener(csv: RwSignal<String>) -> impl IntoView {
             let Some(file) = input.files().and_then(|files| files.get(0)) else {
                 return;
             };
+            import_error.set(None);
             leptos::task::spawn_local(async move {
-                if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await
-                    && let Some(text) = text.as_string()
-                {
-                    csv.set(text);
+                match read_file(&file).await {
+                    Ok((text, error_cells)) => {
+                        csv.set(text);
+                        if !error_cells.is_empty() {
+                            let cells = error_cells.join(", ");
+                            import_error.set(Some(
+                                t_string!(i18n, import_error_cells, cells).to_string(),
+                            ));
+                        }
+                    }
+                    Err(code) => import_error.set(Some(import_error_text(i18n, code))),
                 }
             });
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (ev, csv);
+        let _ = (ev, csv, import_error);
     };
     view! {
         <label class="file-open">
             <span>{t!(i18n, batch_open_file)}</span>
-            <input id="batch-file" type="file" accept=".csv,text/csv" on:change=on_change />
+            <input id="batch-file" type="file" accept=".csv,.txt,.xlsx,.xlsm,.xls,.ods,text/csv" on:change=on_change />
         </label>
     }
 }
 
+/// The file's rows as CSV text: read locally when it is CSV, converted by the server otherwise.
+#[cfg(feature = "hydrate")]
+async fn read_file(file: &web_sys::File) -> Result<(String, Vec<String>), ImportErrorCode> {
+    use wasm_bindgen_futures::JsFuture;
+    let name = file.name().to_lowercase();
+    if name.ends_with(".csv") || name.ends_with(".txt") || file.type_() == "text/csv" {
+        return JsFuture::from(file.text())
+            .await
+            .ok()
+            .and_then(|text| text.as_string())
+            .map(|text| (text, Vec::new()))
+            .ok_or(ImportErrorCode::Unreadable);
+    }
+    let response = gloo_net::http::Request::post(IMPORT_PATH)
+        .header("content-type", "application/octet-stream")
+        .body(leptos::wasm_bindgen::JsValue::from(file.clone()))
+        .map_err(|_| ImportErrorCode::Unreadable)?
+        .send()
+        .await
+        .map_err(|_| ImportErrorCode::Unreachable)?;
+    if response.ok() {
+        let imported: ImportedRows = response
+            .json()
+            .await
+            .map_err(|_| ImportErrorCode::Unreadable)?;
+        Ok((imported.csv, imported.error_cells))
+    } else {
+        let refused: ImportRefused = response
+            .json()
+            .await
+            .map_err(|_| ImportErrorCode::Unreadable)?;
+        Err(refused.code)
+    }
+}
+
+fn import_error_text(
+    i18n: leptos_i18n::I18nContext<crate::i18n::Locale>,
+    code: ImportErrorCode,
+) -> String {
+    match code {
+        ImportErrorCode::NotASpreadsheet => t_string!(i18n, import_not_a_spreadsheet),
+        ImportErrorCode::LegacyFormat => t_string!(i18n, import_legacy),
+        ImportErrorCode::OpenDocument => t_string!(i18n, import_open_document),
+        ImportErrorCode::TooLarge => t_string!(i18n, import_too_large),
+        ImportErrorCode::TooManyRows => t_string!(i18n, batch_error_too_many),
+        ImportErrorCode::Empty => t_string!(i18n, import_empty),
+        ImportErrorCode::Unreadable => t_string!(i18n, import_unreadable),
+        ImportErrorCode::Unreachable => t_string!(i18n, import_unreachable),
+    }
+    .to_owned()
+}
+
 #[component]
-fn BatchResults(report: BatchReport, export_href: Option<String>) -> impl IntoView {
+fn BatchResults(report: Arc<BatchReport>) -> impl IntoView {
     let i18n = use_i18n();
     let s = &report.summary;
     let payback = match s.payback_month {
@@ -190,30 +237,35 @@ fn BatchResults(report: BatchReport, export_href: Option<String>) -> impl IntoVi
             view! { <li>{text}</li> }
         })
         .collect_view();
-    let shown = report.results.len().min(MAX_ROWS_SHOWN);
-    let truncated = (report.results.len() > MAX_ROWS_SHOWN).then(|| {
-        let text =
-            t_string!(i18n, batch_rows_shown, shown, total = report.results.len()).to_string();
-        view! { <p class="muted small" id="batch-rows-shown">{text}</p> }
+    let total = report.results.len();
+    let pages = total.div_ceil(PAGE_ROWS).max(1);
+    let page = RwSignal::new(0_usize);
+    let rows = {
+        let report = Arc::clone(&report);
+        move || {
+            let first = page.get() * PAGE_ROWS;
+            report.results[first..total.min(first + PAGE_ROWS)]
+                .iter()
+                .map(result_row)
+                .collect_view()
+        }
+    };
+    let pager = (pages > 1).then(|| {
+        let range = move || {
+            let first = page.get() * PAGE_ROWS;
+            t_string!(i18n, batch_rows_range, first = first + 1, last = total.min(first + PAGE_ROWS), total)
+                .to_string()
+        };
+        view! {
+            <nav class="pager" aria-label=move || t_string!(i18n, batch_pages)>
+                <button type="button" class="button" id="batch-prev" disabled=move || page.get() == 0
+                    on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>{t!(i18n, batch_prev)}</button>
+                <span id="batch-rows-shown" aria-live="polite">{range}</span>
+                <button type="button" class="button" id="batch-next" disabled=move || page.get() + 1 >= pages
+                    on:click=move |_| page.update(|p| *p = (*p + 1).min(pages - 1))>{t!(i18n, batch_next)}</button>
+            </nav>
+        }
     });
-    let rows = report.results[..shown]
-        .iter()
-        .map(|r| {
-            view! {
-                <tr>
-                    <td class="num">{r.row}</td>
-                    <th scope="row">{r.model.clone()}</th>
-                    <td class="num">{r.quantity}</td>
-                    <td class="num">{format!("{:.1}", r.hashrate_ths)}</td>
-                    <td class="num">{format!("{:.2}", r.efficiency_j_th)}</td>
-                    <td class="num">{format!("{:.2}", r.daily_profit_usd)}</td>
-                    <td class="num">{format!("{:.0}", r.investment_usd)}</td>
-                    <td class="num">{r.payback_month.map_or_else(|| "—".to_owned(), |m| m.to_string())}</td>
-                    <td class="num">{r.roi_pct.map_or_else(|| "—".to_owned(), |v| format!("{v:.1}"))}</td>
-                </tr>
-            }
-        })
-        .collect_view();
     view! {
         <section class="card" aria-labelledby="batch-summary-title">
             <h2 id="batch-summary-title">{t!(i18n, batch_summary)}</h2>
@@ -226,12 +278,9 @@ fn BatchResults(report: BatchReport, export_href: Option<String>) -> impl IntoVi
                 <div><dt>{t!(i18n, out_payback)}</dt><dd id="batch-payback">{payback}</dd></div>
             </dl>
             <ul class="field-errors" id="batch-errors">{errors}</ul>
-            {export_href.map(|href| view! {
-                <a class="button" id="batch-export" href=href download="hashinsight-batch.csv">{t!(i18n, batch_export_csv)}</a>
-            })}
         </section>
         <section class="card">
-            {truncated}
+            {pager}
             <div class="table-scroll">
                 <table class="data-table" id="batch-table">
                     <thead>
@@ -251,6 +300,22 @@ fn BatchResults(report: BatchReport, export_href: Option<String>) -> impl IntoVi
                 </table>
             </div>
         </section>
+    }
+}
+
+fn result_row(r: &RowResult) -> impl IntoView + use<> {
+    view! {
+        <tr>
+            <td class="num">{r.row}</td>
+            <th scope="row">{r.model.clone()}</th>
+            <td class="num">{r.quantity}</td>
+            <td class="num">{format!("{:.1}", r.hashrate_ths)}</td>
+            <td class="num">{format!("{:.2}", r.efficiency_j_th)}</td>
+            <td class="num">{format!("{:.2}", r.daily_profit_usd)}</td>
+            <td class="num">{format!("{:.0}", r.investment_usd)}</td>
+            <td class="num">{r.payback_month.map_or_else(|| "—".to_owned(), |m| m.to_string())}</td>
+            <td class="num">{r.roi_pct.map_or_else(|| "—".to_owned(), |v| format!("{v:.1}"))}</td>
+        </tr>
     }
 }
 

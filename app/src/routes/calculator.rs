@@ -3,7 +3,7 @@
 //! Until accounts exist every visitor sees the client view (no host-side figures).
 
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Script, Title};
 use leptos_router::hooks::use_query_map;
 use mining::heatmap::{Heatmap, HeatmapAxes, heatmap};
 use mining::projection::scenarios;
@@ -13,7 +13,9 @@ use crate::calculate::{
     find_in, resolve,
 };
 use crate::catalogue::AsicModel;
+use crate::chart_options::{self, ChartText};
 use crate::components::charts::{BarChart, CumulativeChart};
+use crate::components::echart::{ECHARTS_SCRIPT, EChart};
 use crate::components::with_catalogue::WithCatalogue;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::scenario::{FIELDS, Scenario};
@@ -24,6 +26,7 @@ pub fn CalculatorPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Title text=move || t_string!(i18n, calc_title) />
+        <Script src=ECHARTS_SCRIPT defer="defer" />
         <h1>{t!(i18n, calc_title)}</h1>
         <p class="muted">{t!(i18n, calc_intro)}</p>
         <WithCatalogue render=|models| view! { <Calculator models /> } />
@@ -293,7 +296,7 @@ fn Scenarios(outcome: Memo<Outcome>) -> impl IntoView {
 #[component]
 fn Charts(response: Memo<Option<CalcResponse>>) -> impl IntoView {
     let i18n = use_i18n();
-    let cumulative = Signal::derive(move || {
+    let cumulative = Signal::derive(move || -> Vec<f64> {
         response.with(|r| {
             r.as_ref()
                 .map(|r| {
@@ -305,7 +308,7 @@ fn Charts(response: Memo<Option<CalcResponse>>) -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    let monthly = Signal::derive(move || {
+    let monthly = Signal::derive(move || -> Vec<f64> {
         response.with(|r| {
             r.as_ref()
                 .map(|r| r.projection.iter().map(|m| m.profit_usd).collect())
@@ -316,17 +319,40 @@ fn Charts(response: Memo<Option<CalcResponse>>) -> impl IntoView {
         Signal::derive(move || response.with(|r| r.as_ref().and_then(|r| r.payback_months)));
     let cumulative_label = Signal::derive(move || t_string!(i18n, chart_cumulative).to_owned());
     let monthly_label = Signal::derive(move || t_string!(i18n, chart_monthly).to_owned());
+    let text = Memo::new(move |_| chart_text(i18n));
+    let cumulative_chart = Signal::derive(move || {
+        text.with(|text| {
+            cumulative.with(|values| chart_options::cumulative_profit(values, payback.get(), text))
+        })
+    });
+    let monthly_chart = Signal::derive(move || {
+        text.with(|text| monthly.with(|values| chart_options::monthly_profit(values, text)))
+    });
     view! {
         <section class="card charts">
             <figure id="chart-cumulative">
                 <figcaption>{t!(i18n, chart_cumulative)}</figcaption>
-                <CumulativeChart values=cumulative payback_month=payback label=cumulative_label />
+                <EChart id="echart-cumulative" chart=cumulative_chart>
+                    <CumulativeChart values=cumulative payback_month=payback label=cumulative_label />
+                </EChart>
             </figure>
             <figure id="chart-monthly">
                 <figcaption>{t!(i18n, chart_monthly)}</figcaption>
-                <BarChart values=monthly label=monthly_label />
+                <EChart id="echart-monthly" chart=monthly_chart>
+                    <BarChart values=monthly label=monthly_label />
+                </EChart>
             </figure>
         </section>
+    }
+}
+
+fn chart_text(i18n: leptos_i18n::I18nContext<crate::i18n::Locale>) -> ChartText {
+    ChartText {
+        month: t_string!(i18n, chart_month).to_owned(),
+        usd: t_string!(i18n, chart_usd).to_owned(),
+        payback: t_string!(i18n, out_payback).to_owned(),
+        btc_price_usd: t_string!(i18n, field_btc_price_usd).to_owned(),
+        electricity_usd_per_kwh: t_string!(i18n, field_electricity_usd_kwh).to_owned(),
     }
 }
 
@@ -410,10 +436,19 @@ fn SensitivityHeatmap(outcome: Memo<Outcome>) -> impl IntoView {
                 )
             })
         };
+    let chart = Signal::derive(move || {
+        let text = chart_text(i18n);
+        timed.with(|(grid, _)| {
+            grid.as_ref().map_or_else(charming::Chart::new, |grid| {
+                chart_options::sensitivity(grid, &text)
+            })
+        })
+    });
     view! {
         <section class="card" aria-labelledby="heatmap-title">
             <h2 id="heatmap-title">{t!(i18n, heatmap_title)}</h2>
             <p class="muted small">{t!(i18n, heatmap_hint)}</p>
+            <EChart id="echart-heatmap" chart>
             <div class="table-scroll">
                 <table
                     class="heatmap"
@@ -429,6 +464,7 @@ fn SensitivityHeatmap(outcome: Memo<Outcome>) -> impl IntoView {
                     <tbody>{rows}</tbody>
                 </table>
             </div>
+            </EChart>
         </section>
     }
 }
