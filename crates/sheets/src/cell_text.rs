@@ -75,35 +75,57 @@ pub(crate) fn push_datetime(out: &mut String, value: &ExcelDateTime) {
         push_duration(out, serial);
         return;
     }
-    let (year, month, day, hour, minute, second, milli) = value.to_ymd_hms_milli();
-    let has_time = (hour, minute, second, milli) != (0, 0, 0, 0);
+    // The time of day is rounded to the millisecond here: calamine truncates it and can give
+    // 59.1000 seconds for a time typed as a whole minute.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    // a day's fraction: 0..=86,400,000
+    let day_ms = ((serial - serial.floor()) * MS_PER_DAY).round() as u32;
+    let (mut year, mut month, mut day, ..) = value.to_ymd_hms_milli();
+    let day_ms = if day_ms >= MS_PER_DAY_U32 {
+        (year, month, day) = next_day(year, month, day);
+        0
+    } else {
+        day_ms
+    };
     // Excel stores a time of day alone as a fraction of day 0, which has no real date.
     let time_only = (0.0..1.0).contains(&serial);
     if !time_only {
         let _ = write!(out, "{year:04}-{month:02}-{day:02}");
-        if !has_time {
+        if day_ms == 0 {
             return;
         }
         out.push('T');
     }
-    let _ = write!(out, "{hour:02}:{minute:02}:{second:02}");
-    if milli != 0 {
-        let _ = write!(out, ".{milli:03}");
+    push_clock(out, u64::from(day_ms));
+}
+
+const MS_PER_DAY: f64 = 86_400_000.0;
+const MS_PER_DAY_U32: u32 = 86_400_000;
+
+/// The civil date after a date (Gregorian; the dates a sheet holds are all after 1582).
+fn next_day(year: u16, month: u8, day: u8) -> (u16, u8, u8) {
+    let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
+    let days_in_month = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if day < days_in_month {
+        (year, month, day + 1)
+    } else if month < 12 {
+        (year, month + 1, 1)
+    } else {
+        (year.saturating_add(1), 1, 1)
     }
 }
 
-/// A duration in days as "hours:mm:ss", hours unbounded, to the millisecond.
-fn push_duration(out: &mut String, days: f64) {
-    #[allow(clippy::cast_possible_truncation)] // saturating; durations are hours, not aeons
-    let total_ms = (days * 86_400_000.0).round() as i64;
-    if total_ms < 0 {
-        out.push('-');
-    }
-    let total_ms = total_ms.unsigned_abs();
-    let (seconds, milli) = (total_ms / 1000, total_ms % 1000);
+/// "hh:mm:ss", plus ".mmm" when the milliseconds are not zero; hours are not wrapped.
+fn push_clock(out: &mut String, ms: u64) {
+    let (seconds, milli) = (ms / 1000, ms % 1000);
     let _ = write!(
         out,
-        "{}:{:02}:{:02}",
+        "{:02}:{:02}:{:02}",
         seconds / 3600,
         seconds / 60 % 60,
         seconds % 60
@@ -111,6 +133,16 @@ fn push_duration(out: &mut String, days: f64) {
     if milli != 0 {
         let _ = write!(out, ".{milli:03}");
     }
+}
+
+/// A duration in days as "hh:mm:ss", hours unbounded, to the millisecond.
+fn push_duration(out: &mut String, days: f64) {
+    #[allow(clippy::cast_possible_truncation)] // saturating; durations are hours, not aeons
+    let total_ms = (days * MS_PER_DAY).round() as i64;
+    if total_ms < 0 {
+        out.push('-');
+    }
+    push_clock(out, total_ms.unsigned_abs());
 }
 
 /// A 0-based column index as its spreadsheet letters: 0 → "A", 25 → "Z", 26 → "AA".
