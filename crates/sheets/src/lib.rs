@@ -1,0 +1,28 @@
+//! Spreadsheets in and out of HashInsight.
+//!
+//! - [`xlsx_to_csv`]: an uploaded XLSX as the CSV text the batch calculator
+//!   ([`mining::batch::calculate_batch_csv`]) and later the inventory import read, row numbers
+//!   included, behind limits on size, rows, columns and ZIP inflation ([`ImportLimits`]);
+//! - [`batch_report_xlsx`]: a [`mining::batch::BatchReport`] as a workbook of results,
+//!   summary and errors, with every text from [`BatchLabels`] (already translated).
+//!
+//! Only XLSX (and XLSM) is read. Legacy .xls and .ods are refused with their own errors rather
+//! than read through calamine's whole-sheet ranges: those allocate rows × columns cells, so a
+//! tiny file with one cell in its far corner would take gigabytes. XLSX is read cell by cell.
+//!
+//! Numbers are written to CSV as Excel shows them in General format: at most 15 significant
+//! digits, without float noise ("3250", "0.08", "0.3" for a stored 0.30000000000000004), in
+//! full up to 10²¹ (so a difficulty reads "126411437451912"). Any number a user typed parses
+//! back to the same `f64`.
+
+mod cell_text;
+mod error;
+mod export;
+mod guard;
+mod import;
+mod labels;
+
+pub use error::SheetError;
+pub use export::batch_report_xlsx;
+pub use import::{ErrorCell, ImportLimits, ImportedSheet, xlsx_to_csv, xlsx_to_csv_with_limits};
+pub use labels::{BatchLabels, ErrorHeaders, ReasonLabels, ResultHeaders, SummaryLabels};
