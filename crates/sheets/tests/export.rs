@@ -295,6 +295,13 @@ fn the_workbook_has_properties_formats_a_frozen_header_and_a_filter() {
     assert!(results.contains("state=\"frozen\""));
     assert!(results.contains("<autoFilter ref=\"A1:Q7\""), "{results}");
     assert!(results.contains("<col "), "column widths are set");
+    // Number cells carry their column's format (a style index), not the default style.
+    for cell in ["A2", "C2", "J2", "O7"] {
+        assert!(
+            results.contains(&format!("<c r=\"{cell}\" s=\"")),
+            "{cell}: {results}"
+        );
+    }
 }
 
 #[test]
