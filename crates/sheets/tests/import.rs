@@ -93,6 +93,7 @@ fn a_sheet_becomes_the_exact_csv_with_spreadsheet_row_numbers() {
     assert_eq!(sheet.sheet_name, "库存");
     assert_eq!((sheet.rows, sheet.columns), (6, 9));
     assert_eq!(sheet.first_column, "A");
+    assert_eq!(sheet.error_cell_count, 1);
     assert_eq!(
         sheet.error_cells,
         vec![ErrorCell {
@@ -498,4 +499,30 @@ fn an_inventory_can_set_its_own_row_limit() {
         Err(SheetError::TooManyRows { limit: 20_001 })
     ));
     assert_eq!(xlsx_to_csv(&bytes).unwrap().rows, 20_002);
+}
+
+#[test]
+fn too_many_cells_are_refused_and_error_cells_listed_up_to_a_cap() {
+    let mut ws = sheet("Sheet1");
+    for row in 0..60 {
+        for col in 0..20 {
+            ws.write_formula(row, col, Formula::new("=NA()").set_result("#N/A"))
+                .unwrap();
+        }
+    }
+    let bytes = workbook_bytes(vec![ws]);
+    let limits = ImportLimits {
+        max_cells: 1_199,
+        ..ImportLimits::BATCH
+    };
+    assert!(matches!(
+        xlsx_to_csv_with_limits(&bytes, &limits),
+        Err(SheetError::TooManyCells { limit: 1_199 })
+    ));
+    let sheet = xlsx_to_csv(&bytes).unwrap();
+    assert_eq!(sheet.error_cell_count, 1_200);
+    assert_eq!(sheet.error_cells.len(), sheets::MAX_ERROR_CELLS);
+    let last = sheet.error_cells.last().unwrap();
+    assert_eq!((last.row, last.column.as_str()), (50, "T"));
+    assert!(sheet.csv.starts_with(",,,,,,,,,,,,,,,,,,,\r\n"));
 }
