@@ -223,7 +223,7 @@ fn results_sheet(
     let mut model_width = text_width(&headers.model);
     for (row, result) in (1..).zip(results) {
         sheet.write_number(row, 0, result.row)?;
-        sheet.write_string(row, 1, &result.model)?;
+        sheet.write_string(row, 1, excel_text(&result.model))?;
         model_width = model_width.max(text_width(&result.model));
         for (column, spec) in (2..).zip(&NUMBER_COLUMNS) {
             if let Some(value) = (spec.value)(result) {
@@ -351,6 +351,20 @@ fn errors_sheet(
 /// there are none).
 fn last_row(count: usize) -> RowNum {
     RowNum::try_from(count).unwrap_or(RowNum::MAX)
+}
+
+/// Most characters Excel holds in a cell; `rust_xlsxwriter` refuses longer text.
+const MAX_CELL_CHARS: usize = 32_767;
+
+/// A text cut to what a cell can hold, so one absurd model name (the batch accepts any text)
+/// does not make the whole export fail.
+fn excel_text(text: &str) -> &str {
+    // Excel counts UTF-16 units; counting chars is close enough, and cutting at a char
+    // boundary keeps the text valid.
+    match text.char_indices().nth(MAX_CELL_CHARS) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    }
 }
 
 /// Width of a numeric column: its header's (bold, plus the autofilter button) or its kind's

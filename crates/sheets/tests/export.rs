@@ -342,3 +342,13 @@ fn the_report_reads_back_through_the_import() {
         );
     }
 }
+
+#[test]
+fn a_model_name_longer_than_a_cell_holds_is_cut_not_fatal() {
+    let long = "S".repeat(40_000);
+    let report = run(&format!("model,hashrate_ths,power_w\n{long},100,3000\n"));
+    assert_eq!(report.results.len(), 1);
+    let bytes = batch_report_xlsx(&report, &BatchLabels::english()).unwrap();
+    let rows = cells(&mut open(&bytes), "Results");
+    assert_eq!(text(&rows[1][1]).len(), 32_767);
+}
