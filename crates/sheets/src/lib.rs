@@ -13,6 +13,10 @@
 //! so a tiny file with one cell in its far corner would take gigabytes. XLSB is refused as
 //! [`SheetError::NotAWorkbook`]. Users save such files as .xlsx or CSV.
 //!
+//! Both directions are synchronous CPU work (a 5,000-row sheet: ~17 ms to read, ~60 ms to
+//! write; see docs/performance.md), so an async server should run them on a blocking thread
+//! (`tokio::task::spawn_blocking`) rather than on the runtime's workers.
+//!
 //! Numbers are written to CSV as Excel shows them in General format: at most 15 significant
 //! digits, without float noise ("3250", "0.08", "0.3" for a stored 0.30000000000000004), in
 //! full up to 10²¹ (so a difficulty reads "126411437451912"). Any number a user typed parses
