@@ -201,6 +201,29 @@ mod tests {
     }
 
     #[test]
+    fn every_number_of_at_most_15_digits_reads_back_exactly() {
+        // A fixed pseudo-random sweep over mantissas and magnitudes (xorshift, no dependency).
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        for _ in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let digits = state % 1_000_000_000_000_000; // up to 15 digits
+            let exponent = i32::try_from(state >> 58).unwrap() - 40; // -40..=23
+            #[allow(clippy::cast_precision_loss)] // < 10^15, exact
+            let text = format!("{}e{exponent}", digits as f64);
+            let value: f64 = text.parse().unwrap();
+            let written = number(value);
+            assert_eq!(
+                written.parse::<f64>().ok(),
+                Some(value),
+                "{text} → {written}"
+            );
+            assert!(written.len() <= 24, "{text} → {written}");
+        }
+    }
+
+    #[test]
     fn dates_and_times_are_iso_8601() {
         let text = |serial, kind| {
             let mut out = String::new();

@@ -39,6 +39,9 @@ pub enum SheetError {
     /// first column with data).
     #[error("the sheet has more than {limit} columns")]
     TooManyColumns { limit: usize },
+    /// The sheet has more non-empty cells than [`crate::ImportLimits::max_cells`].
+    #[error("the sheet has more than {limit} cells with data")]
+    TooManyCells { limit: usize },
     /// The CSV text would exceed [`crate::ImportLimits::max_csv_bytes`] (e.g. one long text
     /// repeated in every cell).
     #[error("the sheet's text is longer than {limit} bytes")]

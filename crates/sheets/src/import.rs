@@ -25,18 +25,22 @@ pub struct ImportLimits {
     pub max_rows: usize,
     /// Most columns from the first column with data to the last.
     pub max_columns: usize,
+    /// Most non-empty cells. Each costs 16 bytes plus its text while the sheet is read.
+    pub max_cells: usize,
     /// Largest CSV text, bytes.
     pub max_csv_bytes: usize,
 }
 
 impl ImportLimits {
     /// The batch calculator's limits: 20 MiB upload, 200 MiB inflated, a header plus
-    /// [`MAX_BATCH_ROWS`] rows, 256 columns and 64 MiB of CSV.
+    /// [`MAX_BATCH_ROWS`] rows, 256 columns, 2,000,000 cells (20 full columns of the most
+    /// rows) and 64 MiB of CSV.
     pub const BATCH: Self = Self {
         max_file_bytes: 20 * 1024 * 1024,
         max_inflated_bytes: 200 * 1024 * 1024,
         max_rows: MAX_BATCH_ROWS + 1,
         max_columns: 256,
+        max_cells: 2_000_000,
         max_csv_bytes: 64 * 1024 * 1024,
     };
 }
@@ -64,10 +68,17 @@ pub struct ImportedSheet {
     /// Letters of the spreadsheet column that is the CSV's first field ("A" unless the sheet
     /// starts further right).
     pub first_column: String,
-    /// Cells holding an Excel error (#DIV/0!, #N/A, …), in row then column order. They are
-    /// empty in `csv`, so the batch sees an empty cell; the caller should warn about them.
+    /// Cells holding an Excel error (#DIV/0!, #N/A, …), in row then column order, at most
+    /// [`MAX_ERROR_CELLS`] of them. They are empty in `csv`, so the batch sees an empty cell;
+    /// the caller should warn about them.
     pub error_cells: Vec<ErrorCell>,
+    /// Every error cell, including those beyond [`MAX_ERROR_CELLS`].
+    pub error_cell_count: usize,
 }
+
+/// Most error cells listed in [`ImportedSheet::error_cells`]: enough to point a user at the
+/// problem, and a sheet of errors does not become a list as long as the sheet.
+pub const MAX_ERROR_CELLS: usize = 1_000;
 
 /// A cell whose value is an Excel error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,6 +136,7 @@ struct Cells {
     stored: Vec<StoredCell>,
     text: String,
     errors: Vec<ErrorCell>,
+    error_count: usize,
     first_column: u32,
     last_column: u32,
     last_row: u32,
@@ -152,6 +164,7 @@ fn read_cells(
         stored: Vec::new(),
         text: String::new(),
         errors: Vec::new(),
+        error_count: 0,
         first_column: u32::MAX,
         last_column: 0,
         last_row: 0,
@@ -175,11 +188,17 @@ fn read_cells(
             DataRef::Int(value) => push_number(&mut cells.text, *value as f64),
             DataRef::Bool(value) => cells.text.push_str(if *value { "true" } else { "false" }),
             DataRef::DateTime(value) => push_datetime(&mut cells.text, value),
-            DataRef::Error(error) => cells.errors.push(ErrorCell {
-                row: row + 1,
-                column: column_letters(column),
-                error: error.to_string(),
-            }),
+            DataRef::Error(error) => {
+                cells.error_count += 1;
+                // The first in file order, which is sheet order in every file that follows the format.
+                if cells.errors.len() < MAX_ERROR_CELLS {
+                    cells.errors.push(ErrorCell {
+                        row: row + 1,
+                        column: column_letters(column),
+                        error: error.to_string(),
+                    });
+                }
+            }
         }
         if cells.text.len() == start && !matches!(cell.get_value(), DataRef::Error(_)) {
             // An empty string is an empty cell: it neither widens nor lengthens the sheet.
@@ -201,6 +220,11 @@ impl Cells {
         limits: &ImportLimits,
         max_text: usize,
     ) -> Result<(), SheetError> {
+        if self.stored.len() >= limits.max_cells {
+            return Err(SheetError::TooManyCells {
+                limit: limits.max_cells,
+            });
+        }
         if usize::try_from(row).map_or(true, |row| row >= limits.max_rows) {
             return Err(SheetError::TooManyRows {
                 limit: limits.max_rows,
@@ -287,6 +311,7 @@ impl Cells {
             columns,
             first_column: column_letters(self.first_column),
             error_cells: self.errors,
+            error_cell_count: self.error_count,
         })
     }
 }

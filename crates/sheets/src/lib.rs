@@ -6,9 +6,16 @@
 //! - [`batch_report_xlsx`]: a [`mining::batch::BatchReport`] as a workbook of results,
 //!   summary and errors, with every text from [`BatchLabels`] (already translated).
 //!
-//! Only XLSX (and XLSM) is read. Legacy .xls and .ods are refused with their own errors rather
-//! than read through calamine's whole-sheet ranges: those allocate rows × columns cells, so a
-//! tiny file with one cell in its far corner would take gigabytes. XLSX is read cell by cell.
+//! Only XLSX (and XLSM) is read, cell by cell, so memory follows the cells a sheet holds.
+//! Legacy .xls and .ods are refused with their own errors ([`SheetError::LegacyOrEncrypted`],
+//! [`SheetError::OpenDocument`]) rather than read through calamine's whole-sheet ranges: those
+//! are dense (rows × columns cells of 32 bytes, built for every sheet when an .xls is opened),
+//! so a tiny file with one cell in its far corner would take gigabytes. XLSB is refused as
+//! [`SheetError::NotAWorkbook`]. Users save such files as .xlsx or CSV.
+//!
+//! Both directions are synchronous CPU work (a 5,000-row sheet: ~17 ms to read, ~60 ms to
+//! write; see docs/performance.md), so an async server should run them on a blocking thread
+//! (`tokio::task::spawn_blocking`) rather than on the runtime's workers.
 //!
 //! Numbers are written to CSV as Excel shows them in General format: at most 15 significant
 //! digits, without float noise ("3250", "0.08", "0.3" for a stored 0.30000000000000004), in
@@ -24,5 +31,7 @@ mod labels;
 
 pub use error::SheetError;
 pub use export::batch_report_xlsx;
-pub use import::{ErrorCell, ImportLimits, ImportedSheet, xlsx_to_csv, xlsx_to_csv_with_limits};
+pub use import::{
+    ErrorCell, ImportLimits, ImportedSheet, MAX_ERROR_CELLS, xlsx_to_csv, xlsx_to_csv_with_limits,
+};
 pub use labels::{BatchLabels, ErrorHeaders, ReasonLabels, ResultHeaders, SummaryLabels};

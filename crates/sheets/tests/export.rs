@@ -295,6 +295,13 @@ fn the_workbook_has_properties_formats_a_frozen_header_and_a_filter() {
     assert!(results.contains("state=\"frozen\""));
     assert!(results.contains("<autoFilter ref=\"A1:Q7\""), "{results}");
     assert!(results.contains("<col "), "column widths are set");
+    // Number cells carry their column's format (a style index), not the default style.
+    for cell in ["A2", "C2", "J2", "O7"] {
+        assert!(
+            results.contains(&format!("<c r=\"{cell}\" s=\"")),
+            "{cell}: {results}"
+        );
+    }
 }
 
 #[test]
@@ -334,4 +341,14 @@ fn the_report_reads_back_through_the_import() {
             (&b.model, b.quantity, b.hashrate_ths)
         );
     }
+}
+
+#[test]
+fn a_model_name_longer_than_a_cell_holds_is_cut_not_fatal() {
+    let long = "S".repeat(40_000);
+    let report = run(&format!("model,hashrate_ths,power_w\n{long},100,3000\n"));
+    assert_eq!(report.results.len(), 1);
+    let bytes = batch_report_xlsx(&report, &BatchLabels::english()).unwrap();
+    let rows = cells(&mut open(&bytes), "Results");
+    assert_eq!(text(&rows[1][1]).len(), 32_767);
 }

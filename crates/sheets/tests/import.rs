@@ -93,6 +93,7 @@ fn a_sheet_becomes_the_exact_csv_with_spreadsheet_row_numbers() {
     assert_eq!(sheet.sheet_name, "库存");
     assert_eq!((sheet.rows, sheet.columns), (6, 9));
     assert_eq!(sheet.first_column, "A");
+    assert_eq!(sheet.error_cell_count, 1);
     assert_eq!(
         sheet.error_cells,
         vec![ErrorCell {
@@ -416,4 +417,112 @@ fn a_zip_bomb_that_understates_its_size_is_refused_while_inflating() {
         matches!(result, Err(SheetError::InflatedTooLarge { .. })),
         "{result:?}"
     );
+}
+
+/// A workbook written by hand, as a minimal third-party writer might: inline strings, no
+/// styles or shared strings, rows out of order, a cell without a reference, and a cached
+/// formula error.
+fn handwritten_xlsx(sheet_data: &str) -> Vec<u8> {
+    let sheet = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+         <worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">\
+         <sheetData>{sheet_data}</sheetData></worksheet>"
+    );
+    zip_of(&[
+        (
+            "[Content_Types].xml",
+            b"<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
+              <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
+              <Default Extension=\"xml\" ContentType=\"application/xml\"/>\
+              <Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>\
+              <Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>\
+              </Types>",
+        ),
+        (
+            "_rels/.rels",
+            b"<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+              <Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/>\
+              </Relationships>",
+        ),
+        (
+            "xl/workbook.xml",
+            b"<?xml version=\"1.0\"?><workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" \
+              xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">\
+              <sheets><sheet name=\"Hand\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>",
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            b"<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+              <Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/>\
+              </Relationships>",
+        ),
+        ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+    ])
+}
+
+#[test]
+fn a_handwritten_workbook_with_rows_out_of_order_is_read_in_sheet_order() {
+    let bytes = handwritten_xlsx(
+        "<row r=\"3\"><c r=\"A3\" t=\"inlineStr\"><is><t>S21</t></is></c>\
+         <c r=\"B3\"><v>2</v></c><c t=\"e\"><f>1/0</f><v>#DIV/0!</v></c></row>\
+         <row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>model</t></is></c>\
+         <c r=\"B1\" t=\"inlineStr\"><is><t>quantity</t></is></c>\
+         <c r=\"C1\" t=\"inlineStr\"><is><t>price_usd</t></is></c></row>",
+    );
+    let sheet = xlsx_to_csv(&bytes).unwrap();
+    assert_eq!(sheet.sheet_name, "Hand");
+    assert_eq!(sheet.csv, "model,quantity,price_usd\r\n\r\nS21,2,\r\n");
+    assert_eq!(
+        sheet.error_cells,
+        vec![ErrorCell {
+            row: 3,
+            column: "C".into(),
+            error: "#DIV/0!".into(),
+        }]
+    );
+    let report = run(&sheet.csv);
+    assert_eq!(report.results[0].row, 3);
+}
+
+#[test]
+fn an_inventory_can_set_its_own_row_limit() {
+    let mut ws = sheet("Sheet1");
+    ws.write_string(0, 0, "model").unwrap();
+    ws.write_string(20_001, 0, "S21").unwrap();
+    let bytes = workbook_bytes(vec![ws]);
+    let inventory = ImportLimits {
+        max_rows: 20_001,
+        ..ImportLimits::BATCH
+    };
+    assert!(matches!(
+        xlsx_to_csv_with_limits(&bytes, &inventory),
+        Err(SheetError::TooManyRows { limit: 20_001 })
+    ));
+    assert_eq!(xlsx_to_csv(&bytes).unwrap().rows, 20_002);
+}
+
+#[test]
+fn too_many_cells_are_refused_and_error_cells_listed_up_to_a_cap() {
+    let mut ws = sheet("Sheet1");
+    for row in 0..60 {
+        for col in 0..20 {
+            ws.write_formula(row, col, Formula::new("=NA()").set_result("#N/A"))
+                .unwrap();
+        }
+    }
+    let bytes = workbook_bytes(vec![ws]);
+    let limits = ImportLimits {
+        max_cells: 1_199,
+        ..ImportLimits::BATCH
+    };
+    assert!(matches!(
+        xlsx_to_csv_with_limits(&bytes, &limits),
+        Err(SheetError::TooManyCells { limit: 1_199 })
+    ));
+    let sheet = xlsx_to_csv(&bytes).unwrap();
+    assert_eq!(sheet.error_cell_count, 1_200);
+    assert_eq!(sheet.error_cells.len(), sheets::MAX_ERROR_CELLS);
+    let last = sheet.error_cells.last().unwrap();
+    assert_eq!((last.row, last.column.as_str()), (50, "T"));
+    assert!(sheet.csv.starts_with(",,,,,,,,,,,,,,,,,,,\r\n"));
 }
