@@ -40,8 +40,8 @@ pub struct NetworkStats {
 /// The next difficulty adjustment.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct RetargetEstimate {
-    /// Height at which the next difficulty takes effect: mempool `nextRetargetHeight`,
-    /// blockchain.info `nextretarget`.
+    /// Height at which the next difficulty takes effect: mempool `nextRetargetHeight`; for
+    /// blockchain.info the next multiple of 2016 above `n_blocks_total`.
     pub next_retarget_height: u64,
     /// Estimated change in percent (+2.5 means 2.5 % harder): mempool `difficultyChange`.
     /// blockchain.info offers no estimate, so `None` from it.
@@ -152,7 +152,6 @@ struct BlockchainInfoStats {
     /// Satoshis over the last 24 h, despite the name.
     total_fees_btc: f64,
     minutes_between_blocks: f64,
-    nextretarget: u64,
 }
 
 /// blockchain.info `/stats`: one request for everything.
@@ -165,7 +164,10 @@ async fn blockchain_info(
     if s.n_blocks_mined == 0 {
         return Err(FetchError::malformed(&url, "n_blocks_mined is 0"));
     }
-    let remaining_blocks = s.nextretarget.saturating_sub(s.n_blocks_total);
+    // Its `nextretarget` is the last block of the epoch (one below the retarget height); the
+    // protocol fixes the retarget height anyway, so derive it from the tip.
+    let next_retarget = next_retarget_height(s.n_blocks_total);
+    let remaining_blocks = next_retarget - s.n_blocks_total;
     #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
     // Block counts are tiny for f64; the estimate is whole milliseconds by intent.
     let (fees_per_block_sats, until_retarget_ms) = (
@@ -178,7 +180,7 @@ async fn blockchain_info(
         hashrate_hs: s.hash_rate * HS_PER_GHS,
         fees_per_block_btc: fees_per_block_sats / SATS_PER_BTC,
         retarget: RetargetEstimate {
-            next_retarget_height: s.nextretarget,
+            next_retarget_height: next_retarget,
             estimated_change_pct: None,
             estimated_retarget_at_ms: s.timestamp.saturating_add(until_retarget_ms),
         },
