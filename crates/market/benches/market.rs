@@ -19,16 +19,16 @@ fn warm_service() -> MarketService {
 fn reads(c: &mut Criterion) {
     let service = warm_service();
     c.bench_function("price_read_warm", |b| {
-        b.iter(|| black_box(&service).price())
+        b.iter(|| black_box(&service).price());
     });
     c.bench_function("network_read_warm", |b| {
-        b.iter(|| black_box(&service).network())
+        b.iter(|| black_box(&service).network());
     });
     c.bench_function("calculator_prefill_warm", |b| {
         b.iter(|| {
             let service = black_box(&service);
             (service.price(), service.network())
-        })
+        });
     });
 }
 

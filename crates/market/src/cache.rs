@@ -5,6 +5,7 @@
 use std::{
     collections::HashMap,
     fmt,
+    future::Future,
     sync::{Mutex, PoisonError},
     time::{Duration, Instant},
 };
@@ -92,12 +93,28 @@ impl MarketCache for MemoryCache {
     }
 }
 
+/// How long a Redis command may take before the service gives up on the shared cache for this
+/// refresh and carries on with its own values.
+pub const REDIS_TIMEOUT: Duration = Duration::from_secs(1);
+
 /// Redis backend: `SET key json PX ttl` under `prefix`, so one Redis can serve several
-/// deployments (and tests) without collisions. The connection manager reconnects by itself.
+/// deployments (and tests) without collisions. The connection manager reconnects by itself;
+/// every command is bounded by [`REDIS_TIMEOUT`] so a hung Redis cannot stall a refresh.
 #[derive(Clone)]
 pub struct RedisCache {
     connection: ConnectionManager,
     prefix: String,
+}
+
+async fn bounded<T>(
+    command: impl Future<Output = Result<T, redis::RedisError>>,
+) -> Result<T, CacheError> {
+    match tokio::time::timeout(REDIS_TIMEOUT, command).await {
+        Ok(result) => Ok(result?),
+        Err(_) => Err(CacheError::Timeout {
+            timeout_ms: u64::try_from(REDIS_TIMEOUT.as_millis()).unwrap_or(u64::MAX),
+        }),
+    }
 }
 
 impl fmt::Debug for RedisCache {
@@ -114,7 +131,7 @@ impl RedisCache {
     /// `"hashinsight:market:"`.
     pub async fn connect(url: &str, prefix: impl Into<String>) -> Result<Self, CacheError> {
         let client = redis::Client::open(url)?;
-        let connection = ConnectionManager::new(client).await?;
+        let connection = bounded(ConnectionManager::new(client)).await?;
         Ok(Self {
             connection,
             prefix: prefix.into(),
@@ -130,25 +147,18 @@ impl RedisCache {
 impl MarketCache for RedisCache {
     async fn get_raw(&self, key: &str) -> Result<Option<String>, CacheError> {
         let mut connection = self.connection.clone();
-        let value: Option<String> = redis::cmd("GET")
-            .arg(self.key(key))
-            .query_async(&mut connection)
-            .await?;
-        Ok(value)
+        let mut command = redis::cmd("GET");
+        command.arg(self.key(key));
+        bounded(command.query_async::<Option<String>>(&mut connection)).await
     }
 
     async fn set_raw(&self, key: &str, json: String, ttl: Duration) -> Result<(), CacheError> {
         let mut connection = self.connection.clone();
         // Redis rejects PX 0, and a sub-millisecond TTL is a configuration slip: keep 1 ms.
         let ttl_ms = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
-        let () = redis::cmd("SET")
-            .arg(self.key(key))
-            .arg(json)
-            .arg("PX")
-            .arg(ttl_ms)
-            .query_async(&mut connection)
-            .await?;
-        Ok(())
+        let mut command = redis::cmd("SET");
+        command.arg(self.key(key)).arg(json).arg("PX").arg(ttl_ms);
+        bounded(command.query_async::<()>(&mut connection)).await
     }
 }
 

@@ -92,6 +92,8 @@ impl std::error::Error for AllSourcesFailed {}
 pub enum CacheError {
     #[error("redis: {0}")]
     Redis(#[from] redis::RedisError),
+    #[error("redis did not answer within {timeout_ms} ms")]
+    Timeout { timeout_ms: u64 },
     #[error("cached value for {key} is not valid JSON: {message}")]
     Decode { key: String, message: String },
     #[error("value for {key} could not be encoded: {message}")]

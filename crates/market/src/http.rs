@@ -37,7 +37,7 @@ impl Default for HttpConfig {
     fn default() -> Self {
         Self {
             timeout_ms: 5_000,
-            max_attempts: 3,
+            max_attempts: 2,
             backoff_base_ms: 250,
             backoff_max_ms: 2_000,
             retry_after_cap_ms: 5_000,
