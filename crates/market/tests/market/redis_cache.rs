@@ -7,7 +7,7 @@ use std::{
 };
 
 use market::{
-    MarketCache, MarketService, RedisCache, Source,
+    CacheError, MarketCache, MarketService, RedisCache, Source,
     cache::{get_json, put_json},
 };
 use wiremock::MockServer;
@@ -120,4 +120,27 @@ async fn replicas_sharing_redis_fetch_once_between_them() {
     assert_eq!(b.outbound_requests(), 0);
     let stored = raw_get(&format!("{prefix}price")).await.unwrap();
     assert!(stored.contains(r#""source":"coingecko""#), "{stored}");
+}
+
+#[tokio::test]
+async fn a_redis_that_accepts_but_never_answers_times_out_instead_of_stalling() {
+    // A TCP server that takes connections and says nothing, as a hung Redis would.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("redis://{}", listener.local_addr().unwrap());
+    let held = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            open.push(socket);
+        }
+    });
+    let started = std::time::Instant::now();
+
+    let error = match RedisCache::connect(&url, "silent:").await {
+        Err(error) => error,
+        Ok(cache) => cache.get_raw("price").await.unwrap_err(),
+    };
+
+    assert!(matches!(error, CacheError::Timeout { .. }), "{error}");
+    assert!(started.elapsed() < Duration::from_secs(3));
+    held.abort();
 }
