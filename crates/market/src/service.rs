@@ -36,7 +36,8 @@ use crate::{
 pub struct MarketConfig {
     pub endpoints: MarketEndpoints,
     pub http: HttpConfig,
-    /// Milliseconds between price refreshes.
+    /// Milliseconds between price refreshes. For all three intervals, 0 disables the periodic
+    /// refresh of that value in [`MarketService::run`].
     pub price_refresh_ms: u64,
     /// Milliseconds between network refreshes (a block every ~10 min; retargets every ~2 weeks).
     pub network_refresh_ms: u64,
@@ -502,7 +503,11 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, AllSourcesFailed>>,
 {
-    let mut tick = tokio::time::interval(Duration::from_millis(period_ms.max(1)));
+    if period_ms == 0 {
+        // 0 disables this refresh (e.g. Fear & Greed not wanted); never a busy loop.
+        return std::future::pending().await;
+    }
+    let mut tick = tokio::time::interval(Duration::from_millis(period_ms));
     // After a long outage or a suspended VM, one refresh, not a burst of catch-up requests.
     tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
     loop {

@@ -279,3 +279,29 @@ async fn the_background_loop_refreshes_on_its_intervals_until_shutdown() {
     // Three intervals without a refresh: now stale.
     assert!(svc.price().unwrap().stale);
 }
+
+#[tokio::test]
+async fn a_zero_interval_disables_that_refresh() {
+    let server = MockServer::start().await;
+    serve_everything(&server).await;
+    let svc = MarketService::new(MarketConfig {
+        price_refresh_ms: 50,
+        network_refresh_ms: 0,
+        fear_greed_refresh_ms: 0,
+        ..config(&server)
+    })
+    .unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(svc.clone().run(async {
+        let _ = stopped.await;
+    }));
+
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    stop.send(()).unwrap();
+    task.await.unwrap();
+
+    assert!(hits(&server, COINGECKO).await >= 2);
+    assert_eq!(hits(&server, MEMPOOL_TIP).await, 0);
+    assert_eq!(hits(&server, FNG).await, 0);
+    assert!(svc.network().is_none());
+}
