@@ -156,6 +156,10 @@ fn against_previous(stats: &NetworkStats, previous: &NetworkStats) -> Result<(),
             height: stats.height,
         });
     }
+    if !(previous.difficulty.is_finite() && previous.difficulty > 0.0) {
+        // A broken stored value must not block every future refresh.
+        return Ok(());
+    }
     // Each retarget between the two heights allows another ×4; at least one is allowed because
     // two sources may straddle a retarget boundary. Capped so the bound stays meaningful.
     let retargets = (stats.height / RETARGET_INTERVAL_BLOCKS)
