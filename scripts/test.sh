@@ -6,6 +6,8 @@
 # PostgreSQL: with CI=true the contract and HTTP tests always run against
 # postgres://postgres@127.0.0.1:5432/test (override with TEST_POSTGRES_URL), and a missing
 # server fails the run. Elsewhere they run when TEST_POSTGRES_URL is set and say so when skipped.
+# Redis (market cache tests): REDIS_URL, default redis://127.0.0.1:6379; with CI=true a missing
+# server fails the run, elsewhere those tests print "SKIPPED: no Redis".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.tools/bin:$HOME/.cargo/bin:$PATH"
@@ -30,9 +32,9 @@ fi
 
 stage "format" cargo fmt --all --check
 # Per target, never one workspace run: that would build `app` with ssr and hydrate together.
-stage "clippy (server, native)" cargo clippy --locked -p server -p app -p mining --all-targets -- -D warnings
+stage "clippy (server, native)" cargo clippy --locked -p server -p app -p mining -p market --all-targets -- -D warnings
 stage "clippy (browser, wasm32)" cargo clippy --locked -p frontend -p mining --target wasm32-unknown-unknown -- -D warnings
-stage "unit and integration tests" cargo test --locked -p mining -p app -p server
+stage "unit and integration tests" cargo test --locked -p mining -p market -p app -p server
 stage "release build (server + WASM)" cargo leptos build --release
 stage "WASM size" scripts/wasm-size.sh
 stage "end-to-end (Chromium)" scripts/e2e.sh
