@@ -8,9 +8,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use mining::batch::{BatchError, BatchReport, RowErrorCode, RowResult, calculate_batch_csv};
 
-use crate::batch::{BatchForm, EXPORT_PATH, ImportErrorCode, SpecIndex};
+use crate::batch::{BatchForm, EXPORT_PATH, SpecIndex};
 #[cfg(feature = "hydrate")]
-use crate::batch::{IMPORT_PATH, ImportRefused, ImportedRows};
+use crate::batch::{IMPORT_PATH, ImportErrorCode, ImportRefused, ImportedRows};
 use crate::catalogue::AsicModel;
 use crate::components::with_catalogue::WithCatalogue;
 use crate::i18n::{t, t_string, use_i18n};
@@ -197,6 +197,7 @@ async fn read_file(file: &web_sys::File) -> Result<(String, Vec<String>), Import
     }
 }
 
+#[cfg(feature = "hydrate")]
 fn import_error_text(
     i18n: leptos_i18n::I18nContext<crate::i18n::Locale>,
     code: ImportErrorCode,
