@@ -12,6 +12,7 @@ pub mod chart_options;
 pub mod components;
 pub mod error;
 pub mod estimate;
+pub mod market;
 pub mod preferences;
 pub mod routes;
 pub mod scenario;

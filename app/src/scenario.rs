@@ -22,6 +22,9 @@ pub const FIELDS: [(&str, &str); 14] = [
     ("uptime_pct", "100"),
 ];
 
+/// Fields prefilled from live market data when the address does not set them.
+pub const MARKET_FIELDS: [&str; 3] = ["btc_price_usd", "difficulty", "fees_per_block_btc"];
+
 /// The text of each field, in [`FIELDS`] order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scenario {
@@ -50,12 +53,33 @@ impl Scenario {
         }
     }
 
-    /// The query string of the fields that differ from their defaults.
+    /// Reads the fields a URL query carries; the others take `prefill` (live market values)
+    /// when it has one, else their defaults.
+    pub fn from_query_or<'a>(
+        get: impl Fn(&str) -> Option<String> + 'a,
+        prefill: impl Fn(&str) -> Option<String> + 'a,
+    ) -> Self {
+        Self {
+            values: FIELDS
+                .iter()
+                .map(|(key, default)| {
+                    get(key)
+                        .or_else(|| prefill(key))
+                        .unwrap_or_else(|| (*default).to_owned())
+                })
+                .collect(),
+        }
+    }
+
+    /// The query string of the fields that differ from their defaults, and always of the
+    /// market values (which change over time), so that a link reproduces the scenario.
     pub fn to_query(&self) -> String {
         FIELDS
             .iter()
             .zip(&self.values)
-            .filter(|((_, default), value)| value.as_str() != *default)
+            .filter(|((key, default), value)| {
+                MARKET_FIELDS.contains(key) || value.as_str() != *default
+            })
             .map(|((key, _), value)| format!("{key}={}", percent_encode(value)))
             .collect::<Vec<_>>()
             .join("&")
@@ -142,9 +166,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn defaults_make_an_empty_query_and_a_valid_request() {
+    fn defaults_make_a_query_of_the_market_values_only_and_a_valid_request() {
         let scenario = Scenario::default();
-        assert_eq!(scenario.to_query(), "");
+        assert_eq!(
+            scenario.to_query(),
+            "btc_price_usd=90000&difficulty=1.5e14&fees_per_block_btc=0.02"
+        );
         let request = scenario.to_request().unwrap();
         assert_eq!(request.model.as_deref(), Some("Antminer S21 XP"));
         assert_eq!(request.hashrate_ths, None);
@@ -159,7 +186,8 @@ mod tests {
         let query = scenario.to_query();
         assert_eq!(
             query,
-            "model=Antminer%20S19%20Pro&electricity_usd_kwh=0.045"
+            "model=Antminer%20S19%20Pro&electricity_usd_kwh=0.045\
+             &btc_price_usd=90000&difficulty=1.5e14&fees_per_block_btc=0.02"
         );
         let pairs: Vec<(String, String)> = vec![
             ("model".into(), "Antminer S19 Pro".into()),
@@ -169,6 +197,21 @@ mod tests {
             pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
         });
         assert_eq!(back, scenario);
+    }
+
+    #[test]
+    fn market_values_fill_only_what_the_address_leaves_out() {
+        let scenario = Scenario::from_query_or(
+            |key| (key == "btc_price_usd").then(|| "70000".to_owned()),
+            |key| match key {
+                "btc_price_usd" => Some("95000".to_owned()),
+                "difficulty" => Some("1.4930e14".to_owned()),
+                _ => None,
+            },
+        );
+        assert_eq!(scenario.get("btc_price_usd"), "70000");
+        assert_eq!(scenario.get("difficulty"), "1.4930e14");
+        assert_eq!(scenario.get("fees_per_block_btc"), "0.02");
     }
 
     #[test]

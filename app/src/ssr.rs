@@ -50,6 +50,12 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_asic_model(&self, asic_model_id: i64) -> Result<(), StoreError>;
 }
 
+/// The market and network values the server keeps fresh in the background.
+pub trait MarketFeed: Send + Sync + 'static {
+    /// The latest values, with their sources and ages; never waits on the network.
+    fn now(&self) -> crate::market::MarketNow;
+}
+
 /// The store the server put into the request context.
 pub fn store() -> Result<Arc<dyn Store>, AppError> {
     use_context::<Arc<dyn Store>>().ok_or_else(|| {

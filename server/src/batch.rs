@@ -5,7 +5,9 @@
 //! - `POST /api/v1/batch/import` takes a spreadsheet's bytes and answers its first sheet as CSV
 //!   rows, which the page shows in its text area before computing them.
 
-use app::batch::{BatchForm, ExportFormat, ImportErrorCode, ImportRefused, ImportedRows, SpecIndex};
+use app::batch::{
+    BatchForm, ExportFormat, ImportErrorCode, ImportRefused, ImportedRows, SpecIndex,
+};
 use app::i18n::Locale;
 use axum::Json;
 use axum::body::Bytes;
@@ -44,9 +46,10 @@ pub async fn export_handler(
     };
     let specs = SpecIndex::new(&models);
     // Computing 100,000 rows takes tens of milliseconds: off the async workers.
-    let computed =
-        tokio::task::spawn_blocking(move || app::batch::compute(&export.form, &specs).map(|r| (r, export.format)))
-            .await;
+    let computed = tokio::task::spawn_blocking(move || {
+        app::batch::compute(&export.form, &specs).map(|r| (r, export.format))
+    })
+    .await;
     let (report, format) = match computed {
         Ok(Ok(done)) => done,
         Ok(Err(err)) => return refused(locale, &err),

@@ -19,6 +19,7 @@ pub struct Settings {
     pub server: ServerSettings,
     pub database: DatabaseSettings,
     pub log: LogSettings,
+    pub market: MarketSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -68,6 +69,27 @@ impl Default for DatabaseSettings {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+pub struct MarketSettings {
+    /// Refresh from the providers in the background; off, the app serves the shipped snapshot.
+    pub enabled: bool,
+    /// Shared cache for several replicas (`REDIS_URL`); unset means in-process.
+    pub redis_url: Option<DatabaseUrl>,
+    /// Providers' base URLs, timeouts, retries and refresh intervals.
+    pub feed: market::MarketConfig,
+}
+
+impl Default for MarketSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            redis_url: None,
+            feed: market::MarketConfig::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
 pub struct LogSettings {
     /// tracing `EnvFilter` directives; `RUST_LOG` wins when set.
     pub filter: String,
@@ -90,7 +112,7 @@ pub enum LogFormat {
     Json,
 }
 
-/// A database URL whose password never reaches a log or an error message.
+/// A database or cache URL whose password never reaches a log or an error message.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct DatabaseUrl(String);
@@ -168,6 +190,11 @@ impl Settings {
                 Env::raw()
                     .only(&["DATABASE_URL"])
                     .map(|_| "database.url".into()),
+            )
+            .merge(
+                Env::raw()
+                    .only(&["REDIS_URL"])
+                    .map(|_| "market.redis_url".into()),
             )
             .merge(Env::prefixed("APP__").split("__"));
         if let Some(url) = &cli.database_url {

@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod health;
 pub mod locale;
+pub mod market;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

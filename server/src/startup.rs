@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use app::ssr::Store;
+use app::ssr::{MarketFeed, Store};
 use app::{App, shell};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -23,8 +23,9 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::config::Settings;
+use crate::market::{Feed, Market};
 use crate::state::AppState;
-use crate::{batch, calc, db, health};
+use crate::{batch, calc, db, health, market};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -33,6 +34,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     shutdown_grace: Duration,
+    market: Market,
 }
 
 impl Application {
@@ -41,9 +43,11 @@ impl Application {
         let leptos_options = leptos_options()?;
         let addr = settings.server.addr.unwrap_or(leptos_options.site_addr);
         let store = db::open(&settings.database).await?;
+        let market = Market::start(&settings.market).await?;
         let state = AppState {
             leptos_options,
             store,
+            market: market.service.clone(),
         };
         let router = build_router(
             state,
@@ -56,6 +60,7 @@ impl Application {
             listener,
             router,
             shutdown_grace: Duration::from_secs(settings.server.shutdown_grace_secs),
+            market,
         })
     }
 
@@ -79,6 +84,7 @@ impl Application {
         let addr = self.local_addr();
         tracing::info!(%addr, "HashInsight listening on http://{addr}");
         let grace = self.shutdown_grace;
+        let mut market = self.market;
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
         let server = axum::serve(
             self.listener,
@@ -97,6 +103,7 @@ impl Application {
                 tokio::time::sleep(grace).await;
             } => tracing::warn!(?grace, "grace period over; closing remaining connections"),
         }
+        market.stop();
         tracing::info!("stopped");
         Ok(())
     }
@@ -122,7 +129,8 @@ fn leptos_options() -> anyhow::Result<LeptosOptions> {
 /// The whole HTTP surface, exactly as production runs it; tests call this too.
 pub fn build_router(state: AppState, request_timeout: Duration) -> Router {
     let routes = generate_route_list(App);
-    let context = context_provider(state.store.clone());
+    let feed: Arc<dyn MarketFeed> = Arc::new(Feed(state.market.clone()));
+    let context = context_provider(state.store.clone(), feed);
     let page_shell = {
         let options = state.leptos_options.clone();
         move || shell(options.clone())
@@ -130,6 +138,7 @@ pub fn build_router(state: AppState, request_timeout: Duration) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/api/v1/calculate", post(calc::calculate_handler))
+        .route("/api/v1/market", get(market::market_handler))
         .route(
             app::batch::EXPORT_PATH,
             post(batch::export_handler).layer(DefaultBodyLimit::max(batch::MAX_BODY_BYTES)),
@@ -170,8 +179,14 @@ pub fn build_router(state: AppState, request_timeout: Duration) -> Router {
 }
 
 /// What every page render and server function finds in its Leptos context.
-fn context_provider(store: Arc<dyn Store>) -> impl Fn() + Clone + Send + Sync + 'static {
-    move || provide_context(store.clone())
+fn context_provider(
+    store: Arc<dyn Store>,
+    market: Arc<dyn MarketFeed>,
+) -> impl Fn() + Clone + Send + Sync + 'static {
+    move || {
+        provide_context(store.clone());
+        provide_context(market.clone());
+    }
 }
 
 async fn shutdown_signal() {

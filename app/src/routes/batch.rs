@@ -142,9 +142,8 @@ fn FileOpener(csv: RwSignal<String>, import_error: RwSignal<Option<String>>) -> 
                         csv.set(text);
                         if !error_cells.is_empty() {
                             let cells = error_cells.join(", ");
-                            import_error.set(Some(
-                                t_string!(i18n, import_error_cells, cells).to_string(),
-                            ));
+                            import_error
+                                .set(Some(t_string!(i18n, import_error_cells, cells).to_string()));
                         }
                     }
                     Err(code) => import_error.set(Some(import_error_text(i18n, code))),

@@ -8,6 +8,7 @@ use leptos_router::hooks::use_query_map;
 use mining::heatmap::{Heatmap, HeatmapAxes, heatmap};
 use mining::projection::scenarios;
 
+use crate::api::market::current_market;
 use crate::calculate::{
     CalcContext, CalcFieldError, CalcRequest, CalcResponse, ModelSpecs, Resolved, evaluate,
     find_in, resolve,
@@ -18,6 +19,7 @@ use crate::components::charts::{BarChart, CumulativeChart};
 use crate::components::echart::{ECHARTS_SCRIPT, EChart};
 use crate::components::with_catalogue::WithCatalogue;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::market::{Age, MarketNow, MarketValue, Provenance, iso_date};
 use crate::scenario::{FIELDS, Scenario};
 use crate::timing::now_ms;
 
@@ -43,11 +45,33 @@ fn compute(scenario: &Scenario, specs: &[(String, ModelSpecs)]) -> Outcome {
     Ok((resolved, response))
 }
 
+/// Loads the market values the inputs start from, then the calculator.
 #[component]
 fn Calculator(models: Vec<AsicModel>) -> impl IntoView {
+    let market = Resource::new(|| (), |()| current_market());
+    let models = StoredValue::new(models);
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                // Without market data the calculator still works from its defaults.
+                let market = market.await.unwrap_or_default();
+                view! { <CalculatorForm models=models.get_value() market /> }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CalculatorForm(models: Vec<AsicModel>, market: MarketNow) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let initial = query.with_untracked(|q| Scenario::from_query(|key| q.get(key)));
+    let initial = query.with_untracked(|q| {
+        Scenario::from_query_or(
+            |key| q.get(key),
+            |key| market.for_field(key).map(|v| v.field_text(key)),
+        )
+    });
+    let market = StoredValue::new(market);
     let fields: [RwSignal<String>; FIELDS.len()] =
         std::array::from_fn(|i| RwSignal::new(initial.values[i].clone()));
     let scenario = Memo::new(move |_| Scenario {
@@ -78,6 +102,14 @@ fn Calculator(models: Vec<AsicModel>) -> impl IntoView {
         <div class="calculator">
             <section class="card" aria-labelledby="inputs-title">
                 <h2 id="inputs-title">{t!(i18n, calc_inputs)}</h2>
+                {market.with_value(MarketNow::offline_since_ms).map(|since| {
+                    let date = iso_date(since);
+                    view! {
+                        <p class="notice" id="market-offline" role="status">
+                            {move || t_string!(i18n, market_offline, date = date.clone()).to_string()}
+                        </p>
+                    }
+                })}
                 <div class="form-grid">
                     <label>
                         <span>{t!(i18n, field_model)}</span>
@@ -111,6 +143,9 @@ fn Calculator(models: Vec<AsicModel>) -> impl IntoView {
                         .skip(1)
                         .map(|(i, (key, _))| {
                             let signal = fields[i];
+                            let badge = market
+                                .with_value(|m| m.for_field(key).cloned())
+                                .map(|value| view! { <MarketBadge key value field=signal /> });
                             view! {
                                 <label>
                                     <span>{move || field_label(i18n, key)}</span>
@@ -122,6 +157,7 @@ fn Calculator(models: Vec<AsicModel>) -> impl IntoView {
                                         value=signal.get_untracked()
                                         bind:value=signal
                                     />
+                                    {badge}
                                 </label>
                             }
                         })
@@ -152,6 +188,51 @@ fn Calculator(models: Vec<AsicModel>) -> impl IntoView {
             <SensitivityHeatmap outcome />
             <Comparison models scenario />
         </div>
+    }
+}
+
+/// Where a prefilled value came from and how old it is, with a way back to it once edited.
+#[component]
+fn MarketBadge(key: &'static str, value: MarketValue, field: RwSignal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let market_text = value.field_text(key);
+    let origin = {
+        let value = value.clone();
+        move || match value.provenance {
+            Provenance::Snapshot => {
+                t_string!(i18n, market_snapshot, date = iso_date(value.fetched_at_ms)).to_string()
+            }
+            Provenance::Live | Provenance::Stored => {
+                let age = match Age::of(value.age_ms) {
+                    Age::JustNow => t_string!(i18n, age_just_now).to_owned(),
+                    Age::Minutes(n) => t_string!(i18n, age_minutes, n).to_string(),
+                    Age::Hours(n) => t_string!(i18n, age_hours, n).to_string(),
+                    Age::Days(n) => t_string!(i18n, age_days, n).to_string(),
+                };
+                format!("{} · {age}", value.source)
+            }
+        }
+    };
+    let edited = {
+        let market_text = market_text.clone();
+        move || field.with(|text| text.trim() != market_text)
+    };
+    let class = if value.stale || value.provenance != Provenance::Live {
+        "market-badge stale"
+    } else {
+        "market-badge"
+    };
+    view! {
+        <small class=class id=format!("market-{key}")>
+            {origin}
+            <Show when=edited>
+                " · "
+                <button type="button" class="link" on:click={
+                    let market_text = market_text.clone();
+                    move |_| field.set(market_text.clone())
+                }>{t!(i18n, market_use_value)}</button>
+            </Show>
+        </small>
     }
 }
 

@@ -49,10 +49,22 @@ async fn csv_export_computes_the_form_with_the_catalogue(backend: Backend) {
     let text = response.text().await.unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 3, "{text}");
-    assert!(lines[0].starts_with("row,model,quantity,hashrate_ths,power_w"), "{}", lines[0]);
-    assert!(lines[1].starts_with("2,Antminer S19 Pro,2,110,3250,"), "{}", lines[1]);
+    assert!(
+        lines[0].starts_with("row,model,quantity,hashrate_ths,power_w"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with("2,Antminer S19 Pro,2,110,3250,"),
+        "{}",
+        lines[1]
+    );
     // Hashrate and power of the S21 came from the catalogue in the database.
-    assert!(lines[2].starts_with("4,Antminer S21,3,200,3550,"), "{}", lines[2]);
+    assert!(
+        lines[2].starts_with("4,Antminer S21,3,200,3550,"),
+        "{}",
+        lines[2]
+    );
     app.stop().await;
 }
 on_both_engines!(
@@ -79,13 +91,27 @@ async fn xlsx_export_is_a_workbook_in_the_readers_language() {
     let results = workbook
         .worksheet_range(&names[0])
         .expect("the results sheet");
-    let header: Vec<String> = results.rows().next().unwrap().iter().map(ToString::to_string).collect();
+    let header: Vec<String> = results
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert!(header.iter().any(|h| h.contains("型号")), "{header:?}");
     // Two computed rows below the header, numbers as numbers.
     assert_eq!(results.height(), 3);
     assert_eq!(results.get((2, 2)), Some(&Data::Float(3.0)));
-    let errors = workbook.worksheet_range(&names[2]).expect("the errors sheet");
-    let cells: Vec<String> = errors.rows().nth(1).unwrap().iter().map(ToString::to_string).collect();
+    let errors = workbook
+        .worksheet_range(&names[2])
+        .expect("the errors sheet");
+    let cells: Vec<String> = errors
+        .rows()
+        .nth(1)
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(cells[0], "3", "{cells:?}");
     assert_eq!(cells[1], "数量", "{cells:?}");
     app.stop().await;
@@ -99,7 +125,10 @@ async fn a_bad_default_is_refused_with_a_translated_message() {
     let response = export(&app, &form("csv", "-1"), "zh").await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let text = response.text().await.unwrap();
-    assert!(text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{text}");
+    assert!(
+        text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{text}"
+    );
     app.stop().await;
 }
 

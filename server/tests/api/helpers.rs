@@ -108,10 +108,18 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Option<Self> {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// Starts the server with `adjust` applied to the test settings. Market refresh is off by
+    /// default: tests never reach the internet, and serve the shipped snapshot.
+    pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> Option<Self> {
         let database = TestDatabase::new(backend).await?;
         let mut settings = Settings::default();
         settings.server.addr = Some(SocketAddr::from(([127, 0, 0, 1], 0)));
         settings.database = database.settings();
+        settings.market.enabled = false;
+        adjust(&mut settings);
         let app = Application::build(settings).await.unwrap();
         let addr = app.local_addr();
         let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();

@@ -8,4 +8,5 @@ mod calculate;
 mod cli;
 mod helpers;
 mod http;
+mod market;
 mod store_contract;

@@ -1,0 +1,181 @@
+//! Market and network values as pages see them: each with where it came from and how old it
+//! is, so the calculator can prefill its inputs and say plainly when the data are not live.
+
+use serde::{Deserialize, Serialize};
+
+/// Where a value came from, as the reader needs to judge it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Provenance {
+    /// Fetched from a provider by this server.
+    Live,
+    /// The dated snapshot shipped with the app (no network since start).
+    Snapshot,
+    /// The last value this server stored before a restart.
+    Stored,
+}
+
+/// One value with its source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MarketValue {
+    pub value: f64,
+    /// The provider's name as it spells it (`CoinGecko`, `mempool.space`); not translated.
+    pub source: String,
+    pub provenance: Provenance,
+    /// When the provider served it, unix milliseconds (UTC).
+    pub fetched_at_ms: i64,
+    /// Its age when the server answered, milliseconds (computed there, so the page and its
+    /// hydration agree).
+    pub age_ms: i64,
+    /// The last refresh failed or the value is older than its refresh interval allows.
+    pub stale: bool,
+}
+
+/// What the calculator can prefill.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MarketNow {
+    pub btc_price_usd: Option<MarketValue>,
+    /// Raw difficulty (never "T").
+    pub difficulty: Option<MarketValue>,
+    /// Average transaction fees per block, BTC (subsidy excluded).
+    pub fees_per_block_btc: Option<MarketValue>,
+    pub network_hashrate_hs: Option<MarketValue>,
+    pub height: Option<u64>,
+}
+
+impl MarketNow {
+    /// The value for a calculator field, by its URL key.
+    pub fn for_field(&self, key: &str) -> Option<&MarketValue> {
+        match key {
+            "btc_price_usd" => self.btc_price_usd.as_ref(),
+            "difficulty" => self.difficulty.as_ref(),
+            "fees_per_block_btc" => self.fees_per_block_btc.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The oldest snapshot date among the values when none is live: what the page warns about.
+    pub fn offline_since_ms(&self) -> Option<i64> {
+        let values = [
+            &self.btc_price_usd,
+            &self.difficulty,
+            &self.fees_per_block_btc,
+        ];
+        let mut known = values.iter().filter_map(|v| v.as_ref()).peekable();
+        known.peek()?;
+        let mut oldest: Option<i64> = None;
+        for value in known {
+            if value.provenance == Provenance::Live {
+                return None;
+            }
+            oldest = Some(oldest.map_or(value.fetched_at_ms, |o| o.min(value.fetched_at_ms)));
+        }
+        oldest
+    }
+}
+
+impl MarketValue {
+    /// The text a calculator input gets: plain digits a user can edit (no exponent for prices,
+    /// a short exponent for difficulty, fees to the satoshi).
+    pub fn field_text(&self, key: &str) -> String {
+        match key {
+            "difficulty" => format!("{:.4e}", self.value),
+            "fees_per_block_btc" => format!("{:.8}", self.value)
+                .trim_end_matches('0')
+                .trim_end_matches('.')
+                .to_owned(),
+            _ => format!("{:.0}", self.value),
+        }
+    }
+}
+
+/// `YYYY-MM-DD` (UTC) of a unix-milliseconds time, without a date library in the browser.
+pub fn iso_date(unix_ms: i64) -> String {
+    // Howard Hinnant's days-to-civil algorithm.
+    let days = unix_ms.div_euclid(86_400_000);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// An age as whole units: `(count, unit)`, for "3 min ago" in the reader's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Age {
+    JustNow,
+    Minutes(i64),
+    Hours(i64),
+    Days(i64),
+}
+
+impl Age {
+    pub fn of(age_ms: i64) -> Self {
+        let minutes = age_ms.max(0) / 60_000;
+        match minutes {
+            0 => Self::JustNow,
+            1..60 => Self::Minutes(minutes),
+            60..2_880 => Self::Hours(minutes / 60),
+            _ => Self::Days(minutes / 1_440),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(provenance: Provenance, fetched_at_ms: i64) -> MarketValue {
+        MarketValue {
+            value: 1.0,
+            source: "x".to_owned(),
+            provenance,
+            fetched_at_ms,
+            age_ms: 0,
+            stale: false,
+        }
+    }
+
+    #[test]
+    fn dates_are_utc_calendar_days() {
+        assert_eq!(iso_date(0), "1970-01-01");
+        assert_eq!(iso_date(951_782_400_000), "2000-02-29");
+        assert_eq!(iso_date(1_795_623_600_000), "2026-11-25");
+        assert_eq!(iso_date(-86_400_000), "1969-12-31");
+    }
+
+    #[test]
+    fn ages_round_down_to_the_unit_shown() {
+        assert_eq!(Age::of(59_999), Age::JustNow);
+        assert_eq!(Age::of(3 * 60_000 + 1), Age::Minutes(3));
+        assert_eq!(Age::of(5 * 3_600_000), Age::Hours(5));
+        assert_eq!(Age::of(3 * 86_400_000), Age::Days(3));
+    }
+
+    #[test]
+    fn field_texts_are_editable_numbers() {
+        let mut v = value(Provenance::Live, 0);
+        v.value = 90_412.37;
+        assert_eq!(v.field_text("btc_price_usd"), "90412");
+        v.value = 149_301_205_959_699.88;
+        assert_eq!(v.field_text("difficulty"), "1.4930e14");
+        v.value = 0.026_606_43;
+        assert_eq!(v.field_text("fees_per_block_btc"), "0.02660643");
+    }
+
+    #[test]
+    fn offline_only_when_no_value_is_live() {
+        let mut now = MarketNow::default();
+        assert_eq!(now.offline_since_ms(), None);
+        now.btc_price_usd = Some(value(Provenance::Snapshot, 200));
+        now.difficulty = Some(value(Provenance::Snapshot, 100));
+        assert_eq!(now.offline_since_ms(), Some(100));
+        now.difficulty = Some(value(Provenance::Live, 300));
+        assert_eq!(now.offline_since_ms(), None);
+    }
+}

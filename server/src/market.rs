@@ -1,0 +1,119 @@
+//! Market data inside `serve`: the refresh service from `crates/market`, started from the
+//! shipped dated snapshot so the app works with no network, refreshed in the background, shared
+//! through Redis when `REDIS_URL` is set, and read by pages (the calculator's prefill) and by
+//! `GET /api/v1/market` without ever waiting on a provider.
+
+use std::sync::Arc;
+
+use app::market::{MarketNow, MarketValue, Provenance};
+use app::ssr::MarketFeed;
+use axum::Json;
+use axum::extract::State;
+use market::{MarketService, Reading, RedisCache, Snapshot, Source, now_ms};
+use serde::Serialize;
+use tokio::task::JoinHandle;
+
+use crate::config::MarketSettings;
+use crate::state::AppState;
+
+/// The dated values the app starts from when it has never reached a provider (offline start).
+/// The UI labels them "snapshot" with their date.
+pub const SHIPPED_SNAPSHOT: &str = include_str!("../data/market-snapshot.json");
+
+/// Keys in the shared cache: one namespace per application.
+const REDIS_PREFIX: &str = "hashinsight:market:";
+
+/// The running service and its refresh task.
+pub struct Market {
+    pub service: MarketService,
+    task: Option<JoinHandle<()>>,
+}
+
+impl Market {
+    /// Builds the service, seeds it with the shipped snapshot and, when enabled, starts the
+    /// background refresh.
+    pub async fn start(settings: &MarketSettings) -> anyhow::Result<Self> {
+        let service = match &settings.redis_url {
+            Some(url) => {
+                let cache = RedisCache::connect(url.expose(), REDIS_PREFIX).await?;
+                MarketService::with_cache(settings.feed.clone(), Arc::new(cache))?
+            }
+            None => MarketService::new(settings.feed.clone())?,
+        };
+        service.seed(&Snapshot::from_json(SHIPPED_SNAPSHOT)?);
+        let task = settings
+            .enabled
+            .then(|| tokio::spawn(service.clone().run(std::future::pending::<()>())));
+        Ok(Self { service, task })
+    }
+
+    /// Stops the background refresh (at shutdown).
+    pub fn stop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+impl Drop for Market {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// The pages' view of the service.
+pub struct Feed(pub MarketService);
+
+impl MarketFeed for Feed {
+    fn now(&self) -> MarketNow {
+        market_now(&self.0, now_ms())
+    }
+}
+
+fn value<T>(reading: &Reading<T>, now: i64, pick: impl Fn(&T) -> f64) -> MarketValue {
+    let sourced = &reading.sourced;
+    MarketValue {
+        value: pick(&sourced.value),
+        source: sourced.source.name().to_owned(),
+        provenance: match sourced.source {
+            Source::Snapshot => Provenance::Snapshot,
+            Source::Stored => Provenance::Stored,
+            _ => Provenance::Live,
+        },
+        fetched_at_ms: sourced.fetched_at_ms,
+        age_ms: sourced.age_ms(now),
+        stale: reading.stale,
+    }
+}
+
+/// The values pages prefill, with their sources and ages at `now` (unix ms).
+pub fn market_now(service: &MarketService, now: i64) -> MarketNow {
+    let price = service.price();
+    let network = service.network();
+    MarketNow {
+        btc_price_usd: price.as_ref().map(|r| value(r, now, |p| p.price_usd)),
+        difficulty: network.as_ref().map(|r| value(r, now, |n| n.difficulty)),
+        fees_per_block_btc: network
+            .as_ref()
+            .map(|r| value(r, now, |n| n.fees_per_block_btc)),
+        network_hashrate_hs: network.as_ref().map(|r| value(r, now, |n| n.hashrate_hs)),
+        height: network.as_ref().map(|r| r.sourced.value.height),
+    }
+}
+
+/// `GET /api/v1/market`.
+#[derive(Debug, Serialize)]
+pub struct MarketResponse {
+    #[serde(flatten)]
+    pub now: MarketNow,
+    /// Requests this server has sent to providers since it started: it grows with time, not
+    /// with the number of readers.
+    pub outbound_requests: u64,
+}
+
+pub async fn market_handler(State(state): State<AppState>) -> Json<MarketResponse> {
+    Json(MarketResponse {
+        now: market_now(&state.market, now_ms()),
+        outbound_requests: state.market.outbound_requests(),
+    })
+}
