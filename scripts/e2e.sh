@@ -10,7 +10,9 @@ work=target/e2e
 rm -rf "$work" && mkdir -p "$work"
 rm -rf end2end/artifacts end2end/test-results
 
-./target/release/hashinsight serve --addr "127.0.0.1:$port" \
+# Market refresh off: the run must not depend on reaching the providers, and the calculator
+# then starts from the shipped snapshot, which the tests check is labelled as such.
+APP__MARKET__ENABLED=false ./target/release/hashinsight serve --addr "127.0.0.1:$port" \
   --database-url "sqlite://$work/hashinsight.db" >"$work/server.log" 2>&1 &
 server=$!
 stop_server() {

@@ -86,3 +86,44 @@ test('the 21×21 heatmap over 36 months recomputes in WASM, timed with performan
   );
   console.log(`heatmap 21×21 × 36 months in WASM (${testInfo.project.name}): median ${sorted[2]} ms`);
 });
+
+test('offline, the inputs start from the dated market snapshot, labelled, and can go back to it', async ({ page }, testInfo) => {
+  // scripts/e2e.sh runs the server with market refresh off: the shipped snapshot is all it has.
+  await page.goto('/calculator');
+  await expect(page.locator('#market-offline')).toContainText('snapshot of 2026-11-25');
+  await expect(page.locator('#field-btc_price_usd')).toHaveValue('90412');
+  await expect(page.locator('#field-difficulty')).toHaveValue('1.4930e14');
+  await expect(page.locator('#market-btc_price_usd')).toHaveText('snapshot of 2026-11-25');
+  await waitForHydration(page);
+  await page.locator('#field-btc_price_usd').fill('70000');
+  const useMarket = page.locator('#market-btc_price_usd button');
+  await expect(useMarket).toHaveText('use market value');
+  await useMarket.click();
+  await expect(page.locator('#field-btc_price_usd')).toHaveValue('90412');
+  await expect(useMarket).toHaveCount(0);
+  // The link carries the market values, so it reproduces the scenario after they move.
+  await expect(page).toHaveURL(/btc_price_usd=90412/);
+  await keepScreenshot(page, testInfo, 'calculator-snapshot');
+});
+
+test('the charts are drawn by ECharts from the charming options and follow the inputs', async ({ page }, testInfo) => {
+  await page.goto(S19);
+  await waitForHydration(page);
+  for (const id of ['echart-cumulative', 'echart-monthly', 'echart-heatmap']) {
+    await expect(page.locator(`#${id} canvas`)).toHaveCount(1);
+  }
+  // The server's SVG stays in the page for readers without JavaScript, hidden once drawn.
+  await expect(page.locator('#chart-cumulative .echart-fallback')).toBeHidden();
+  const option = (id) =>
+    page.evaluate((id) => {
+      const chart = window.echarts.getInstanceByDom(document.getElementById(id));
+      const o = chart.getOption();
+      return { months: o.xAxis[0].data.length, first: o.series[0].data[0], cells: o.series[0].data.length };
+    }, id);
+  expect((await option('echart-cumulative')).months).toBe(36);
+  expect((await option('echart-heatmap')).cells).toBe(441);
+  await page.locator('#field-months').fill('48');
+  await expect.poll(async () => (await option('echart-cumulative')).months).toBe(48);
+  await expect.poll(async () => (await option('echart-monthly')).months).toBe(48);
+  await keepScreenshot(page, testInfo, 'calculator-echarts');
+});

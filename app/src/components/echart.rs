@@ -43,7 +43,7 @@ mod browser {
     fn echarts_global() -> Option<JsValue> {
         Reflect::get(&window(), &JsValue::from_str("echarts"))
             .ok()
-            .filter(|v| v.is_object())
+            .filter(JsValue::is_object)
     }
 
     fn dark(choice: Option<Theme>) -> bool {
@@ -68,6 +68,21 @@ mod browser {
             return;
         };
         let _ = dispose.call1(&JsValue::NULL, element);
+    }
+
+    /// Sets the whole option, not merged into the last one: a payback marker or a series that
+    /// is gone from the new option must go from the chart too.
+    fn replace_option(drawn: &Echarts, option: &Chart) {
+        let Ok(value) = web_sys::js_sys::JSON::parse(&option.to_string()) else {
+            return;
+        };
+        let target: &JsValue = drawn.as_ref();
+        if let Some(set_option) = Reflect::get(target, &JsValue::from_str("setOption"))
+            .ok()
+            .and_then(|f| f.dyn_into::<Function>().ok())
+        {
+            let _ = set_option.call2(target, &value, &JsValue::TRUE);
+        }
     }
 
     pub(super) fn drive(id: &'static str, chart: Signal<Chart>) {
@@ -100,29 +115,29 @@ mod browser {
                 return;
             };
             let current = instance.with_value(|i| i.as_ref().map(|(_, dark)| *dark));
-            if current != Some(dark) {
-                if current.is_some() {
-                    dispose(&element);
-                }
-                // Shown before drawing, so that ECharts measures the real width.
-                if let Some(frame) = element.parent_element() {
-                    let _ = frame.class_list().add_1("drawn");
-                }
-                let renderer = WasmRenderer::new_opt(None, None).theme(if dark {
-                    EchartsTheme::Dark
-                } else {
-                    EchartsTheme::Default
-                });
-                match renderer.render(id, &option) {
-                    Ok(drawn) => instance.set_value(Some((drawn, dark))),
-                    Err(err) => leptos::logging::warn!("chart {id}: {err}"),
-                }
-            } else {
+            if current == Some(dark) {
                 instance.with_value(|i| {
                     if let Some((drawn, _)) = i {
-                        WasmRenderer::update(drawn, &option);
+                        replace_option(drawn, &option);
                     }
                 });
+                return;
+            }
+            if current.is_some() {
+                dispose(&element);
+            }
+            // Shown before drawing, so that ECharts measures the real width.
+            if let Some(frame) = element.parent_element() {
+                let _ = frame.class_list().add_1("drawn");
+            }
+            let renderer = WasmRenderer::new_opt(None, None).theme(if dark {
+                EchartsTheme::Dark
+            } else {
+                EchartsTheme::Default
+            });
+            match renderer.render(id, &option) {
+                Ok(drawn) => instance.set_value(Some((drawn, dark))),
+                Err(err) => leptos::logging::warn!("chart {id}: {err}"),
             }
         });
     }

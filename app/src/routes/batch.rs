@@ -165,8 +165,12 @@ fn FileOpener(csv: RwSignal<String>, import_error: RwSignal<Option<String>>) -> 
 #[cfg(feature = "hydrate")]
 async fn read_file(file: &web_sys::File) -> Result<(String, Vec<String>), ImportErrorCode> {
     use wasm_bindgen_futures::JsFuture;
-    let name = file.name().to_lowercase();
-    if name.ends_with(".csv") || name.ends_with(".txt") || file.type_() == "text/csv" {
+    let name = file.name();
+    let extension = std::path::Path::new(&name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    if matches!(extension.as_deref(), Some("csv" | "txt")) || file.type_() == "text/csv" {
         return JsFuture::from(file.text())
             .await
             .ok()

@@ -61,7 +61,7 @@ async fn csv_export_computes_the_form_with_the_catalogue(backend: Backend) {
     );
     // Hashrate and power of the S21 came from the catalogue in the database.
     assert!(
-        lines[2].starts_with("4,Antminer S21,3,200,3550,"),
+        lines[2].starts_with("4,Antminer S21,3,200,3500,"),
         "{}",
         lines[2]
     );

@@ -119,7 +119,10 @@ async fn live_values_replace_the_snapshot_and_readers_cost_no_requests() {
     let coingecko: Value = serde_json::from_str(&fixture("coingecko_simple_price.json")).unwrap();
     assert_eq!(body["btc_price_usd"]["source"], "CoinGecko");
     assert_eq!(body["btc_price_usd"]["provenance"], "live");
-    assert_eq!(body["btc_price_usd"]["value"], coingecko["bitcoin"]["usd"]);
+    assert_eq!(
+        body["btc_price_usd"]["value"].as_f64(),
+        coingecko["bitcoin"]["usd"].as_f64()
+    );
     assert_eq!(body["difficulty"]["source"], "mempool.space");
     assert_eq!(body["btc_price_usd"]["stale"], false);
 
