@@ -262,10 +262,10 @@ fn BatchResults(report: Arc<BatchReport>) -> impl IntoView {
         };
         view! {
             <nav class="pager" aria-label=move || t_string!(i18n, batch_pages)>
-                <button type="button" class="button" id="batch-prev" disabled=move || page.get() == 0
+                <button type="button" class="button" id="batch-prev" disabled={move || page.get() == 0}
                     on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>{t!(i18n, batch_prev)}</button>
                 <span id="batch-rows-shown" aria-live="polite">{range}</span>
-                <button type="button" class="button" id="batch-next" disabled=move || page.get() + 1 >= pages
+                <button type="button" class="button" id="batch-next" disabled={move || page.get() + 1 >= pages}
                     on:click=move |_| page.update(|p| *p = (*p + 1).min(pages - 1))>{t!(i18n, batch_next)}</button>
             </nav>
         }
