@@ -10,7 +10,7 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 run: bootstrap ## build and serve the app at http://127.0.0.1:3000 (SQLite, demo data)
-	cargo leptos serve --release
+	cargo leptos serve --release --split
 
 test: bootstrap ## run every test: fmt, clippy, unit, integration (SQLite + PostgreSQL), wasm, end-to-end
 	scripts/test.sh

@@ -12,14 +12,14 @@ echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname
 
 if [ "${1:-}" = build ]; then
   cargo clean
-  start=$SECONDS; cargo leptos build --release >/dev/null 2>&1
+  start=$SECONDS; cargo leptos build --release --split >/dev/null 2>&1
   echo "cold release build (server + wasm, deps cached in ~/.cargo): $((SECONDS - start)) s"
   touch app/src/lib.rs
-  start=$SECONDS; cargo leptos build --release >/dev/null 2>&1
+  start=$SECONDS; cargo leptos build --release --split >/dev/null 2>&1
   echo "warm release build after touching app/src/lib.rs: $((SECONDS - start)) s"
 fi
 
-cargo leptos build --release >/dev/null 2>&1
+cargo leptos build --release --split >/dev/null 2>&1
 scripts/wasm-size.sh
 
 dir=$(mktemp -d)

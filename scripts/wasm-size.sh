@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
-# Prints the release WASM bundle size raw, gzip -9 and brotli, and fails over the budget.
+# Prints the release WASM sizes raw, gzip -9 and brotli, and fails when the bundle every page
+# loads first (the shell) is over its budget.
+#
+# Since `cargo leptos build --split`, the calculator and batch pages are separate chunks loaded
+# with their page (with shared code in chunk_*.wasm), so the shell keeps issue #2's 250 KB
+# budget; the chunks are printed for docs/performance.md and bounded too, so that no page
+# silently grows past what a phone on a slow network should load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# The shell alone met its 250 KB budget at 234,944 B (issue #2). The calculator and the batch
-# page (issue #3) add the projection, heatmap, comparison, CSV and batch code (~112 KB brotli);
-# the whole app must stay under 360 KB brotli until routes are split into separately loaded
-# bundles (docs/performance.md).
-BUDGET_BROTLI_BYTES=${BUDGET_BROTLI_BYTES:-360000}
-wasm=target/site/pkg/hashinsight.wasm
-[ -f "$wasm" ] || wasm=target/site/pkg/hashinsight_bg.wasm
-raw=$(stat -c %s "$wasm")
-gz=$(gzip -9 -c "$wasm" | wc -c)
-br=$(brotli -c -q 11 "$wasm" | wc -c)
-printf 'wasm %s: raw %d B, gzip %d B, brotli %d B (budget %d B brotli)\n' "$wasm" "$raw" "$gz" "$br" "$BUDGET_BROTLI_BYTES"
-[ "$br" -le "$BUDGET_BROTLI_BYTES" ] || { echo "WASM over budget"; exit 1; }
+SHELL_BUDGET_BROTLI_BYTES=${SHELL_BUDGET_BROTLI_BYTES:-256000}
+CHUNK_BUDGET_BROTLI_BYTES=${CHUNK_BUDGET_BROTLI_BYTES:-256000}
+pkg=target/site/pkg
+shell=$pkg/hashinsight.wasm
+[ -f "$shell" ] || shell=$pkg/hashinsight_bg.wasm
+status=0
+for wasm in "$shell" $(ls "$pkg"/*.wasm | grep -v -e "$(basename "$shell")"); do
+  raw=$(stat -c %s "$wasm")
+  gz=$(gzip -9 -c "$wasm" | wc -c)
+  br=$(brotli -c -q 11 "$wasm" | wc -c)
+  if [ "$wasm" = "$shell" ]; then budget=$SHELL_BUDGET_BROTLI_BYTES; else budget=$CHUNK_BUDGET_BROTLI_BYTES; fi
+  printf 'wasm %s: raw %d B, gzip %d B, brotli %d B (budget %d B brotli)\n' "$wasm" "$raw" "$gz" "$br" "$budget"
+  [ "$br" -le "$budget" ] || { echo "  over budget"; status=1; }
+done
+exit $status

@@ -23,13 +23,13 @@ pub mod timing;
 use leptos::prelude::*;
 use leptos_meta::{Body, Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, SsrMode, path};
 
 use crate::components::layout::Layout;
 use crate::components::theme::{ThemeProvider, use_theme};
 use crate::i18n::{I18nContextProvider, t_string, use_i18n};
 use crate::routes::{
-    batch::BatchPage, calculator::CalculatorPage, catalogue::CataloguePage, home::HomePage,
+    batch::BatchRoute, calculator::CalculatorRoute, catalogue::CataloguePage, home::HomePage,
     not_found::NotFoundPage,
 };
 
@@ -63,8 +63,8 @@ pub fn App() -> impl IntoView {
                     <Layout>
                         <Routes fallback=NotFoundPage>
                             <Route path=path!("/") view=HomePage />
-                            <Route path=path!("/calculator") view=CalculatorPage ssr=SsrMode::Async />
-                            <Route path=path!("/batch") view=BatchPage ssr=SsrMode::Async />
+                            <Route path=path!("/calculator") view={Lazy::<CalculatorRoute>::new()} ssr=SsrMode::Async />
+                            <Route path=path!("/batch") view={Lazy::<BatchRoute>::new()} ssr=SsrMode::Async />
                             // Rendered whole before sending, so it reads with JavaScript off.
                             <Route path=path!("/catalogue") view=CataloguePage ssr=SsrMode::Async />
                         </Routes>

@@ -23,6 +23,23 @@ use crate::market::{Age, MarketNow, MarketValue, Provenance, iso_date};
 use crate::scenario::{FIELDS, Scenario};
 use crate::timing::now_ms;
 
+/// The page as a separately loaded WASM chunk: the shell and the other pages do not carry
+/// its code (see `cargo leptos build --split`).
+#[derive(Debug, Clone, Copy)]
+pub struct CalculatorRoute;
+
+#[leptos_router::lazy_route]
+impl leptos_router::LazyRoute for CalculatorRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <CalculatorPage /> }.into_any()
+    }
+}
+
 #[component]
 pub fn CalculatorPage() -> impl IntoView {
     let i18n = use_i18n();
