@@ -5,6 +5,7 @@ pub mod echart;
 pub mod error_view;
 pub mod language;
 pub mod layout;
+pub mod market_origin;
 pub mod quick_estimate;
 pub mod theme;
 pub mod with_catalogue;

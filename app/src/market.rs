@@ -41,6 +41,19 @@ pub struct MarketNow {
     pub fees_per_block_btc: Option<MarketValue>,
     pub network_hashrate_hs: Option<MarketValue>,
     pub height: Option<u64>,
+    /// BTC price change over 24 h, percent, when the provider gives it.
+    pub price_change_24h_pct: Option<f64>,
+    pub retarget: Option<Retarget>,
+}
+
+/// The next difficulty adjustment as the network provider estimates it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Retarget {
+    pub next_retarget_height: u64,
+    /// Estimated change, percent (+2.5 = 2.5 % harder); unknown from some providers.
+    pub estimated_change_pct: Option<f64>,
+    /// Estimated time of the adjustment, unix ms, from recent block times.
+    pub estimated_retarget_at_ms: i64,
 }
 
 impl MarketNow {

@@ -4,4 +4,5 @@ pub mod batch;
 pub mod calculator;
 pub mod catalogue;
 pub mod home;
+pub mod network;
 pub mod not_found;

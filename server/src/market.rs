@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use app::market::{MarketNow, MarketValue, Provenance};
+use app::market::{MarketNow, MarketValue, Provenance, Retarget};
 use app::ssr::MarketFeed;
 use axum::Json;
 use axum::extract::State;
@@ -98,6 +98,15 @@ pub fn market_now(service: &MarketService, now: i64) -> MarketNow {
             .map(|r| value(r, now, |n| n.fees_per_block_btc)),
         network_hashrate_hs: network.as_ref().map(|r| value(r, now, |n| n.hashrate_hs)),
         height: network.as_ref().map(|r| r.sourced.value.height),
+        price_change_24h_pct: price.as_ref().and_then(|r| r.sourced.value.change_24h_pct),
+        retarget: network.as_ref().map(|r| {
+            let estimate = &r.sourced.value.retarget;
+            Retarget {
+                next_retarget_height: estimate.next_retarget_height,
+                estimated_change_pct: estimate.estimated_change_pct,
+                estimated_retarget_at_ms: estimate.estimated_retarget_at_ms,
+            }
+        }),
     }
 }
 

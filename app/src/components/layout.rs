@@ -23,6 +23,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <A href="/calculator">{t!(i18n, nav_calculator)}</A>
                 <A href="/batch">{t!(i18n, nav_batch)}</A>
                 <A href="/catalogue">{t!(i18n, nav_catalogue)}</A>
+                <A href="/network">{t!(i18n, nav_network)}</A>
             </nav>
             <div class="site-tools">
                 <LanguageSwitch />

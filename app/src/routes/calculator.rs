@@ -17,9 +17,10 @@ use crate::catalogue::AsicModel;
 use crate::chart_options::{self, ChartText};
 use crate::components::charts::{BarChart, CumulativeChart};
 use crate::components::echart::{ECHARTS_SCRIPT, EChart};
+use crate::components::market_origin::{origin_class, origin_text};
 use crate::components::with_catalogue::WithCatalogue;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::market::{Age, MarketNow, MarketValue, Provenance, iso_date};
+use crate::market::{MarketNow, MarketValue, iso_date};
 use crate::scenario::{FIELDS, Scenario};
 use crate::timing::now_ms;
 
@@ -213,31 +214,11 @@ fn CalculatorForm(models: Vec<AsicModel>, market: MarketNow) -> impl IntoView {
 fn MarketBadge(key: &'static str, value: MarketValue, field: RwSignal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let market_text = value.field_text(key);
-    let origin = {
-        let value = value.clone();
-        move || match value.provenance {
-            Provenance::Snapshot => {
-                t_string!(i18n, market_snapshot, date = iso_date(value.fetched_at_ms)).to_string()
-            }
-            Provenance::Live | Provenance::Stored => {
-                let age = match Age::of(value.age_ms) {
-                    Age::JustNow => t_string!(i18n, age_just_now).to_owned(),
-                    Age::Minutes(n) => t_string!(i18n, age_minutes, n).to_string(),
-                    Age::Hours(n) => t_string!(i18n, age_hours, n).to_string(),
-                    Age::Days(n) => t_string!(i18n, age_days, n).to_string(),
-                };
-                format!("{} · {age}", value.source)
-            }
-        }
-    };
+    let class = origin_class(&value);
+    let origin = move || origin_text(i18n, &value);
     let edited = {
         let market_text = market_text.clone();
         move || field.with(|text| text.trim() != market_text)
-    };
-    let class = if value.stale || value.provenance != Provenance::Live {
-        "market-badge stale"
-    } else {
-        "market-badge"
     };
     view! {
         <small class=class id=format!("market-{key}")>
