@@ -31,7 +31,7 @@ use crate::components::theme::{ThemeProvider, use_theme};
 use crate::i18n::{I18nContextProvider, t_string, use_i18n};
 use crate::routes::{
     batch::BatchRoute, calculator::CalculatorRoute, catalogue::CataloguePage, home::HomePage,
-    network::NetworkPage, not_found::NotFoundPage,
+    network::NetworkRoute, not_found::NotFoundPage,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -68,7 +68,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/batch") view={Lazy::<BatchRoute>::new()} ssr=SsrMode::Async />
                             // Rendered whole before sending, so it reads with JavaScript off.
                             <Route path=path!("/catalogue") view=CataloguePage ssr=SsrMode::Async />
-                            <Route path=path!("/network") view=NetworkPage ssr=SsrMode::Async />
+                            <Route path=path!("/network") view={Lazy::<NetworkRoute>::new()} ssr=SsrMode::Async />
                         </Routes>
                     </Layout>
                 </Router>
