@@ -28,8 +28,15 @@ pub struct ChartText {
     pub electricity_usd_per_kwh: String,
 }
 
-fn months(count: usize) -> Vec<String> {
-    (1..=count).map(|m| m.to_string()).collect()
+fn months(count: usize) -> impl Iterator<Item = String> {
+    (1..=count).map(|m| m.to_string())
+}
+
+fn category_axis(name: &str, labels: impl Iterator<Item = String>) -> Axis {
+    Axis::new()
+        .type_(AxisType::Category)
+        .name(name)
+        .data(labels.collect::<Vec<_>>())
 }
 
 fn frame(text: &ChartText, count: usize) -> Chart {
@@ -44,12 +51,7 @@ fn frame(text: &ChartText, count: usize) -> Chart {
                 .bottom(8)
                 .contain_label(true),
         )
-        .x_axis(
-            Axis::new()
-                .type_(AxisType::Category)
-                .name(text.month.clone())
-                .data(months(count)),
-        )
+        .x_axis(category_axis(&text.month, months(count)))
         .y_axis(Axis::new().type_(AxisType::Value).name(text.usd.clone()))
 }
 
@@ -132,28 +134,16 @@ pub fn sensitivity(grid: &Heatmap, text: &ChartText) -> Chart {
                 .bottom(56)
                 .contain_label(true),
         )
-        .x_axis(
-            Axis::new()
-                .type_(AxisType::Category)
-                .name(text.electricity_usd_per_kwh.clone())
-                .data(
-                    grid.electricity_usd_per_kwh
-                        .iter()
-                        .map(|e| format!("{e:.3}"))
-                        .collect::<Vec<_>>(),
-                ),
-        )
-        .y_axis(
-            Axis::new()
-                .type_(AxisType::Category)
-                .name(text.btc_price_usd.clone())
-                .data(
-                    grid.btc_prices_usd
-                        .iter()
-                        .map(|p| format!("{p:.0}"))
-                        .collect::<Vec<_>>(),
-                ),
-        )
+        .x_axis(category_axis(
+            &text.electricity_usd_per_kwh,
+            grid.electricity_usd_per_kwh
+                .iter()
+                .map(|e| format!("{e:.3}")),
+        ))
+        .y_axis(category_axis(
+            &text.btc_price_usd,
+            grid.btc_prices_usd.iter().map(|p| format!("{p:.0}")),
+        ))
         .visual_map(
             VisualMap::new()
                 .min(-extreme)

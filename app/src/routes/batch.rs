@@ -35,22 +35,7 @@ Antminer S19j Pro,9,100,3068,2300,0.08,0.5
 Antminer S21 XP,4,,,,0.06,0.3
 ";
 
-/// The page as a separately loaded WASM chunk: the shell and the other pages do not carry
-/// its code (see `cargo leptos build --split`).
-#[derive(Debug, Clone, Copy)]
-pub struct BatchRoute;
-
-#[leptos_router::lazy_route]
-impl leptos_router::LazyRoute for BatchRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <BatchPage /> }.into_any()
-    }
-}
+lazy_page!(BatchRoute, BatchPage);
 
 #[component]
 pub fn BatchPage() -> impl IntoView {

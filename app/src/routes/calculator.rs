@@ -24,22 +24,7 @@ use crate::market::{MarketNow, MarketValue, iso_date};
 use crate::scenario::{FIELDS, Scenario};
 use crate::timing::now_ms;
 
-/// The page as a separately loaded WASM chunk: the shell and the other pages do not carry
-/// its code (see `cargo leptos build --split`).
-#[derive(Debug, Clone, Copy)]
-pub struct CalculatorRoute;
-
-#[leptos_router::lazy_route]
-impl leptos_router::LazyRoute for CalculatorRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <CalculatorPage /> }.into_any()
-    }
-}
+lazy_page!(CalculatorRoute, CalculatorPage);
 
 #[component]
 pub fn CalculatorPage() -> impl IntoView {

@@ -12,21 +12,7 @@ use crate::i18n::{t, t_string, use_i18n};
 use crate::market::{MarketNow, MarketValue, iso_date};
 use crate::network::NetworkFigures;
 
-/// The page as a separately loaded WASM chunk, like the calculator's.
-#[derive(Debug, Clone, Copy)]
-pub struct NetworkRoute;
-
-#[leptos_router::lazy_route]
-impl leptos_router::LazyRoute for NetworkRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <NetworkPage /> }.into_any()
-    }
-}
+lazy_page!(NetworkRoute, NetworkPage);
 
 #[component]
 pub fn NetworkPage() -> impl IntoView {
