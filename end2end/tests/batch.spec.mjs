@@ -142,9 +142,17 @@ test('5,000 rows compute in WASM and reach the screen, timed with performance.no
   const computeMs = Number(await page.locator('#batch-inputs').getAttribute('data-compute-ms'));
   expect(Number.isFinite(computeMs) && computeMs >= 0).toBe(true);
   expect(screenMs).toBeGreaterThanOrEqual(computeMs);
+  // The same 5,000 rows again at another BTC price: the engine's code is warm now (V8 compiles
+  // WASM in tiers, so the first run after a page load is partly baseline code).
+  await page.locator('#batch-price').fill('95000');
+  await expect(page.locator('#batch-rows-shown')).toHaveText(
+    'Rows 1–100 of 5000; the summary and the exports cover all of them.',
+  );
+  const recomputeMs = Number(await page.locator('#batch-inputs').getAttribute('data-compute-ms'));
+  expect(Number.isFinite(recomputeMs) && recomputeMs >= 0).toBe(true);
   // Figures for docs/performance.md, not pass/fail thresholds.
   console.log(
     `batch 5,000 rows in WASM (${testInfo.project.name}): compute ${computeMs} ms, ` +
-      `input event to results on screen ${screenMs.toFixed(1)} ms`,
+      `input event to results on screen ${screenMs.toFixed(1)} ms, recompute ${recomputeMs} ms`,
   );
 });
