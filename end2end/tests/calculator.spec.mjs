@@ -127,3 +127,11 @@ test('the charts are drawn by ECharts from the charming options and follow the i
   await expect.poll(async () => (await option('echart-monthly')).months).toBe(48);
   await keepScreenshot(page, testInfo, 'calculator-echarts');
 });
+
+test('a link that sets the market values shows no snapshot notice', async ({ page }) => {
+  await page.goto(S19);
+  await expect(page.locator('#field-btc_price_usd')).toHaveValue('80000');
+  await expect(page.locator('#market-offline')).toHaveCount(0);
+  // The origin of the market value stays one click away.
+  await expect(page.locator('#market-btc_price_usd')).toContainText('snapshot of 2026-11-25');
+});

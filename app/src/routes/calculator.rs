@@ -21,7 +21,7 @@ use crate::components::market_origin::{origin_class, origin_text};
 use crate::components::with_catalogue::WithCatalogue;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::market::{MarketNow, MarketValue, iso_date};
-use crate::scenario::{FIELDS, Scenario};
+use crate::scenario::{FIELDS, MARKET_FIELDS, Scenario};
 use crate::timing::now_ms;
 
 lazy_page!(CalculatorRoute, CalculatorPage);
@@ -74,6 +74,12 @@ fn CalculatorForm(models: Vec<AsicModel>, market: MarketNow) -> impl IntoView {
             |key| market.for_field(key).map(|v| v.field_text(key)),
         )
     });
+    // The notice speaks of the values it filled in: none when the address set them all.
+    let prefilled_from_snapshot =
+        query.with_untracked(|q| MARKET_FIELDS.iter().any(|key| q.get(key).is_none()));
+    let offline_since = market
+        .offline_since_ms()
+        .filter(|_| prefilled_from_snapshot);
     let market = StoredValue::new(market);
     let fields: [RwSignal<String>; FIELDS.len()] =
         std::array::from_fn(|i| RwSignal::new(initial.values[i].clone()));
@@ -105,7 +111,7 @@ fn CalculatorForm(models: Vec<AsicModel>, market: MarketNow) -> impl IntoView {
         <div class="calculator">
             <section class="card" aria-labelledby="inputs-title">
                 <h2 id="inputs-title">{t!(i18n, calc_inputs)}</h2>
-                {market.with_value(MarketNow::offline_since_ms).map(|since| {
+                {offline_since.map(|since| {
                     let date = iso_date(since);
                     view! {
                         <p class="notice" id="market-offline" role="status">
