@@ -10,6 +10,30 @@ work=target/e2e
 rm -rf "$work" && mkdir -p "$work"
 rm -rf end2end/artifacts end2end/test-results
 
+# Ten days of network history, filled by the real `market backfill` command from a local
+# server (Python's http.server) answering with the providers' recorded responses.
+fixtures=crates/market/tests/fixtures
+providers=$work/providers
+for period in 3d 1w 1m 3m 6m 1y 2y 3y all; do
+  mkdir -p "$providers/api/v1/mining/hashrate"
+  cp "$fixtures/mempool_hashrate_1y.json" "$providers/api/v1/mining/hashrate/$period"
+done
+mkdir -p "$providers/api/v3"
+cp "$fixtures/binance_klines_1d.json" "$providers/api/v3/klines"
+provider_port=$((port + 1))
+python3 -m http.server "$provider_port" --bind 127.0.0.1 --directory "$providers" >"$work/providers.log" 2>&1 &
+provider_server=$!
+trap 'kill "$provider_server" 2>/dev/null || true' EXIT
+for _ in $(seq 50); do
+  curl -sf "http://127.0.0.1:$provider_port/api/v3/klines" >/dev/null && break
+  sleep 0.1
+done
+APP__MARKET__FEED__ENDPOINTS__MEMPOOL="http://127.0.0.1:$provider_port" \
+  APP__MARKET__FEED__ENDPOINTS__BINANCE="http://127.0.0.1:$provider_port" \
+  ./target/release/hashinsight --database-url "sqlite://$work/hashinsight.db" \
+  market backfill --days 10 --to-day 2026-11-24
+kill "$provider_server" 2>/dev/null || true
+
 # Market refresh off: the run must not depend on reaching the providers, and the calculator
 # then starts from the shipped snapshot, which the tests check is labelled as such.
 APP__MARKET__ENABLED=false ./target/release/hashinsight serve --addr "127.0.0.1:$port" \

@@ -9,6 +9,8 @@ use charming::element::{AxisType, ItemStyle, MarkPoint, MarkPointData, Orient, T
 use charming::series::{Bar, Heatmap as HeatmapSeries, Line};
 use mining::heatmap::Heatmap;
 
+use crate::market::{NetworkDay, iso_date};
+
 /// Profit and loss colours, the same as the SVG fallback's and the heatmap table's.
 pub const PROFIT_COLOR: &str = "#16a34a";
 pub const LOSS_COLOR: &str = "#dc2626";
@@ -157,6 +159,41 @@ pub fn sensitivity(grid: &Heatmap, text: &ChartText) -> Chart {
         .series(HeatmapSeries::new().data(cells))
 }
 
+/// One line over the stored days: `value` of each day (a gap where it is unknown), dated axis.
+pub fn history_line(
+    days: &[NetworkDay],
+    value: impl Fn(&NetworkDay) -> Option<f64>,
+    name: &str,
+) -> Chart {
+    let points: Vec<DataPoint> = days
+        .iter()
+        .map(|day| match value(day) {
+            Some(v) => ((v * 1e4).round() / 1e4).into(),
+            None => "-".into(),
+        })
+        .collect();
+    Chart::new()
+        .background_color("transparent")
+        .tooltip(Tooltip::new().trigger(Trigger::Axis))
+        .grid(
+            Grid::new()
+                .left(8)
+                .right(16)
+                .top(24)
+                .bottom(8)
+                .contain_label(true),
+        )
+        .x_axis(category_axis("", days.iter().map(|d| iso_date(d.day_ms))))
+        .y_axis(Axis::new().type_(AxisType::Value).name(name).scale(true))
+        .series(
+            Line::new()
+                .name(name)
+                .show_symbol(false)
+                .item_style(ItemStyle::new().color(LINE_COLOR))
+                .data(points),
+        )
+}
+
 /// Cents are the finest money a chart shows; fewer digits keep the option small.
 fn round_cents(usd: f64) -> f64 {
     (usd * 100.0).round() / 100.0
@@ -213,6 +250,31 @@ mod tests {
         assert_eq!(data[0]["value"], 12.35);
         assert_eq!(data[0]["itemStyle"]["color"], PROFIT_COLOR);
         assert_eq!(data[1]["itemStyle"]["color"], LOSS_COLOR);
+    }
+
+    #[test]
+    fn history_lines_date_the_days_and_leave_gaps_where_unknown() {
+        let day = |day_ms, price_usd| NetworkDay {
+            day_ms,
+            difficulty: None,
+            hashrate_hs: None,
+            price_usd,
+            source: "Binance".to_owned(),
+            updated_at_ms: 0,
+        };
+        let days = [
+            day(1_795_478_400_000, Some(90_000.123_45)),
+            day(1_795_564_800_000, None),
+        ];
+        let json = option(&history_line(&days, |d| d.price_usd, "USD"));
+        assert_eq!(
+            json["xAxis"]["data"],
+            serde_json::json!(["2026-11-24", "2026-11-25"])
+        );
+        assert_eq!(
+            json["series"][0]["data"],
+            serde_json::json!([90_000.123_5, "-"])
+        );
     }
 
     #[test]

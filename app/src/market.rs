@@ -102,6 +102,29 @@ impl MarketValue {
     }
 }
 
+/// One UTC day of network and market history; `None` where no source gave the value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NetworkDay {
+    /// 00:00 UTC of the day, unix milliseconds.
+    pub day_ms: i64,
+    /// Raw difficulty in force at the end of the day.
+    pub difficulty: Option<f64>,
+    /// The day's average network hashrate, H/s.
+    pub hashrate_hs: Option<f64>,
+    /// BTC closing price, USD.
+    pub price_usd: Option<f64>,
+    pub source: String,
+    pub updated_at_ms: i64,
+}
+
+/// Milliseconds in a day.
+pub const DAY_MS: i64 = 86_400_000;
+
+/// 00:00 UTC of the day holding `unix_ms`.
+pub fn day_start_ms(unix_ms: i64) -> i64 {
+    unix_ms.div_euclid(DAY_MS) * DAY_MS
+}
+
 /// `YYYY-MM-DD` (UTC) of a unix-milliseconds time, without a date library in the browser.
 pub fn iso_date(unix_ms: i64) -> String {
     // Howard Hinnant's days-to-civil algorithm.
@@ -116,6 +139,27 @@ pub fn iso_date(unix_ms: i64) -> String {
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
     format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// 00:00 UTC of a `YYYY-MM-DD` date, unix milliseconds; `None` when it is not such a date.
+pub fn day_from_iso(text: &str) -> Option<i64> {
+    let mut parts = text.trim().splitn(3, '-');
+    let year: i64 = parts.next()?.parse().ok()?;
+    let month: i64 = parts.next()?.parse().ok()?;
+    let day: i64 = parts.next()?.parse().ok()?;
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    // Howard Hinnant's days-from-civil, the inverse of `iso_date`.
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let unix_ms = (era * 146_097 + doe - 719_468) * DAY_MS;
+    // 2026-02-30 would land in March: refuse dates that do not round-trip.
+    (iso_date(unix_ms) == format!("{year:04}-{month:02}-{day:02}")).then_some(unix_ms)
 }
 
 /// An age as whole units: `(count, unit)`, for "3 min ago" in the reader's language.
@@ -160,6 +204,17 @@ mod tests {
         assert_eq!(iso_date(951_782_400_000), "2000-02-29");
         assert_eq!(iso_date(1_795_623_600_000), "2026-11-25");
         assert_eq!(iso_date(-86_400_000), "1969-12-31");
+    }
+
+    #[test]
+    fn iso_dates_read_back_and_impossible_dates_are_refused() {
+        assert_eq!(day_from_iso("2026-11-25"), Some(1_795_564_800_000));
+        assert_eq!(day_from_iso("1970-01-01"), Some(0));
+        assert_eq!(day_from_iso("2000-02-29"), Some(951_782_400_000));
+        assert_eq!(day_from_iso("2026-02-30"), None);
+        assert_eq!(day_from_iso("2026-13-01"), None);
+        assert_eq!(day_from_iso("yesterday"), None);
+        assert_eq!(day_start_ms(1_795_623_600_000), 1_795_564_800_000);
     }
 
     #[test]

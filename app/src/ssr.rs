@@ -48,6 +48,18 @@ pub trait Store: Send + Sync + 'static {
     /// Creates the model, or replaces the one with the same name.
     async fn upsert_asic_model(&self, model: &NewAsicModel) -> Result<AsicModel, StoreError>;
     async fn delete_asic_model(&self, asic_model_id: i64) -> Result<(), StoreError>;
+
+    /// Creates or merges days of history in one transaction: a value given replaces the
+    /// stored one, a `None` keeps it. Returns the rows written.
+    async fn upsert_network_days(
+        &self,
+        days: &[crate::market::NetworkDay],
+    ) -> Result<usize, StoreError>;
+    /// Days from `since_day_ms` on, oldest first.
+    async fn list_network_days(
+        &self,
+        since_day_ms: i64,
+    ) -> Result<Vec<crate::market::NetworkDay>, StoreError>;
 }
 
 /// The market and network values the server keeps fresh in the background.

@@ -63,3 +63,18 @@ test('client-side navigation reaches the catalogue', async ({ page }) => {
   await expect(page).toHaveURL(/\/catalogue$/);
   await expect(page.locator('#catalogue-table tbody tr')).toHaveCount(37);
 });
+
+test('the network history is drawn by ECharts, a year of days on a dated axis', async ({ page }, testInfo) => {
+  await page.goto('/network');
+  await waitForHydration(page);
+  for (const id of ['echart-history-price', 'echart-history-difficulty', 'echart-history-hashrate']) {
+    await expect(page.locator(`#${id} canvas`)).toHaveCount(1);
+  }
+  const axis = await page.evaluate(() => {
+    const chart = window.echarts.getInstanceByDom(document.getElementById('echart-history-price'));
+    return chart.getOption().xAxis[0].data;
+  });
+  expect(axis).toHaveLength(10);
+  expect(axis[0]).toBe('2026-11-15');
+  await keepScreenshot(page, testInfo, 'network-history');
+});

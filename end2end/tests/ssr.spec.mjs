@@ -57,3 +57,12 @@ test('the network page shows the dated snapshot offline, with the next adjustmen
   await expect(page.locator('#net-price + small')).toHaveText('snapshot of 2026-11-25');
   await keepScreenshot(page, testInfo, 'network-offline');
 });
+
+test('the network history filled by `market backfill` is readable without JavaScript', async ({ page }) => {
+  // scripts/e2e.sh backfills 2026-11-15 … 2026-11-24 before starting the server.
+  await page.goto('/network');
+  const rows = page.locator('#history-table tbody tr');
+  await expect(rows).toHaveCount(10);
+  await expect(rows.first().locator('th')).toHaveText('2026-11-24');
+  await expect(rows.last().locator('th')).toHaveText('2026-11-15');
+});

@@ -45,6 +45,30 @@ pub enum Command {
     /// Mining profitability of a machine or fleet: daily figures, break-evens and a monthly
     /// projection, computed by the same engine as the web calculator and the REST API.
     Calc(Box<CalcArgs>),
+    /// Market and network data.
+    #[command(subcommand)]
+    Market(MarketCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MarketCommand {
+    /// Fill the daily network history (difficulty, hashrate, BTC price) from the providers'
+    /// history endpoints. Resumable: only days not yet complete are fetched.
+    Backfill(BackfillArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BackfillArgs {
+    /// Number of days to fill, ending with --to-day.
+    #[arg(long, default_value_t = 365, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub days: u32,
+    /// Last day to fill, YYYY-MM-DD (UTC) [default: today].
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub to_day: Option<i64>,
+}
+
+fn parse_day(text: &str) -> Result<i64, String> {
+    app::market::day_from_iso(text).ok_or_else(|| format!("{text:?} is not a date as YYYY-MM-DD"))
 }
 
 impl Default for Command {

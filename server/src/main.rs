@@ -1,7 +1,7 @@
 //! `hashinsight`: one binary for the web server and every command around it.
 
 use clap::Parser;
-use server::cli::{Cli, Command};
+use server::cli::{Cli, Command, MarketCommand};
 use server::{config::Settings, db, startup::Application, telemetry};
 
 #[tokio::main]
@@ -24,6 +24,12 @@ async fn main() -> std::process::ExitCode {
             .await
             .map(|()| std::process::ExitCode::SUCCESS),
         Command::Calc(args) => server::calc::command(&settings, &args).await,
+        Command::Market(MarketCommand::Backfill(args)) => {
+            let last_day_ms = args
+                .to_day
+                .unwrap_or_else(|| app::market::day_start_ms(market::now_ms()));
+            server::market::backfill::run(&settings, args.days, last_day_ms).await
+        }
     };
     match outcome {
         Ok(code) => code,

@@ -4,9 +4,10 @@
 //! `GET /api/v1/market` without ever waiting on a provider.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use app::market::{MarketNow, MarketValue, Provenance, Retarget};
-use app::ssr::MarketFeed;
+use app::ssr::{MarketFeed, Store};
 use axum::Json;
 use axum::extract::State;
 use market::{MarketService, Reading, RedisCache, Snapshot, Source, now_ms};
@@ -14,6 +15,9 @@ use serde::Serialize;
 use tokio::task::JoinHandle;
 
 use crate::config::MarketSettings;
+
+pub mod backfill;
+pub mod history;
 use crate::state::AppState;
 
 /// The dated values the app starts from when it has never reached a provider (offline start).
@@ -27,6 +31,7 @@ const REDIS_PREFIX: &str = "hashinsight:market:";
 pub struct Market {
     pub service: MarketService,
     task: Option<JoinHandle<()>>,
+    recorder: Option<JoinHandle<()>>,
 }
 
 impl Market {
@@ -44,12 +49,42 @@ impl Market {
         let task = settings
             .enabled
             .then(|| tokio::spawn(service.clone().run(std::future::pending::<()>())));
-        Ok(Self { service, task })
+        Ok(Self {
+            service,
+            task,
+            recorder: None,
+        })
+    }
+
+    /// Keeps today's row of the network history up to date from the live values, once per
+    /// network refresh (only while refreshing: a snapshot is not history).
+    pub fn record_history(&mut self, store: Arc<dyn Store>) {
+        if self.task.is_none() {
+            return;
+        }
+        let service = self.service.clone();
+        let every = Duration::from_millis(service.config().network_refresh_ms.max(60_000));
+        self.recorder = Some(tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(every);
+            ticks.tick().await; // the first tick is immediate: let the first refresh land
+            loop {
+                ticks.tick().await;
+                let Some(day) = history::today_from_live(&service, now_ms()) else {
+                    continue;
+                };
+                if let Err(err) = store.upsert_network_days(&[day]).await {
+                    tracing::warn!(error = %err, "network history: today's row not stored");
+                }
+            }
+        }));
     }
 
     /// Stops the background refresh (at shutdown).
     pub fn stop(&mut self) {
-        if let Some(task) = self.task.take() {
+        for task in [self.task.take(), self.recorder.take()]
+            .into_iter()
+            .flatten()
+        {
             task.abort();
         }
     }

@@ -43,7 +43,8 @@ impl Application {
         let leptos_options = leptos_options()?;
         let addr = settings.server.addr.unwrap_or(leptos_options.site_addr);
         let store = db::open(&settings.database).await?;
-        let market = Market::start(&settings.market).await?;
+        let mut market = Market::start(&settings.market).await?;
+        market.record_history(store.clone());
         let state = AppState {
             leptos_options,
             store,

@@ -14,7 +14,8 @@ pub fn EChart(
     id: &'static str,
     #[prop(into)] chart: Signal<Chart>,
     /// What to show until ECharts draws, and without JavaScript.
-    children: Children,
+    #[prop(optional)]
+    children: Option<Children>,
 ) -> impl IntoView {
     #[cfg(feature = "hydrate")]
     browser::drive(id, chart);
@@ -23,7 +24,7 @@ pub fn EChart(
     view! {
         <div class="echart">
             <div class="echart-canvas" id=id></div>
-            <div class="echart-fallback">{children()}</div>
+            <div class="echart-fallback">{children.map(|c| c())}</div>
         </div>
     }
 }

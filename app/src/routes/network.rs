@@ -3,13 +3,15 @@
 //! keeps fresh (or its dated snapshot when offline, said plainly).
 
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Script, Title};
 
-use crate::api::market::current_market;
+use crate::api::market::{current_market, network_history};
+use crate::chart_options;
+use crate::components::echart::{ECHARTS_SCRIPT, EChart};
 use crate::components::error_view::ErrorView;
 use crate::components::market_origin::MarketOrigin;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::market::{MarketNow, MarketValue, iso_date};
+use crate::market::{MarketNow, MarketValue, NetworkDay, iso_date};
 use crate::network::NetworkFigures;
 
 lazy_page!(NetworkRoute, NetworkPage);
@@ -20,6 +22,7 @@ pub fn NetworkPage() -> impl IntoView {
     let market = Resource::new(|| (), |()| current_market());
     view! {
         <Title text=move || t_string!(i18n, network_title) />
+        <Script src=ECHARTS_SCRIPT defer="defer" />
         <h1>{t!(i18n, network_title)}</h1>
         <Suspense fallback=move || view! { <p>{t!(i18n, network_loading)}</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorView errors /> }>
@@ -28,7 +31,88 @@ pub fn NetworkPage() -> impl IntoView {
                 })}
             </ErrorBoundary>
         </Suspense>
+        <History />
     }
+}
+
+/// Days of history shown.
+const HISTORY_DAYS: u32 = 365;
+/// Rows of the table shown without JavaScript (and until the charts are drawn).
+const TABLE_DAYS: usize = 14;
+
+/// The stored daily history as charts, with the latest days as a table.
+#[component]
+fn History() -> impl IntoView {
+    let i18n = use_i18n();
+    let history = Resource::new(|| (), |()| network_history(HISTORY_DAYS));
+    view! {
+        <section class="card" aria-labelledby="history-title">
+            <h2 id="history-title">{t!(i18n, network_history)}</h2>
+            <Suspense fallback=move || view! { <p>{t!(i18n, network_loading)}</p> }>
+                <ErrorBoundary fallback=|errors| view! { <ErrorView errors /> }>
+                    {move || Suspend::new(async move {
+                        history.await.map(|days| view! { <HistoryCharts days /> })
+                    })}
+                </ErrorBoundary>
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn HistoryCharts(days: Vec<NetworkDay>) -> impl IntoView {
+    let i18n = use_i18n();
+    if days.is_empty() {
+        return view! { <p class="muted" id="history-empty">{t!(i18n, network_history_empty)}</p> }
+            .into_any();
+    }
+    let price = chart_options::history_line(&days, |d| d.price_usd, "USD");
+    let difficulty = chart_options::history_line(&days, |d| d.difficulty.map(|v| v / 1e12), "T");
+    let hashrate = chart_options::history_line(&days, |d| d.hashrate_hs.map(|v| v / 1e18), "EH/s");
+    let none = || t_string!(i18n, out_none).to_owned();
+    let latest: Vec<NetworkDay> = days.iter().rev().take(TABLE_DAYS).cloned().collect();
+    let table = view! {
+        <div class="table-scroll">
+            <table class="data-table" id="history-table">
+                <thead>
+                    <tr>
+                        <th scope="col">{t!(i18n, network_day)}</th>
+                        <th scope="col" class="num">{t!(i18n, field_btc_price_usd)}</th>
+                        <th scope="col" class="num">{t!(i18n, field_difficulty)}</th>
+                        <th scope="col" class="num">{t!(i18n, network_hashrate)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {latest
+                        .into_iter()
+                        .map(|d| view! {
+                            <tr>
+                                <th scope="row">{iso_date(d.day_ms)}</th>
+                                <td class="num">{d.price_usd.map_or_else(none, |p| format!("{p:.0}"))}</td>
+                                <td class="num">{d.difficulty.map_or_else(none, difficulty_text)}</td>
+                                <td class="num">{d.hashrate_hs.map_or_else(none, exahash)}</td>
+                            </tr>
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    };
+    view! {
+        <figure id="history-price">
+            <figcaption>{t!(i18n, field_btc_price_usd)}</figcaption>
+            <EChart id="echart-history-price" chart=Signal::stored(price)>{table}</EChart>
+        </figure>
+        <figure id="history-difficulty">
+            <figcaption>{t!(i18n, field_difficulty)}</figcaption>
+            <EChart id="echart-history-difficulty" chart=Signal::stored(difficulty) />
+        </figure>
+        <figure id="history-hashrate">
+            <figcaption>{t!(i18n, network_hashrate)}</figcaption>
+            <EChart id="echart-history-hashrate" chart=Signal::stored(hashrate) />
+        </figure>
+    }
+    .into_any()
 }
 
 /// 1.1056e21 H/s → "1,105.6 EH/s".

@@ -1,6 +1,7 @@
 //! Row types as the database returns them, converted to app types at the edge.
 
 use app::catalogue::{AsicModel, Cooling};
+use app::market::NetworkDay;
 use app::ssr::StoreError;
 
 #[derive(Debug, sqlx::FromRow)]
@@ -35,5 +36,28 @@ impl TryFrom<AsicModelRow> for AsicModel {
             release_date: row.release_date,
             price_usd: row.price_usd,
         })
+    }
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct NetworkDayRow {
+    pub day_ms: i64,
+    pub difficulty: Option<f64>,
+    pub hashrate_hs: Option<f64>,
+    pub price_usd: Option<f64>,
+    pub source: String,
+    pub updated_at_ms: i64,
+}
+
+impl From<NetworkDayRow> for NetworkDay {
+    fn from(row: NetworkDayRow) -> Self {
+        Self {
+            day_ms: row.day_ms,
+            difficulty: row.difficulty,
+            hashrate_hs: row.hashrate_hs,
+            price_usd: row.price_usd,
+            source: row.source,
+            updated_at_ms: row.updated_at_ms,
+        }
     }
 }

@@ -28,6 +28,22 @@ pub const UPSERT_ASIC_MODEL: &str = "
 
 pub const DELETE_ASIC_MODEL: &str = "delete from asic_model where asic_model_id = $1";
 
+pub const UPSERT_NETWORK_DAY: &str = "
+    insert into network_day (day_ms, difficulty, hashrate_hs, price_usd, source, updated_at_ms)
+    values ($1, $2, $3, $4, $5, $6)
+    on conflict (day_ms) do update set
+        difficulty = coalesce(excluded.difficulty, network_day.difficulty),
+        hashrate_hs = coalesce(excluded.hashrate_hs, network_day.hashrate_hs),
+        price_usd = coalesce(excluded.price_usd, network_day.price_usd),
+        source = excluded.source,
+        updated_at_ms = excluded.updated_at_ms";
+
+pub const LIST_NETWORK_DAYS: &str = "
+    select day_ms, difficulty, hashrate_hs, price_usd, source, updated_at_ms
+    from network_day
+    where day_ms >= $1
+    order by day_ms";
+
 /// Implements `app::ssr::Store` for a struct with a `pool` field of the given sqlx pool type.
 macro_rules! impl_store {
     ($store:ty, $engine:literal) => {
@@ -106,6 +122,41 @@ macro_rules! impl_store {
                     return Err(app::ssr::StoreError::NotFound);
                 }
                 Ok(())
+            }
+
+            async fn upsert_network_days(
+                &self,
+                days: &[app::market::NetworkDay],
+            ) -> Result<usize, app::ssr::StoreError> {
+                let mut tx = self.pool.begin().await.map_err($crate::db::store_error)?;
+                for day in days {
+                    sqlx::query($crate::db::store_impl::UPSERT_NETWORK_DAY)
+                        .bind(day.day_ms)
+                        .bind(day.difficulty)
+                        .bind(day.hashrate_hs)
+                        .bind(day.price_usd)
+                        .bind(&day.source)
+                        .bind(day.updated_at_ms)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err($crate::db::store_error)?;
+                }
+                tx.commit().await.map_err($crate::db::store_error)?;
+                Ok(days.len())
+            }
+
+            async fn list_network_days(
+                &self,
+                since_day_ms: i64,
+            ) -> Result<Vec<app::market::NetworkDay>, app::ssr::StoreError> {
+                let rows = sqlx::query_as::<_, $crate::db::rows::NetworkDayRow>(
+                    $crate::db::store_impl::LIST_NETWORK_DAYS,
+                )
+                .bind(since_day_ms)
+                .fetch_all(&self.pool)
+                .await
+                .map_err($crate::db::store_error)?;
+                Ok(rows.into_iter().map(Into::into).collect())
             }
         }
     };

@@ -142,3 +142,86 @@ async fn live_values_replace_the_snapshot_and_readers_cost_no_requests() {
     assert_eq!(after, before, "readers caused provider requests");
     app.stop().await;
 }
+
+/// `hashinsight market backfill` against local servers serving the providers' recorded
+/// history: the days are stored, and a second run over the same range fetches nothing.
+#[tokio::test]
+async fn backfill_fills_the_days_and_resumes_without_refetching() {
+    use wiremock::matchers::path_regex;
+    let providers = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path_regex(r"^/api/v1/mining/hashrate/[0-9a-z]+$"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(fixture("mempool_hashrate_1y.json"), "application/json"),
+        )
+        .mount(&providers)
+        .await;
+    serve(
+        &providers,
+        "/api/v3/klines",
+        "binance_klines_1d.json",
+        "application/json",
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("history.db").display());
+    let base = providers.uri();
+    let run = {
+        let database = database.clone();
+        move || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_hashinsight"))
+                .env_remove("DATABASE_URL")
+                .env("APP__MARKET__FEED__ENDPOINTS__MEMPOOL", &base)
+                .env("APP__MARKET__FEED__ENDPOINTS__BINANCE", &base)
+                // The recorded klines cover 2026-11-15 … 2026-11-24.
+                .args([
+                    "--database-url",
+                    &database,
+                    "market",
+                    "backfill",
+                    "--days",
+                    "10",
+                    "--to-day",
+                    "2026-11-24",
+                ])
+                .output()
+                .unwrap()
+        }
+    };
+    let first = tokio::task::spawn_blocking(run.clone()).await.unwrap();
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        first.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(
+        stdout.contains("backfilled 10 days of network history, 2026-11-15 … 2026-11-24"),
+        "{stdout}"
+    );
+    let requests = providers.received_requests().await.unwrap().len();
+    assert_eq!(requests, 2, "one history request and one klines page");
+
+    let settings = server::config::DatabaseSettings {
+        url: Some(server::config::DatabaseUrl::new(database.clone())),
+        ..server::config::DatabaseSettings::default()
+    };
+    let store = server::db::open(&settings).await.unwrap();
+    let days = store.list_network_days(0).await.unwrap();
+    assert_eq!(days.len(), 10);
+    let klines: Value = serde_json::from_str(&fixture("binance_klines_1d.json")).unwrap();
+    let last_close: f64 = klines[9][4].as_str().unwrap().parse().unwrap();
+    assert_eq!(days[9].price_usd, Some(last_close));
+    assert!(
+        days.iter()
+            .all(|d| d.difficulty.is_some() && d.hashrate_hs.is_some())
+    );
+    assert_eq!(days[9].source, "mempool.space+Binance");
+
+    let second = tokio::task::spawn_blocking(run).await.unwrap();
+    let stdout = String::from_utf8_lossy(&second.stdout);
+    assert!(second.status.success());
+    assert!(stdout.contains("is complete: nothing to fetch"), "{stdout}");
+    assert_eq!(providers.received_requests().await.unwrap().len(), requests);
+}

@@ -3,6 +3,7 @@
 #![allow(clippy::float_cmp)]
 
 use app::catalogue::{Cooling, NewAsicModel};
+use app::market::{DAY_MS, NetworkDay};
 use app::ssr::StoreError;
 
 use crate::helpers::{Backend, TestDatabase};
@@ -176,4 +177,74 @@ on_both_engines!(
     refuse_sqlite,
     refuse_postgres,
     the_database_refuses_impossible_values
+);
+
+fn day(day_ms: i64, difficulty: Option<f64>, price_usd: Option<f64>, source: &str) -> NetworkDay {
+    NetworkDay {
+        day_ms,
+        difficulty,
+        hashrate_hs: difficulty.map(|d| d * 7.0),
+        price_usd,
+        source: source.to_owned(),
+        updated_at_ms: day_ms + 1,
+    }
+}
+
+async fn network_days_merge_by_day_and_list_oldest_first(backend: Backend) {
+    let Some(db) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let store = db.store().await;
+    let d1 = 1_795_564_800_000; // 2026-11-25 00:00 UTC
+    let d0 = d1 - DAY_MS;
+    // The network history gives difficulty and hashrate, the klines the price, in any order.
+    let written = store
+        .upsert_network_days(&[
+            day(d1, Some(149_301_205_959_699.88), None, "mempool.space"),
+            day(d0, Some(1.4e14), None, "mempool.space"),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(written, 2);
+    store
+        .upsert_network_days(&[day(d1, None, Some(90_412.5), "Binance")])
+        .await
+        .unwrap();
+    let days = store.list_network_days(d0).await.unwrap();
+    assert_eq!(days.len(), 2);
+    assert_eq!(days[0].day_ms, d0);
+    assert_eq!(days[1].difficulty, Some(149_301_205_959_699.88));
+    assert_eq!(days[1].hashrate_hs, Some(149_301_205_959_699.88 * 7.0));
+    assert_eq!(days[1].price_usd, Some(90_412.5));
+    assert_eq!(days[1].source, "Binance");
+    assert_eq!(store.list_network_days(d1).await.unwrap().len(), 1);
+    db.cleanup().await;
+}
+on_both_engines!(
+    network_days_sqlite,
+    network_days_postgres,
+    network_days_merge_by_day_and_list_oldest_first
+);
+
+async fn a_bad_day_writes_nothing_of_its_batch(backend: Backend) {
+    let Some(db) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let store = db.store().await;
+    let d1 = 1_795_564_800_000;
+    // A negative difficulty breaks the table's check: the good day before it is rolled back.
+    let refused = store
+        .upsert_network_days(&[
+            day(d1, Some(1.4e14), None, "x"),
+            day(d1 + DAY_MS, Some(-1.0), None, "x"),
+        ])
+        .await;
+    assert!(refused.is_err());
+    assert!(store.list_network_days(0).await.unwrap().is_empty());
+    db.cleanup().await;
+}
+on_both_engines!(
+    network_days_atomic_sqlite,
+    network_days_atomic_postgres,
+    a_bad_day_writes_nothing_of_its_batch
 );
