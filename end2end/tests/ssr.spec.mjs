@@ -48,12 +48,12 @@ test('the network page shows the dated snapshot offline, with the next adjustmen
   // scripts/e2e.sh runs the server with market refresh off, so the shipped snapshot is shown.
   await page.goto('/network');
   await expect(page.locator('#market-offline')).toContainText('snapshot of 2026-11-25');
-  await expect(page.locator('#net-height')).toHaveText('925000');
+  await expect(page.locator('#net-height')).toHaveText('976600');
   await expect(page.locator('#net-difficulty')).toHaveText('149.30 T');
   await expect(page.locator('#net-halving-height')).toHaveText('1050000');
-  await expect(page.locator('#net-halving-blocks')).toHaveText('125000');
+  await expect(page.locator('#net-halving-blocks')).toHaveText('73400');
   await expect(page.locator('#net-subsidy')).toHaveText('3.125');
-  await expect(page.locator('#net-retarget-height')).toHaveText('925344');
+  await expect(page.locator('#net-retarget-height')).toHaveText('977760');
   await expect(page.locator('#net-price + small')).toHaveText('snapshot of 2026-11-25');
   await keepScreenshot(page, testInfo, 'network-offline');
 });

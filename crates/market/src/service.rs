@@ -373,10 +373,13 @@ impl MarketService {
             &inner.network,
             inner.config.network_refresh_ms,
             |previous: Option<Sourced<NetworkStats>>| async move {
+                // A shipped snapshot is a dated estimate, not an observation: checking a live
+                // answer against it could refuse every refresh if the estimate were off.
+                let observed = previous.filter(|p| p.source != Source::Snapshot);
                 network::fetch_network(
                     &inner.client,
                     &inner.config.endpoints,
-                    previous.as_ref().map(|p| &p.value),
+                    observed.as_ref().map(|p| &p.value),
                 )
                 .await
             },

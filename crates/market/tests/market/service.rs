@@ -207,14 +207,33 @@ async fn network_values_are_checked_against_the_last_known_one() {
     let network = snapshot.network.as_mut().unwrap();
     network.value.difficulty /= 10.0;
     network.value.hashrate_hs /= 10.0;
-    svc.seed(&snapshot);
+    // Restored: an observation this server stored earlier (a snapshot is not checked against).
+    svc.restore(&snapshot);
 
     let err = svc.refresh_network().await.unwrap_err();
 
     assert_eq!(err.failures.len(), 2);
     let reading = svc.network().unwrap();
-    assert_eq!(reading.sourced.source, Source::Snapshot);
+    assert_eq!(reading.sourced.source, Source::Stored);
     assert!(reading.stale);
+}
+
+#[tokio::test]
+async fn a_shipped_snapshot_never_blocks_live_values() {
+    let server = MockServer::start().await;
+    serve_everything(&server).await;
+    let svc = service(&server);
+    let mut snapshot = shipped_snapshot();
+    // A dated estimate that turned out far off: far ahead in height, a tenth of the difficulty.
+    let network = snapshot.network.as_mut().unwrap();
+    network.value.height += 100_000;
+    network.value.difficulty /= 10.0;
+    svc.seed(&snapshot);
+
+    let fresh = svc.refresh_network().await.unwrap();
+
+    assert_eq!(fresh.source, Source::MempoolSpace);
+    assert_eq!(svc.network().unwrap().sourced.source, Source::MempoolSpace);
 }
 
 #[tokio::test]
