@@ -44,6 +44,30 @@ pub struct MarketNow {
     /// BTC price change over 24 h, percent, when the provider gives it.
     pub price_change_24h_pct: Option<f64>,
     pub retarget: Option<Retarget>,
+    /// alternative.me's Fear & Greed index, 0 (extreme fear) ..= 100 (extreme greed).
+    pub fear_greed: Option<MarketValue>,
+}
+
+/// The five bands of the Fear & Greed index, as alternative.me draws them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sentiment {
+    ExtremeFear,
+    Fear,
+    Neutral,
+    Greed,
+    ExtremeGreed,
+}
+
+impl Sentiment {
+    pub fn of(index: f64) -> Self {
+        match index {
+            i if i < 25.0 => Self::ExtremeFear,
+            i if i < 47.0 => Self::Fear,
+            i if i < 55.0 => Self::Neutral,
+            i if i < 76.0 => Self::Greed,
+            _ => Self::ExtremeGreed,
+        }
+    }
 }
 
 /// The next difficulty adjustment as the network provider estimates it.
@@ -215,6 +239,15 @@ mod tests {
         assert_eq!(day_from_iso("2026-13-01"), None);
         assert_eq!(day_from_iso("yesterday"), None);
         assert_eq!(day_start_ms(1_795_623_600_000), 1_795_564_800_000);
+    }
+
+    #[test]
+    fn sentiment_bands_follow_the_index() {
+        assert_eq!(Sentiment::of(24.0), Sentiment::ExtremeFear);
+        assert_eq!(Sentiment::of(25.0), Sentiment::Fear);
+        assert_eq!(Sentiment::of(50.0), Sentiment::Neutral);
+        assert_eq!(Sentiment::of(75.0), Sentiment::Greed);
+        assert_eq!(Sentiment::of(76.0), Sentiment::ExtremeGreed);
     }
 
     #[test]

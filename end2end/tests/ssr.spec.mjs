@@ -53,6 +53,7 @@ test('the network page shows the dated snapshot offline, with the next adjustmen
   await expect(page.locator('#net-halving-height')).toHaveText('1050000');
   await expect(page.locator('#net-halving-blocks')).toHaveText('73400');
   await expect(page.locator('#net-subsidy')).toHaveText('3.125');
+  await expect(page.locator('#net-fear-greed')).toHaveText('24 (extreme fear)');
   await expect(page.locator('#net-retarget-height')).toHaveText('977760');
   await expect(page.locator('#net-price + small')).toHaveText('snapshot of 2026-11-25');
   await keepScreenshot(page, testInfo, 'network-offline');

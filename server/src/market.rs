@@ -125,7 +125,11 @@ fn value<T>(reading: &Reading<T>, now: i64, pick: impl Fn(&T) -> f64) -> MarketV
 pub fn market_now(service: &MarketService, now: i64) -> MarketNow {
     let price = service.price();
     let network = service.network();
+    let fear_greed = service.fear_greed();
     MarketNow {
+        fear_greed: fear_greed
+            .as_ref()
+            .map(|r| value(r, now, |f| f64::from(f.value))),
         btc_price_usd: price.as_ref().map(|r| value(r, now, |p| p.price_usd)),
         difficulty: network.as_ref().map(|r| value(r, now, |n| n.difficulty)),
         fees_per_block_btc: network

@@ -11,7 +11,7 @@ use crate::components::echart::{ECHARTS_SCRIPT, EChart};
 use crate::components::error_view::ErrorView;
 use crate::components::market_origin::MarketOrigin;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::market::{MarketNow, MarketValue, NetworkDay, iso_date};
+use crate::market::{MarketNow, MarketValue, NetworkDay, Sentiment, iso_date};
 use crate::network::NetworkFigures;
 
 lazy_page!(NetworkRoute, NetworkPage);
@@ -115,6 +115,19 @@ fn HistoryCharts(days: Vec<NetworkDay>) -> impl IntoView {
     .into_any()
 }
 
+fn sentiment_text(
+    i18n: leptos_i18n::I18nContext<crate::i18n::Locale>,
+    sentiment: Sentiment,
+) -> &'static str {
+    match sentiment {
+        Sentiment::ExtremeFear => t_string!(i18n, sentiment_extreme_fear),
+        Sentiment::Fear => t_string!(i18n, sentiment_fear),
+        Sentiment::Neutral => t_string!(i18n, sentiment_neutral),
+        Sentiment::Greed => t_string!(i18n, sentiment_greed),
+        Sentiment::ExtremeGreed => t_string!(i18n, sentiment_extreme_greed),
+    }
+}
+
 /// 1.1056e21 H/s → "1,105.6 EH/s".
 fn exahash(hashrate_hs: f64) -> String {
     format!("{:.1} EH/s", hashrate_hs / 1e18)
@@ -202,6 +215,14 @@ fn Network(market: MarketNow) -> impl IntoView {
                     t_string!(i18n, field_fees_per_block_btc).to_owned(),
                     fees.as_ref().map_or_else(none, |f| format!("{:.4}", f.value)),
                     fees,
+                )}
+                {figure(
+                    "net-fear-greed",
+                    t_string!(i18n, network_fear_greed).to_owned(),
+                    market.fear_greed.as_ref().map_or_else(none, |f| {
+                        format!("{:.0} ({})", f.value, sentiment_text(i18n, Sentiment::of(f.value)))
+                    }),
+                    market.fear_greed.clone(),
                 )}
                 {figure(
                     "net-height",
