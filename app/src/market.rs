@@ -13,6 +13,8 @@ pub enum Provenance {
     Snapshot,
     /// The last value this server stored before a restart.
     Stored,
+    /// A trend this server derived from its stored history; `source` holds the days used.
+    Trend,
 }
 
 /// One value with its source.
@@ -46,6 +48,36 @@ pub struct MarketNow {
     pub retarget: Option<Retarget>,
     /// alternative.me's Fear & Greed index, 0 (extreme fear) ..= 100 (extreme greed).
     pub fear_greed: Option<MarketValue>,
+    /// Difficulty growth per month, percent, over the stored history (see
+    /// [`difficulty_growth_pct_month`]).
+    pub difficulty_growth_pct_month: Option<MarketValue>,
+}
+
+/// Shortest stored history a growth rate is derived from: two months, so that one
+/// retarget's swing does not make the trend.
+pub const MIN_GROWTH_SPAN_DAYS: i64 = 60;
+/// Longest history used: the trend of the last half year.
+pub const GROWTH_WINDOW_DAYS: i64 = 180;
+/// Mean Gregorian month, days.
+const DAYS_PER_MONTH: f64 = 30.436_875;
+
+/// The difficulty's compound growth per month, percent, from the first to the last stored day
+/// with a difficulty in the newest [`GROWTH_WINDOW_DAYS`], and the days that span; `None`
+/// below [`MIN_GROWTH_SPAN_DAYS`] of history.
+pub fn difficulty_growth_pct_month(days: &[NetworkDay]) -> Option<(f64, i64)> {
+    let last = days.iter().rev().find(|d| d.difficulty.is_some())?;
+    let window_start = last.day_ms - GROWTH_WINDOW_DAYS * DAY_MS;
+    let first = days
+        .iter()
+        .find(|d| d.difficulty.is_some() && d.day_ms >= window_start)?;
+    let span_days = (last.day_ms - first.day_ms) / DAY_MS;
+    if span_days < MIN_GROWTH_SPAN_DAYS {
+        return None;
+    }
+    let ratio = last.difficulty? / first.difficulty?;
+    #[allow(clippy::cast_precision_loss)] // a span of days
+    let months = span_days as f64 / DAYS_PER_MONTH;
+    Some(((ratio.powf(1.0 / months) - 1.0) * 100.0, span_days))
 }
 
 /// The five bands of the Fear & Greed index, as alternative.me draws them.
@@ -87,6 +119,7 @@ impl MarketNow {
             "btc_price_usd" => self.btc_price_usd.as_ref(),
             "difficulty" => self.difficulty.as_ref(),
             "fees_per_block_btc" => self.fees_per_block_btc.as_ref(),
+            "difficulty_growth_pct_month" => self.difficulty_growth_pct_month.as_ref(),
             _ => None,
         }
     }
@@ -102,7 +135,7 @@ impl MarketNow {
         known.peek()?;
         let mut oldest: Option<i64> = None;
         for value in known {
-            if value.provenance == Provenance::Live {
+            if matches!(value.provenance, Provenance::Live | Provenance::Trend) {
                 return None;
             }
             oldest = Some(oldest.map_or(value.fetched_at_ms, |o| o.min(value.fetched_at_ms)));
@@ -121,6 +154,7 @@ impl MarketValue {
                 .trim_end_matches('0')
                 .trim_end_matches('.')
                 .to_owned(),
+            "difficulty_growth_pct_month" => format!("{:.2}", self.value),
             _ => format!("{:.0}", self.value),
         }
     }
@@ -139,6 +173,14 @@ pub struct NetworkDay {
     pub price_usd: Option<f64>,
     pub source: String,
     pub updated_at_ms: i64,
+}
+
+/// The current time, unix milliseconds (server side; the browser never needs it).
+#[cfg(feature = "ssr")]
+pub fn unix_now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 /// Milliseconds in a day.
@@ -239,6 +281,32 @@ mod tests {
         assert_eq!(day_from_iso("2026-13-01"), None);
         assert_eq!(day_from_iso("yesterday"), None);
         assert_eq!(day_start_ms(1_795_623_600_000), 1_795_564_800_000);
+    }
+
+    #[test]
+    fn growth_compounds_per_month_over_the_newest_half_year() {
+        let day = |i: i64, difficulty: Option<f64>| NetworkDay {
+            day_ms: i * DAY_MS,
+            difficulty,
+            hashrate_hs: None,
+            price_usd: None,
+            source: "mempool.space".to_owned(),
+            updated_at_ms: 0,
+        };
+        // 1 % a day for 400 days; only the newest 180 count.
+        let days: Vec<NetworkDay> = (0..400)
+            .map(|i| day(i, Some(1e14 * 1.01_f64.powi(i32::try_from(i).unwrap()))))
+            .collect();
+        let (growth, span_days) = difficulty_growth_pct_month(&days).unwrap();
+        assert_eq!(span_days, GROWTH_WINDOW_DAYS);
+        let expected = (1.01_f64.powf(DAYS_PER_MONTH) - 1.0) * 100.0;
+        assert!((growth - expected).abs() < 1e-9, "{growth} vs {expected}");
+        // Too short a history, or none with a difficulty: no trend.
+        assert_eq!(difficulty_growth_pct_month(&days[..59]), None);
+        assert_eq!(
+            difficulty_growth_pct_month(&[day(0, None), day(100, None)]),
+            None
+        );
     }
 
     #[test]

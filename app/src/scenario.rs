@@ -23,7 +23,12 @@ pub const FIELDS: [(&str, &str); 14] = [
 ];
 
 /// Fields prefilled from live market data when the address does not set them.
-pub const MARKET_FIELDS: [&str; 3] = ["btc_price_usd", "difficulty", "fees_per_block_btc"];
+pub const MARKET_FIELDS: [&str; 4] = [
+    "btc_price_usd",
+    "difficulty",
+    "fees_per_block_btc",
+    "difficulty_growth_pct_month",
+];
 
 /// The text of each field, in [`FIELDS`] order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,7 +175,8 @@ mod tests {
         let scenario = Scenario::default();
         assert_eq!(
             scenario.to_query(),
-            "btc_price_usd=90000&difficulty=1.5e14&fees_per_block_btc=0.02"
+            "btc_price_usd=90000&difficulty=1.5e14&fees_per_block_btc=0.02\
+             &difficulty_growth_pct_month=2"
         );
         let request = scenario.to_request().unwrap();
         assert_eq!(request.model.as_deref(), Some("Antminer S21 XP"));
@@ -187,7 +193,8 @@ mod tests {
         assert_eq!(
             query,
             "model=Antminer%20S19%20Pro&electricity_usd_kwh=0.045\
-             &btc_price_usd=90000&difficulty=1.5e14&fees_per_block_btc=0.02"
+             &btc_price_usd=90000&difficulty=1.5e14&fees_per_block_btc=0.02\
+             &difficulty_growth_pct_month=2"
         );
         let pairs: Vec<(String, String)> = vec![
             ("model".into(), "Antminer S19 Pro".into()),

@@ -127,6 +127,8 @@ pub fn market_now(service: &MarketService, now: i64) -> MarketNow {
     let network = service.network();
     let fear_greed = service.fear_greed();
     MarketNow {
+        // Derived from the stored history by the server function that reads the store.
+        difficulty_growth_pct_month: None,
         fear_greed: fear_greed
             .as_ref()
             .map(|r| value(r, now, |f| f64::from(f.value))),

@@ -7,12 +7,34 @@ use crate::market::MarketNow;
 
 /// The latest values the server holds, never waiting on a provider. Public: market data are
 /// public, and reading them costs no outbound request.
-#[allow(clippy::unused_async)] // a server function is async by contract
 #[server(endpoint = "current_market")]
 pub async fn current_market() -> Result<MarketNow, AppError> {
-    Ok(use_context::<std::sync::Arc<dyn crate::ssr::MarketFeed>>()
+    use crate::market::{
+        DAY_MS, GROWTH_WINDOW_DAYS, MarketValue, Provenance, difficulty_growth_pct_month,
+    };
+    let mut now = use_context::<std::sync::Arc<dyn crate::ssr::MarketFeed>>()
         .map(|feed| feed.now())
-        .unwrap_or_default())
+        .unwrap_or_default();
+    // The difficulty trend of the stored history (a few hundred small rows): the calculator's
+    // growth default when there is enough of it.
+    let store = crate::ssr::store()?;
+    let today = crate::market::day_start_ms(crate::market::unix_now_ms());
+    let days = store
+        .list_network_days(today - (GROWTH_WINDOW_DAYS + 1) * DAY_MS)
+        .await?;
+    if let (Some((growth, span_days)), Some(last)) =
+        (difficulty_growth_pct_month(&days), days.last())
+    {
+        now.difficulty_growth_pct_month = Some(MarketValue {
+            value: growth,
+            source: span_days.to_string(),
+            provenance: Provenance::Trend,
+            fetched_at_ms: last.day_ms,
+            age_ms: crate::market::unix_now_ms() - last.updated_at_ms,
+            stale: false,
+        });
+    }
+    Ok(now)
 }
 
 /// The newest `days` days of stored network history (at most ten years), oldest first.

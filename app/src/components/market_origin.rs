@@ -11,6 +11,7 @@ pub fn origin_text(i18n: leptos_i18n::I18nContext<Locale>, value: &MarketValue) 
         Provenance::Snapshot => {
             t_string!(i18n, market_snapshot, date = iso_date(value.fetched_at_ms)).to_string()
         }
+        Provenance::Trend => t_string!(i18n, market_trend, days = value.source.clone()).to_string(),
         Provenance::Live | Provenance::Stored => {
             let age = match Age::of(value.age_ms) {
                 Age::JustNow => t_string!(i18n, age_just_now).to_owned(),
@@ -25,7 +26,7 @@ pub fn origin_text(i18n: leptos_i18n::I18nContext<Locale>, value: &MarketValue) 
 
 /// The badge's class: not live or stale values are shown as such.
 pub fn origin_class(value: &MarketValue) -> &'static str {
-    if value.stale || value.provenance != Provenance::Live {
+    if value.stale || matches!(value.provenance, Provenance::Snapshot | Provenance::Stored) {
         "market-badge stale"
     } else {
         "market-badge"

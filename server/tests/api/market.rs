@@ -225,3 +225,47 @@ async fn backfill_fills_the_days_and_resumes_without_refetching() {
     assert!(stdout.contains("is complete: nothing to fetch"), "{stdout}");
     assert_eq!(providers.received_requests().await.unwrap().len(), requests);
 }
+
+/// With half a year of stored history, the calculator's difficulty growth starts from its
+/// trend (and says so); the address still wins.
+#[tokio::test]
+async fn the_difficulty_trend_of_the_history_prefills_the_growth() {
+    use app::market::{DAY_MS, NetworkDay, day_start_ms};
+    let Some(app) = TestApp::spawn(Backend::Sqlite).await else {
+        return;
+    };
+    let today = day_start_ms(market::now_ms());
+    // 3 % a month, compounded daily, for the last 200 days.
+    let daily = 1.03_f64.powf(1.0 / 30.436_875);
+    let days: Vec<NetworkDay> = (0..200_i32)
+        .map(|i| NetworkDay {
+            day_ms: today - i64::from(199 - i) * DAY_MS,
+            difficulty: Some(1e14 * daily.powi(i)),
+            hashrate_hs: None,
+            price_usd: None,
+            source: "mempool.space".to_owned(),
+            updated_at_ms: today,
+        })
+        .collect();
+    app.database
+        .store()
+        .await
+        .upsert_network_days(&days)
+        .await
+        .unwrap();
+
+    let page = app.get("/calculator").await.text().await.unwrap();
+    assert!(
+        page.contains(r#"id="field-difficulty_growth_pct_month" name="difficulty_growth_pct_month" type="text" inputmode="decimal" value="3.00""#),
+        "growth not prefilled"
+    );
+    assert!(page.contains("trend of the last 180 days"));
+    let page = app
+        .get("/calculator?difficulty_growth_pct_month=1.5")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(r#"value="1.5""#));
+    app.stop().await;
+}
