@@ -20,7 +20,7 @@ use crate::components::echart::{ECHARTS_SCRIPT, EChart};
 use crate::components::market_origin::{origin_class, origin_text};
 use crate::components::with_catalogue::WithCatalogue;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::market::{MarketNow, MarketValue, iso_date};
+use crate::market::{MarketNow, MarketValue, Provenance, iso_date};
 use crate::scenario::{FIELDS, MARKET_FIELDS, Scenario};
 use crate::timing::now_ms;
 
@@ -75,8 +75,14 @@ fn CalculatorForm(models: Vec<AsicModel>, market: MarketNow) -> impl IntoView {
         )
     });
     // The notice speaks of the values it filled in: none when the address set them all.
-    let prefilled_from_snapshot =
-        query.with_untracked(|q| MARKET_FIELDS.iter().any(|key| q.get(key).is_none()));
+    let prefilled_from_snapshot = query.with_untracked(|q| {
+        MARKET_FIELDS.iter().any(|key| {
+            q.get(key).is_none()
+                && market.for_field(key).is_some_and(|v| {
+                    matches!(v.provenance, Provenance::Snapshot | Provenance::Stored)
+                })
+        })
+    });
     let offline_since = market
         .offline_since_ms()
         .filter(|_| prefilled_from_snapshot);
