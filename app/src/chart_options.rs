@@ -41,7 +41,8 @@ fn category_axis(name: &str, labels: impl Iterator<Item = String>) -> Axis {
         .data(labels.collect::<Vec<_>>())
 }
 
-fn frame(text: &ChartText, count: usize) -> Chart {
+/// A transparent chart (the card behind it shows) with an axis tooltip and room for labels.
+fn axis_chart() -> Chart {
     Chart::new()
         .background_color("transparent")
         .tooltip(Tooltip::new().trigger(Trigger::Axis))
@@ -53,6 +54,10 @@ fn frame(text: &ChartText, count: usize) -> Chart {
                 .bottom(8)
                 .contain_label(true),
         )
+}
+
+fn frame(text: &ChartText, count: usize) -> Chart {
+    axis_chart()
         .x_axis(category_axis(&text.month, months(count)))
         .y_axis(Axis::new().type_(AxisType::Value).name(text.usd.clone()))
 }
@@ -172,17 +177,7 @@ pub fn history_line(
             None => "-".into(),
         })
         .collect();
-    Chart::new()
-        .background_color("transparent")
-        .tooltip(Tooltip::new().trigger(Trigger::Axis))
-        .grid(
-            Grid::new()
-                .left(8)
-                .right(16)
-                .top(24)
-                .bottom(8)
-                .contain_label(true),
-        )
+    axis_chart()
         .x_axis(category_axis("", days.iter().map(|d| iso_date(d.day_ms))))
         .y_axis(Axis::new().type_(AxisType::Value).name(name).scale(true))
         .series(

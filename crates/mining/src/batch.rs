@@ -59,7 +59,7 @@ pub enum BatchColumn {
 
 /// Header aliases after normalisation (see [`BatchColumn::from_header`]). Chinese headers are
 /// the ones the old system's template and Chinese spreadsheets use.
-const HEADER_ALIASES: [(&str, BatchColumn); 25] = [
+const HEADER_ALIASES: [(&str, BatchColumn); 27] = [
     ("model", BatchColumn::Model),
     ("miner_model", BatchColumn::Model),
     ("型号", BatchColumn::Model),
@@ -82,9 +82,13 @@ const HEADER_ALIASES: [(&str, BatchColumn); 25] = [
     ("electricity_usd_kwh", BatchColumn::ElectricityUsdKwh),
     ("electricity_usd_per_kwh", BatchColumn::ElectricityUsdKwh),
     ("电价", BatchColumn::ElectricityUsdKwh),
+    // "Electricity (USD/kWh)": the header our own XLSX export writes.
+    ("electricity", BatchColumn::ElectricityUsdKwh),
     ("decay_pct_month", BatchColumn::DecayPctMonth),
     ("decay_pct_per_month", BatchColumn::DecayPctMonth),
     ("衰减", BatchColumn::DecayPctMonth),
+    // "Decay (%/month)": the header our own XLSX export writes.
+    ("decay", BatchColumn::DecayPctMonth),
 ];
 
 impl BatchColumn {
@@ -1203,6 +1207,16 @@ mod tests {
             BatchColumn::from_header("decay-pct-month"),
             Some(BatchColumn::DecayPctMonth)
         );
+        // The readable headers of our own XLSX export.
+        assert_eq!(
+            BatchColumn::from_header("Electricity (USD/kWh)"),
+            Some(BatchColumn::ElectricityUsdKwh)
+        );
+        assert_eq!(
+            BatchColumn::from_header("Decay (%/month)"),
+            Some(BatchColumn::DecayPctMonth)
+        );
+        assert_eq!(BatchColumn::from_header("Daily electricity (USD)"), None);
         assert_eq!(BatchColumn::from_header("notes"), None);
         let report = run("Notes,MODEL,Qty\n\"bought 2024, batch A\",S19 Pro,3\n");
         assert!(report.errors.is_empty(), "{:?}", report.errors);

@@ -335,10 +335,16 @@ fn the_report_reads_back_through_the_import() {
     assert_eq!(sheet.sheet_name, "Results");
     let again = run(&sheet.csv);
     assert_eq!(again.results.len(), report.results.len());
+    // Every input column comes back, electricity and decay included (their readable headers
+    // "Electricity (USD/kWh)" and "Decay (%/month)" are import aliases).
     for (a, b) in report.results.iter().zip(&again.results) {
         assert_eq!(
-            (&a.model, a.quantity, a.hashrate_ths),
-            (&b.model, b.quantity, b.hashrate_ths)
+            (&a.model, a.quantity, a.hashrate_ths, a.power_w, a.price_usd),
+            (&b.model, b.quantity, b.hashrate_ths, b.power_w, b.price_usd)
+        );
+        assert_eq!(
+            (a.electricity_usd_per_kwh, a.decay_pct_per_month),
+            (b.electricity_usd_per_kwh, b.decay_pct_per_month)
         );
     }
 }
