@@ -86,24 +86,27 @@ pub fn number(text: &str) -> Option<f64> {
     }
 }
 
+/// The engine's defaults from the form's text fields. An unreadable number becomes NaN so
+/// that the engine's validation names the field.
+pub fn batch_defaults(btc_price_usd: &str, difficulty: &str, months: &str) -> BatchDefaults {
+    BatchDefaults {
+        btc_price_usd: number(btc_price_usd).unwrap_or(f64::NAN),
+        difficulty: number(difficulty).unwrap_or(f64::NAN),
+        subsidy_btc: crate::calculate::DEFAULT_SUBSIDY_BTC,
+        fees_per_block_btc: 0.0,
+        pool_fee_pct: crate::calculate::DEFAULT_POOL_FEE_PCT,
+        electricity_usd_per_kwh: DEFAULT_ELECTRICITY_USD_PER_KWH,
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // range-checked by the engine
+        months: number(months).filter(|m| *m >= 0.0).map_or(0, |m| m as u32),
+        difficulty_growth_pct_per_retarget: 0.0,
+        start_height: mining::projection::DEFAULT_START_HEIGHT,
+    }
+}
+
 impl BatchForm {
-    /// The engine's defaults from the form. An unreadable number becomes NaN so that the
-    /// engine's validation names the field.
+    /// The engine's defaults from the form (see [`batch_defaults`]).
     pub fn defaults(&self) -> BatchDefaults {
-        BatchDefaults {
-            btc_price_usd: number(&self.btc_price_usd).unwrap_or(f64::NAN),
-            difficulty: number(&self.difficulty).unwrap_or(f64::NAN),
-            subsidy_btc: crate::calculate::DEFAULT_SUBSIDY_BTC,
-            fees_per_block_btc: 0.0,
-            pool_fee_pct: crate::calculate::DEFAULT_POOL_FEE_PCT,
-            electricity_usd_per_kwh: DEFAULT_ELECTRICITY_USD_PER_KWH,
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // range-checked by the engine
-            months: number(&self.months)
-                .filter(|m| *m >= 0.0)
-                .map_or(0, |m| m as u32),
-            difficulty_growth_pct_per_retarget: 0.0,
-            start_height: mining::projection::DEFAULT_START_HEIGHT,
-        }
+        batch_defaults(&self.btc_price_usd, &self.difficulty, &self.months)
     }
 }
 
@@ -136,10 +139,15 @@ impl SpecIndex {
     }
 }
 
-/// Computes the form's rows with the catalogue filling empty hashrate and power.
-pub fn compute(form: &BatchForm, specs: &SpecIndex) -> Result<BatchReport, BatchError> {
+/// Computes CSV rows with the catalogue filling empty hashrate and power: the one engine call
+/// of the page (in the browser) and of the export (on the server).
+pub fn compute(
+    csv: &str,
+    defaults: &BatchDefaults,
+    specs: &SpecIndex,
+) -> Result<BatchReport, BatchError> {
     let lookup = |name: &str| specs.lookup(name);
-    calculate_batch_csv(&form.csv, &form.defaults(), &lookup)
+    calculate_batch_csv(csv, defaults, &lookup)
 }
 
 #[cfg(test)]
@@ -183,12 +191,12 @@ mod tests {
             months: "36".to_owned(),
             csv: "model,quantity\nAntminer S21,3\n".to_owned(),
         };
-        let report = compute(&form, &specs).expect("computes");
+        let report = compute(&form.csv, &form.defaults(), &specs).expect("computes");
         assert_eq!(report.summary.miners, 3);
         assert!((report.summary.hashrate_ths - 600.0).abs() < 1e-9);
 
         form.difficulty = "x".to_owned();
-        match compute(&form, &specs) {
+        match compute(&form.csv, &form.defaults(), &specs) {
             Err(BatchError::Defaults(errors)) => {
                 assert!(errors.iter().any(|e| e.field == "difficulty"), "{errors:?}");
             }

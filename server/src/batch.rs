@@ -47,7 +47,8 @@ pub async fn export_handler(
     let specs = SpecIndex::new(&models);
     // Computing 100,000 rows takes tens of milliseconds: off the async workers.
     let computed = tokio::task::spawn_blocking(move || {
-        app::batch::compute(&export.form, &specs).map(|r| (r, export.format))
+        let form = &export.form;
+        app::batch::compute(&form.csv, &form.defaults(), &specs).map(|r| (r, export.format))
     })
     .await;
     let (report, format) = match computed {

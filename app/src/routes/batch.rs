@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use mining::batch::{BatchError, BatchReport, RowErrorCode, RowResult, calculate_batch_csv};
+use mining::batch::{BatchError, BatchReport, RowErrorCode, RowResult};
 
-use crate::batch::{BatchForm, EXPORT_PATH, SpecIndex};
+use crate::batch::{EXPORT_PATH, SpecIndex, batch_defaults, compute};
 #[cfg(feature = "hydrate")]
 use crate::batch::{IMPORT_PATH, ImportErrorCode, ImportRefused, ImportedRows};
 use crate::catalogue::AsicModel;
@@ -60,19 +60,11 @@ fn Batch(models: Vec<AsicModel>) -> impl IntoView {
 
     let timed = Memo::new(move |_| -> (Result<Arc<BatchReport>, String>, f64) {
         let start = now_ms();
-        let form = BatchForm {
-            btc_price_usd: btc_price.get(),
-            difficulty: difficulty.get(),
-            months: months.get(),
-            csv: String::new(),
-        };
+        let defaults = btc_price.with(|price| {
+            difficulty.with(|difficulty| months.with(|m| batch_defaults(price, difficulty, m)))
+        });
         let report = csv
-            .with(|text| {
-                specs.with_value(|specs| {
-                    let lookup = |name: &str| specs.lookup(name);
-                    calculate_batch_csv(text, &form.defaults(), &lookup)
-                })
-            })
+            .with(|text| specs.with_value(|specs| compute(text, &defaults, specs)))
             .map(Arc::new)
             .map_err(|err| batch_error_text(i18n, &err));
         (report, now_ms() - start)
