@@ -7,5 +7,7 @@ pub mod language;
 pub mod layout;
 pub mod market_origin;
 pub mod quick_estimate;
+pub mod session;
 pub mod theme;
+pub mod wallet;
 pub mod with_catalogue;

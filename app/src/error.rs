@@ -14,6 +14,68 @@ pub enum AppError {
     Unavailable,
     #[error("internal error")]
     Internal,
+    #[error("sign-in required")]
+    SignInRequired,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("too many attempts; retry in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("refused: {0:?}")]
+    Rejected(Rejection),
+}
+
+/// Why a request with well-formed but unacceptable content was refused; each has its own
+/// translated message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rejection {
+    /// Unknown e-mail or wrong password; deliberately the same message for both.
+    InvalidCredentials,
+    AccountDisabled,
+    AccessExpired,
+    EmailInvalid,
+    EmailTaken,
+    NameInvalid,
+    PasswordTooShort,
+    PasswordTooLong,
+    PasswordContainsEmail,
+    PasswordTooCommon,
+    PasswordMismatch,
+    /// A verification, reset or setup link that is unknown, used or expired.
+    LinkInvalid,
+    /// The first owner exists already.
+    SetupDone,
+    WalletAddressInvalid,
+    WalletChainUnsupported,
+    WalletNonceExpired,
+    /// The signed message is not the one the server issued (changed, or replayed).
+    WalletMessageTampered,
+    WalletSignatureInvalid,
+    WalletAlreadyLinked,
+    /// The role is above what the acting user may give.
+    RoleNotAssignable,
+    /// An admin action on one's own account that would lock oneself out.
+    OwnAccount,
+    /// The change would leave the installation without an active owner.
+    LastOwner,
+    KeyNameInvalid,
+    DateInvalid,
+}
+
+impl Rejection {
+    pub fn status_code(self) -> u16 {
+        match self {
+            Self::InvalidCredentials
+            | Self::WalletNonceExpired
+            | Self::WalletMessageTampered
+            | Self::WalletSignatureInvalid => 401,
+            Self::AccountDisabled | Self::AccessExpired | Self::RoleNotAssignable => 403,
+            Self::EmailTaken | Self::WalletAlreadyLinked | Self::SetupDone | Self::LastOwner => {
+                409
+            }
+            _ => 422,
+        }
+    }
 }
 
 impl AppError {
@@ -23,6 +85,10 @@ impl AppError {
             Self::NotFound => 404,
             Self::Unavailable => 503,
             Self::Internal => 500,
+            Self::SignInRequired => 401,
+            Self::Forbidden => 403,
+            Self::RateLimited { .. } => 429,
+            Self::Rejected(rejection) => rejection.status_code(),
         }
     }
 }

@@ -4,6 +4,8 @@
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
+pub mod access;
+pub mod account;
 pub mod api;
 pub mod batch;
 pub mod calculate;
@@ -30,8 +32,11 @@ use crate::components::layout::Layout;
 use crate::components::theme::{ThemeProvider, use_theme};
 use crate::i18n::{I18nContextProvider, t_string, use_i18n};
 use crate::routes::{
+    account::AccountRoute, admin_audit::AdminAuditRoute, admin_users::AdminUsersRoute,
     batch::BatchRoute, calculator::CalculatorRoute, catalogue::CataloguePage, home::HomePage,
-    network::NetworkRoute, not_found::NotFoundPage,
+    login::LoginRoute, network::NetworkRoute, not_found::NotFoundPage,
+    password::{ForgotRoute, ResetRoute}, register::RegisterRoute, setup::SetupRoute,
+    verify::VerifyRoute,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -42,6 +47,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <SecurityPolicy />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -50,6 +56,26 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
             </body>
         </html>
+    }
+}
+
+/// The page's Content-Security-Policy, with the nonce Leptos puts on its inline scripts for this
+/// response: only our own scripts run, and no other site may frame the page.
+#[component]
+fn SecurityPolicy() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        let policy = format!(
+            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+             style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; \
+             object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+        );
+        if let Ok(value) = http::HeaderValue::from_str(&policy) {
+            response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
     }
 }
 
@@ -69,6 +95,15 @@ pub fn App() -> impl IntoView {
                             // Rendered whole before sending, so it reads with JavaScript off.
                             <Route path=path!("/catalogue") view=CataloguePage ssr=SsrMode::Async />
                             <Route path=path!("/network") view={Lazy::<NetworkRoute>::new()} ssr=SsrMode::Async />
+                            <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
+                            <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async />
+                            <Route path=path!("/forgot") view={Lazy::<ForgotRoute>::new()} ssr=SsrMode::Async />
+                            <Route path=path!("/reset") view={Lazy::<ResetRoute>::new()} ssr=SsrMode::Async />
+                            <Route path=path!("/verify") view={Lazy::<VerifyRoute>::new()} ssr=SsrMode::Async />
+                            <Route path=path!("/setup") view={Lazy::<SetupRoute>::new()} ssr=SsrMode::Async />
+                            <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
+                            <Route path=path!("/admin/users") view={Lazy::<AdminUsersRoute>::new()} ssr=SsrMode::Async />
+                            <Route path=path!("/admin/audit") view={Lazy::<AdminAuditRoute>::new()} ssr=SsrMode::Async />
                         </Routes>
                     </Layout>
                 </Router>

@@ -21,9 +21,17 @@ macro_rules! lazy_page {
     };
 }
 
+pub mod account;
+pub mod admin_audit;
+pub mod admin_users;
 pub mod batch;
 pub mod calculator;
 pub mod catalogue;
 pub mod home;
+pub mod login;
 pub mod network;
 pub mod not_found;
+pub mod password;
+pub mod register;
+pub mod setup;
+pub mod verify;

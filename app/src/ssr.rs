@@ -1,5 +1,8 @@
 //! Server-only parts of the app: the `Store` port the server implements, and context helpers.
 
+pub mod accounts;
+pub mod auth;
+
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -37,7 +40,7 @@ impl From<StoreError> for AppError {
 
 /// Persistence, implemented for SQLite and PostgreSQL by the server.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: accounts::AccountStore + Send + Sync + 'static {
     /// Round trip to the database, for health checks.
     async fn ping(&self) -> Result<(), StoreError>;
     /// The engine's name, as shown by `/healthz`.

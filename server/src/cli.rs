@@ -48,6 +48,33 @@ pub enum Command {
     /// Market and network data.
     #[command(subcommand)]
     Market(MarketCommand),
+    /// Accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account and print a one-time link to set its password. With --role owner and
+    /// no --email on an empty database: print the first-run link to create the owner.
+    Create(UserCreateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserCreateArgs {
+    /// owner, admin, mining_site_owner, operator, client or guest.
+    #[arg(long, value_parser = parse_role)]
+    pub role: app::access::Role,
+    /// The person's e-mail address.
+    #[arg(long)]
+    pub email: Option<String>,
+    /// The name shown in the app [default: the e-mail's local part].
+    #[arg(long)]
+    pub name: Option<String>,
+}
+
+fn parse_role(text: &str) -> Result<app::access::Role, String> {
+    text.parse().map_err(|err| format!("{err}; use owner, admin, mining_site_owner, operator, client or guest"))
 }
 
 #[derive(Debug, Subcommand)]

@@ -20,6 +20,7 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub log: LogSettings,
     pub market: MarketSettings,
+    pub auth: app::ssr::identity::AuthSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

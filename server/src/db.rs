@@ -1,6 +1,8 @@
 //! Storage: picks SQLite or PostgreSQL by the scheme of the database URL, applies migrations,
 //! and hands out the `Store` the app uses.
 
+mod account_rows;
+mod accounts_impl;
 pub mod postgres;
 mod rows;
 pub mod sqlite;

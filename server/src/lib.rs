@@ -1,6 +1,8 @@
 //! The HashInsight server: configuration, storage, HTTP and the commands of the `hashinsight`
 //! binary. `main.rs` only wires these together, so tests start the very same server.
 
+pub mod accounts;
+pub mod auth;
 pub mod batch;
 pub mod calc;
 pub mod cli;

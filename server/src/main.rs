@@ -1,7 +1,7 @@
 //! `hashinsight`: one binary for the web server and every command around it.
 
 use clap::Parser;
-use server::cli::{Cli, Command, MarketCommand};
+use server::cli::{Cli, Command, MarketCommand, UserCommand};
 use server::{config::Settings, db, startup::Application, telemetry};
 
 #[tokio::main]
@@ -30,6 +30,7 @@ async fn main() -> std::process::ExitCode {
                 .unwrap_or_else(|| app::market::day_start_ms(market::now_ms()));
             server::market::backfill::run(&settings, args.days, last_day_ms).await
         }
+        Command::User(UserCommand::Create(args)) => server::accounts::command(&settings, &args).await,
     };
     match outcome {
         Ok(code) => code,

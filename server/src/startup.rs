@@ -6,9 +6,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use app::ssr::identity::AuthServices;
 use app::ssr::{MarketFeed, Store};
 use app::{App, shell};
-use axum::Router;
+use axum::{Router, middleware};
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request, StatusCode};
 use axum::routing::{get, post};
@@ -25,7 +26,7 @@ use tracing::Level;
 use crate::config::Settings;
 use crate::market::{Feed, Market};
 use crate::state::AppState;
-use crate::{batch, calc, db, health, market};
+use crate::{auth, batch, calc, db, health, market};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -45,11 +46,14 @@ impl Application {
         let store = db::open(&settings.database).await?;
         let mut market = Market::start(&settings.market).await?;
         market.record_history(store.clone());
+        let auth = Arc::new(AuthServices::new(settings.auth.clone(), None));
         let state = AppState {
             leptos_options,
             store,
             market: market.service.clone(),
+            auth,
         };
+        let (state_store, state_auth) = (state.store.clone(), state.auth.clone());
         let router = build_router(
             state,
             Duration::from_secs(settings.server.request_timeout_secs),
@@ -57,6 +61,8 @@ impl Application {
         let listener = TcpListener::bind(addr)
             .await
             .with_context(|| format!("listening on {addr}"))?;
+        let origin = crate::accounts::origin(&state_auth, listener.local_addr()?);
+        crate::accounts::announce_setup(&*state_store, &state_auth, &origin).await?;
         Ok(Self {
             listener,
             router,
@@ -131,7 +137,7 @@ fn leptos_options() -> anyhow::Result<LeptosOptions> {
 pub fn build_router(state: AppState, request_timeout: Duration) -> Router {
     let routes = generate_route_list(App);
     let feed: Arc<dyn MarketFeed> = Arc::new(Feed(state.market.clone()));
-    let context = context_provider(state.store.clone(), feed);
+    let context = context_provider(state.store.clone(), feed, state.auth.clone());
     let page_shell = {
         let options = state.leptos_options.clone();
         move || shell(options.clone())
@@ -151,6 +157,15 @@ pub fn build_router(state: AppState, request_timeout: Duration) -> Router {
         .leptos_routes_with_context(&state, routes, context.clone(), page_shell)
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
+        ))
+        .layer(middleware::from_fn(auth::same_origin))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::resolve_caller,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::security_headers,
         ))
         .with_state(state)
         .layer(CompressionLayer::new())
@@ -183,10 +198,12 @@ pub fn build_router(state: AppState, request_timeout: Duration) -> Router {
 fn context_provider(
     store: Arc<dyn Store>,
     market: Arc<dyn MarketFeed>,
+    auth: Arc<AuthServices>,
 ) -> impl Fn() + Clone + Send + Sync + 'static {
     move || {
         provide_context(store.clone());
         provide_context(market.clone());
+        provide_context(auth.clone());
     }
 }
 

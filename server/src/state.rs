@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use app::ssr::Store;
+use app::ssr::identity::AuthServices;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
@@ -11,4 +12,5 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub store: Arc<dyn Store>,
     pub market: market::MarketService,
+    pub auth: Arc<AuthServices>,
 }

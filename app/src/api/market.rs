@@ -5,10 +5,11 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::market::MarketNow;
 
-/// The latest values the server holds, never waiting on a provider. Public: market data are
-/// public, and reading them costs no outbound request.
+/// The latest values the server holds, never waiting on a provider. Open to every role that may
+/// use the calculator (visitors included); reading costs no outbound request.
 #[server(endpoint = "current_market")]
 pub async fn current_market() -> Result<MarketNow, AppError> {
+    crate::ssr::auth::guard(crate::access::Module::Calculator, crate::access::Access::Read)?;
     use crate::market::{
         DAY_MS, GROWTH_WINDOW_DAYS, MarketValue, Provenance, difficulty_growth_pct_month,
     };
@@ -38,9 +39,10 @@ pub async fn current_market() -> Result<MarketNow, AppError> {
 }
 
 /// The newest `days` days of stored network history (at most ten years), oldest first.
-/// Public, like the live values.
+/// Members whose role includes network analytics.
 #[server(endpoint = "network_history")]
 pub async fn network_history(days: u32) -> Result<Vec<crate::market::NetworkDay>, AppError> {
+    crate::ssr::auth::guard(crate::access::Module::Network, crate::access::Access::Read)?;
     let days = usize::try_from(days.clamp(1, 3_650)).unwrap_or(3_650);
     let store = crate::ssr::store()?;
     // Everything stored (ten years at most is 3,650 small rows), then the newest days: the

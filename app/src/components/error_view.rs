@@ -2,31 +2,104 @@
 
 use leptos::prelude::*;
 
-use crate::error::AppError;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::components::session::Refusal;
+use crate::error::{AppError, Rejection};
+use crate::i18n::{I18nContext, Locale, t, t_string, use_i18n};
+
+/// The translated message for an error the server returned.
+pub fn error_text(i18n: I18nContext<Locale>, error: &AppError) -> String {
+    match error {
+        AppError::NotFound => t_string!(i18n, error_not_found).to_owned(),
+        AppError::Unavailable => t_string!(i18n, error_unavailable).to_owned(),
+        AppError::Internal => t_string!(i18n, error_internal).to_owned(),
+        AppError::SignInRequired => t_string!(i18n, error_sign_in_required).to_owned(),
+        AppError::Forbidden => t_string!(i18n, error_forbidden).to_owned(),
+        AppError::RateLimited { retry_after_secs } => {
+            let secs = *retry_after_secs;
+            t_string!(i18n, error_rate_limited, secs).to_string()
+        }
+        AppError::Rejected(rejection) => rejection_text(i18n, *rejection).to_owned(),
+    }
+}
+
+fn rejection_text(i18n: I18nContext<Locale>, rejection: Rejection) -> &'static str {
+    match rejection {
+        Rejection::InvalidCredentials => t_string!(i18n, rejection_invalid_credentials),
+        Rejection::AccountDisabled => t_string!(i18n, rejection_account_disabled),
+        Rejection::AccessExpired => t_string!(i18n, rejection_access_expired),
+        Rejection::EmailInvalid => t_string!(i18n, rejection_email_invalid),
+        Rejection::EmailTaken => t_string!(i18n, rejection_email_taken),
+        Rejection::NameInvalid => t_string!(i18n, rejection_name_invalid),
+        Rejection::PasswordTooShort => t_string!(i18n, rejection_password_too_short),
+        Rejection::PasswordTooLong => t_string!(i18n, rejection_password_too_long),
+        Rejection::PasswordContainsEmail => t_string!(i18n, rejection_password_contains_email),
+        Rejection::PasswordTooCommon => t_string!(i18n, rejection_password_too_common),
+        Rejection::PasswordMismatch => t_string!(i18n, rejection_password_mismatch),
+        Rejection::LinkInvalid => t_string!(i18n, rejection_link_invalid),
+        Rejection::SetupDone => t_string!(i18n, rejection_setup_done),
+        Rejection::WalletAddressInvalid => t_string!(i18n, rejection_wallet_address_invalid),
+        Rejection::WalletChainUnsupported => t_string!(i18n, rejection_wallet_chain_unsupported),
+        Rejection::WalletNonceExpired => t_string!(i18n, rejection_wallet_nonce_expired),
+        Rejection::WalletMessageTampered => t_string!(i18n, rejection_wallet_message_tampered),
+        Rejection::WalletSignatureInvalid => t_string!(i18n, rejection_wallet_signature_invalid),
+        Rejection::WalletAlreadyLinked => t_string!(i18n, rejection_wallet_already_linked),
+        Rejection::RoleNotAssignable => t_string!(i18n, rejection_role_not_assignable),
+        Rejection::OwnAccount => t_string!(i18n, rejection_own_account),
+        Rejection::LastOwner => t_string!(i18n, rejection_last_owner),
+        Rejection::KeyNameInvalid => t_string!(i18n, rejection_key_name_invalid),
+        Rejection::DateInvalid => t_string!(i18n, rejection_date_invalid),
+    }
+}
+
+/// Sets the HTTP status of the page being rendered on the server to the error's, so a refused
+/// page answers 401/403 and not 200.
+pub fn set_status(error: &AppError) {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(status) = http::StatusCode::from_u16(error.status_code())
+    {
+        response.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = error;
+}
+
+/// One error as a form shows it, next to the button that caused it.
+#[component]
+pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        error.get().map(|error| {
+            view! {
+                <p class="field-error form-error" role="alert">
+                    {error_text(i18n, &error)}
+                </p>
+            }
+        })
+    }
+}
 
 /// Shows the errors an `ErrorBoundary` caught.
 #[component]
 pub fn ErrorView(errors: ArcRwSignal<Errors>) -> impl IntoView {
     let i18n = use_i18n();
-    let messages = move || {
+    let refusals = move || {
         errors
             .get()
             .into_iter()
             .map(|(_, error)| {
-                let text = match error.downcast_ref::<AppError>() {
-                    Some(AppError::NotFound) => t_string!(i18n, error_not_found),
-                    Some(AppError::Unavailable) => t_string!(i18n, error_unavailable),
-                    _ => t_string!(i18n, error_internal),
-                };
-                view! { <li>{text}</li> }
+                let error = error
+                    .downcast_ref::<AppError>()
+                    .cloned()
+                    .unwrap_or(AppError::Internal);
+                view! { <Refusal error /> }
             })
             .collect_view()
     };
     view! {
-        <section class="card error" role="alert">
-            <h2>{t!(i18n, error_title)}</h2>
-            <ul>{messages}</ul>
+        <section class="error-list">
+            <h2 class="visually-hidden">{t!(i18n, error_title)}</h2>
+            {refusals}
         </section>
     }
 }

@@ -5,12 +5,14 @@ use leptos_router::components::A;
 
 use crate::components::error_view::ErrorView;
 use crate::components::language::LanguageSwitch;
+use crate::components::session::{AccountMenu, provide_viewer};
 use crate::components::theme::ThemeToggle;
 use crate::i18n::{t, t_string, use_i18n};
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
+    provide_viewer();
     view! {
         <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
         <header class="site-header">
@@ -26,6 +28,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <A href="/network">{t!(i18n, nav_network)}</A>
             </nav>
             <div class="site-tools">
+                <AccountMenu />
                 <LanguageSwitch />
                 <ThemeToggle />
             </div>

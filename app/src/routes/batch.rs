@@ -35,6 +35,9 @@ Antminer S19j Pro,9,100,3068,2300,0.08,0.5
 Antminer S21 XP,4,,,,0.06,0.3
 ";
 
+use crate::access::{Access, Module};
+use crate::components::session::RequireAccess;
+
 lazy_page!(BatchRoute, BatchPage);
 
 #[component]
@@ -44,7 +47,9 @@ pub fn BatchPage() -> impl IntoView {
         <Title text=move || t_string!(i18n, batch_title) />
         <h1>{t!(i18n, batch_title)}</h1>
         <p class="muted">{t!(i18n, batch_intro)}</p>
-        <WithCatalogue render=|models| view! { <Batch models /> } />
+        <RequireAccess module=Module::BatchCalculator need=Access::Read>
+            <WithCatalogue render=|models| view! { <Batch models /> } />
+        </RequireAccess>
     }
 }
 

@@ -14,10 +14,25 @@ use crate::i18n::{t, t_string, use_i18n};
 use crate::market::{MarketNow, MarketValue, NetworkDay, Sentiment, iso_date};
 use crate::network::NetworkFigures;
 
+use crate::access::{Access, Module};
+use crate::components::session::RequireAccess;
+
 lazy_page!(NetworkRoute, NetworkPage);
 
+/// Market analytics are for members whose role includes them (matrix: analytics:network).
 #[component]
 pub fn NetworkPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || t_string!(i18n, network_title) />
+        <RequireAccess module=Module::Network need=Access::Read>
+            <NetworkContent />
+        </RequireAccess>
+    }
+}
+
+#[component]
+fn NetworkContent() -> impl IntoView {
     let i18n = use_i18n();
     let market = Resource::new(|| (), |()| current_market());
     view! {

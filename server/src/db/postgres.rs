@@ -7,6 +7,7 @@ use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 use crate::config::{DatabaseSettings, DatabaseUrl};
+use crate::db::accounts_impl::impl_accounts;
 use crate::db::store_impl::impl_store;
 
 pub struct PgStore {
@@ -31,4 +32,5 @@ impl PgStore {
     }
 }
 
+impl_accounts!(PgStore);
 impl_store!(PgStore, "postgres");

@@ -7,6 +7,7 @@ use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 use crate::config::{DatabaseSettings, DatabaseUrl};
+use crate::db::accounts_impl::impl_accounts;
 use crate::db::store_impl::impl_store;
 
 pub struct SqliteStore {
@@ -42,4 +43,5 @@ impl SqliteStore {
     }
 }
 
+impl_accounts!(SqliteStore);
 impl_store!(SqliteStore, "sqlite");

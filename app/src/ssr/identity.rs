@@ -1,0 +1,531 @@
+//! Proving who someone is: sessions and their cookie, API keys, single-use links, mail, rate
+//! limits and the audit trail. Server functions call these; the server's middleware calls
+//! [`resolve_caller`] once per request.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use leptos::prelude::use_context;
+use serde::{Deserialize, Serialize};
+
+use crate::access::Role;
+use crate::error::{AppError, Rejection};
+use crate::ssr::Store;
+use crate::ssr::accounts::{
+    NewAuditEvent, NewMail, NewSession, NewToken, TokenPurpose, UserChange, UserRecord,
+};
+use crate::ssr::auth::{Caller, Credential, Member};
+use crate::ssr::StoreError;
+
+/// The session cookie. HttpOnly and SameSite=Lax; Secure when the site is served over HTTPS.
+pub const SESSION_COOKIE: &str = "hi_session";
+
+/// Settings of `[auth]` in the configuration.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthSettings {
+    /// The address users reach the site at, e.g. `https://mining.example.com`; links in mails
+    /// and SIWE messages use it. Unset: taken from each request's `Host`.
+    pub public_url: Option<String>,
+    /// A session ends after this long without a request.
+    pub session_idle_secs: u64,
+    /// A session ends this long after sign-in, whatever its use.
+    pub session_absolute_secs: u64,
+    /// How long verification and reset links work.
+    pub link_ttl_secs: u64,
+    /// How long the first-run owner link works.
+    pub setup_ttl_secs: u64,
+    /// Chains a wallet may sign in from (EIP-155 ids); 1 is Ethereum mainnet.
+    pub siwe_chain_ids: Vec<u64>,
+    /// How long a SIWE nonce can be used.
+    pub siwe_nonce_ttl_secs: u64,
+    /// Attempts per IP per minute at sign-in, wallet nonces, registration and reset requests.
+    pub attempts_per_ip_per_minute: u32,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            public_url: None,
+            session_idle_secs: 8 * 3600,
+            session_absolute_secs: 7 * 24 * 3600,
+            link_ttl_secs: 24 * 3600,
+            setup_ttl_secs: 24 * 3600,
+            siwe_chain_ids: vec![1],
+            siwe_nonce_ttl_secs: 300,
+            attempts_per_ip_per_minute: 20,
+        }
+    }
+}
+
+/// Sends mail when SMTP is configured.
+#[async_trait]
+pub trait Mailer: Send + Sync + 'static {
+    async fn send(&self, to: &str, subject: &str, body: &str) -> Result<(), String>;
+}
+
+/// Everything the sign-in paths share, built once by the server and found in the context.
+pub struct AuthServices {
+    pub settings: AuthSettings,
+    pub hasher: ::auth::password::PasswordHasher,
+    pub mailer: Option<Arc<dyn Mailer>>,
+    /// Sign-in, registration, nonce and reset requests per IP.
+    pub per_ip: ::auth::rate_limit::RateLimiter,
+    /// Reset mails per account, so nobody floods an inbox.
+    pub resets_per_account: ::auth::rate_limit::RateLimiter,
+    /// Failed sign-ins per account and per IP, with growing waits.
+    pub failures: ::auth::rate_limit::FailureBackoff,
+}
+
+impl AuthServices {
+    pub fn new(settings: AuthSettings, mailer: Option<Arc<dyn Mailer>>) -> Self {
+        Self::with_hasher(settings, mailer, ::auth::password::PasswordHasher::default())
+    }
+
+    /// With other argon2 parameters: tests use cheap ones.
+    pub fn with_hasher(
+        settings: AuthSettings,
+        mailer: Option<Arc<dyn Mailer>>,
+        hasher: ::auth::password::PasswordHasher,
+    ) -> Self {
+        let per_minute = settings.attempts_per_ip_per_minute;
+        Self {
+            settings,
+            hasher,
+            mailer,
+            per_ip: ::auth::rate_limit::RateLimiter::new(per_minute, Duration::from_secs(60)),
+            resets_per_account: ::auth::rate_limit::RateLimiter::new(
+                3,
+                Duration::from_secs(15 * 60),
+            ),
+            failures: ::auth::rate_limit::FailureBackoff::default(),
+        }
+    }
+
+    /// Counts an attempt of `kind` from the caller's IP; 429 past the limit.
+    pub fn limit_ip(&self, kind: &str, caller: &Caller) -> Result<(), AppError> {
+        let key = format!("{kind}:{}", caller.ip.as_deref().unwrap_or("-"));
+        self.per_ip
+            .check(&key, Instant::now())
+            .map_err(|retry| rate_limited(retry.0))
+    }
+}
+
+pub fn rate_limited(wait: Duration) -> AppError {
+    AppError::RateLimited {
+        retry_after_secs: wait.as_secs().max(1),
+    }
+}
+
+/// The services the server put into the context.
+pub fn services() -> Result<Arc<AuthServices>, AppError> {
+    use_context::<Arc<AuthServices>>().ok_or_else(|| {
+        tracing::error!("no AuthServices in the request context");
+        AppError::Internal
+    })
+}
+
+pub fn now_ms() -> i64 {
+    crate::market::unix_now_ms()
+}
+
+fn secs_ms(secs: u64) -> i64 {
+    i64::try_from(secs.saturating_mul(1000)).unwrap_or(i64::MAX)
+}
+
+/// Resolves the caller of a request from its session cookie or `Authorization: Bearer` API key.
+/// Unknown, expired or disabled credentials make an anonymous caller; they never fail the
+/// request (the guard decides what an anonymous caller may do).
+pub async fn resolve_caller(
+    store: &dyn Store,
+    settings: &AuthSettings,
+    session_cookie: Option<&str>,
+    bearer: Option<&str>,
+    ip: Option<String>,
+    user_agent: Option<String>,
+) -> Caller {
+    let now = now_ms();
+    let member = match (bearer, session_cookie) {
+        (Some(key), _) => member_from_api_key(store, key, now).await,
+        (None, Some(cookie)) => member_from_session(store, settings, cookie, now).await,
+        (None, None) => None,
+    };
+    Caller {
+        member,
+        ip,
+        user_agent,
+    }
+}
+
+async fn member_from_session(
+    store: &dyn Store,
+    settings: &AuthSettings,
+    cookie: &str,
+    now: i64,
+) -> Option<Member> {
+    let session_hash = ::auth::token::hash_secret(cookie);
+    let session = ok_or_log(store.session(&session_hash).await)?;
+    let idle_end = session
+        .last_seen_at_ms
+        .saturating_add(secs_ms(settings.session_idle_secs));
+    if now >= session.expires_at_ms || now >= idle_end {
+        let _ = store.delete_session(&session_hash).await;
+        return None;
+    }
+    let user = ok_or_log(store.user_by_id(session.user_id).await)?;
+    if !user.is_active(now) {
+        return None;
+    }
+    // One write a minute at most keeps the idle clock right without a write per request.
+    if now - session.last_seen_at_ms > 60_000 {
+        let _ = store.touch_session(&session_hash, now).await;
+    }
+    let wallet = ok_or_log(store.wallets_of(user.user_id).await)
+        .and_then(|w| w.into_iter().next());
+    Some(member_of(&user, user.role, wallet, Credential::Session { session_hash }))
+}
+
+async fn member_from_api_key(store: &dyn Store, key: &str, now: i64) -> Option<Member> {
+    if !::auth::token::looks_like_api_key(key) {
+        return None;
+    }
+    let (info, user_id) = ok_or_log(store.api_key_by_hash(&::auth::token::hash_secret(key)).await)?;
+    let user = ok_or_log(store.user_by_id(user_id).await)?;
+    if !user.is_active(now) {
+        return None;
+    }
+    if info.last_used_at_ms.is_none_or(|at| now - at > 60_000) {
+        let _ = store.touch_api_key(info.api_key_id, now).await;
+    }
+    // A key never acts above its owner's current role: a demoted owner's keys are demoted too.
+    let role = info.role.max(user.role);
+    Some(member_of(
+        &user,
+        role,
+        None,
+        Credential::ApiKey {
+            api_key_id: info.api_key_id,
+            prefix: info.prefix,
+        },
+    ))
+}
+
+fn member_of(
+    user: &UserRecord,
+    role: Role,
+    wallet_address: Option<String>,
+    credential: Credential,
+) -> Member {
+    Member {
+        user_id: user.user_id,
+        role,
+        display_name: user.display_name.clone(),
+        email: user.email.clone(),
+        email_verified: user.email_verified_at_ms.is_some(),
+        wallet_address,
+        credential,
+    }
+}
+
+fn ok_or_log<T>(result: Result<T, StoreError>) -> Option<T> {
+    match result {
+        Ok(value) => Some(value),
+        Err(StoreError::NotFound) => None,
+        Err(err) => {
+            tracing::error!(error = %err, "resolving the caller");
+            None
+        }
+    }
+}
+
+/// Whether the response should mark cookies `Secure`: the public URL is HTTPS, or a proxy
+/// says the request came over HTTPS.
+pub fn is_https(settings: &AuthSettings) -> bool {
+    if let Some(url) = &settings.public_url {
+        return url.starts_with("https://");
+    }
+    use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get("x-forwarded-proto")
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
+    })
+}
+
+/// The site's origin as users reach it, for links and SIWE messages.
+pub fn public_origin(settings: &AuthSettings) -> String {
+    if let Some(url) = &settings.public_url {
+        return url.trim_end_matches('/').to_owned();
+    }
+    let host = use_context::<http::request::Parts>()
+        .and_then(|parts| {
+            parts
+                .headers
+                .get(http::header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| "127.0.0.1:3000".to_owned());
+    let scheme = if is_https(settings) { "https" } else { "http" };
+    format!("{scheme}://{host}")
+}
+
+fn set_cookie(value: &str, max_age_secs: u64, secure: bool) {
+    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
+    let secure = if secure { "; Secure" } else { "" };
+    let cookie = format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
+    );
+    if let Ok(header) = http::HeaderValue::from_str(&cookie) {
+        response.append_header(http::header::SET_COOKIE, header);
+    }
+}
+
+/// Signs `user` in: ends the session the browser had (the id changes at every sign-in, so a
+/// planted cookie never becomes a signed-in one), creates a new one and sets its cookie.
+pub async fn start_session(
+    store: &dyn Store,
+    services: &AuthServices,
+    caller: &Caller,
+    user: &UserRecord,
+    method: &'static str,
+) -> Result<(), AppError> {
+    let now = now_ms();
+    if !user.is_active(now) {
+        return Err(AppError::Rejected(if user.disabled_at_ms.is_some() {
+            Rejection::AccountDisabled
+        } else {
+            Rejection::AccessExpired
+        }));
+    }
+    if let Some(Member {
+        credential: Credential::Session { session_hash },
+        ..
+    }) = &caller.member
+    {
+        store.delete_session(session_hash).await?;
+    }
+    let secret = ::auth::token::new_secret();
+    let settings = &services.settings;
+    store
+        .create_session(&NewSession {
+            session_hash: secret.hash,
+            user_id: user.user_id,
+            created_at_ms: now,
+            expires_at_ms: now.saturating_add(secs_ms(settings.session_absolute_secs)),
+            ip: caller.ip.clone(),
+            user_agent: caller.user_agent.clone(),
+            method,
+        })
+        .await?;
+    store
+        .update_user(user.user_id, &UserChange::LastLogin(now))
+        .await?;
+    set_cookie(&secret.plain, settings.session_absolute_secs, is_https(settings));
+    Ok(())
+}
+
+/// Ends the caller's session and clears the cookie.
+pub async fn end_session(
+    store: &dyn Store,
+    services: &AuthServices,
+    caller: &Caller,
+) -> Result<(), AppError> {
+    if let Some(Member {
+        credential: Credential::Session { session_hash },
+        ..
+    }) = &caller.member
+    {
+        store.delete_session(session_hash).await?;
+    }
+    set_cookie("", 0, is_https(&services.settings));
+    Ok(())
+}
+
+/// Writes one audit event. A failure to write is logged and fails the action: a privileged
+/// action that cannot be recorded does not happen silently.
+pub async fn audit(
+    store: &dyn Store,
+    caller: &Caller,
+    action: &str,
+    outcome: &'static str,
+    subject_user_id: Option<i64>,
+    detail: serde_json::Value,
+) -> Result<(), AppError> {
+    let event = NewAuditEvent {
+        at_ms: now_ms(),
+        action: action.to_owned(),
+        outcome,
+        actor_user_id: caller.member.as_ref().map(|m| m.user_id),
+        actor: caller.member.as_ref().map(Member::label),
+        subject_user_id,
+        ip: caller.ip.clone(),
+        user_agent: caller.user_agent.clone(),
+        detail: detail.to_string(),
+    };
+    store.record_audit(&event).await.map_err(|err| {
+        tracing::error!(error = %err, action, "could not write the audit log");
+        AppError::Internal
+    })
+}
+
+/// Creates a single-use link and delivers it: by SMTP when configured, else to the outbox that
+/// owners and admins read. Returns the link.
+pub async fn issue_link(
+    store: &dyn Store,
+    services: &AuthServices,
+    purpose: TokenPurpose,
+    user_id: Option<i64>,
+    to_email: Option<&str>,
+    origin: &str,
+) -> Result<String, AppError> {
+    let now = now_ms();
+    let secret = ::auth::token::new_secret();
+    let ttl_secs = match purpose {
+        TokenPurpose::SetupOwner => services.settings.setup_ttl_secs,
+        _ => services.settings.link_ttl_secs,
+    };
+    store
+        .create_token(&NewToken {
+            token_hash: secret.hash.clone(),
+            purpose,
+            user_id,
+            created_at_ms: now,
+            expires_at_ms: now.saturating_add(secs_ms(ttl_secs)),
+        })
+        .await?;
+    let path = match purpose {
+        TokenPurpose::VerifyEmail => "/verify",
+        TokenPurpose::ResetPassword => "/reset",
+        TokenPurpose::SetupOwner => "/setup",
+    };
+    let link = format!("{origin}{path}?token={}", secret.plain);
+    if let Some(to) = to_email {
+        let (subject, body) = mail_text(purpose, &link, ttl_secs / 3600);
+        let sent = match &services.mailer {
+            Some(mailer) => match mailer.send(to, &subject, &body).await {
+                Ok(()) => true,
+                Err(err) => {
+                    tracing::warn!(%err, "SMTP refused a mail; it waits in the outbox");
+                    false
+                }
+            },
+            None => false,
+        };
+        if !sent {
+            store
+                .queue_mail(&NewMail {
+                    to_email: to.to_owned(),
+                    subject,
+                    body,
+                    token_hash: Some(secret.hash),
+                    created_at_ms: now,
+                })
+                .await?;
+        }
+    }
+    Ok(link)
+}
+
+/// Mail in both languages: the recipient's choice is not known when an admin creates the
+/// account, and a bilingual mail is never in the wrong one.
+fn mail_text(purpose: TokenPurpose, link: &str, hours: u64) -> (String, String) {
+    let (en_subject, zh_subject, en_action, zh_action) = match purpose {
+        TokenPurpose::VerifyEmail => (
+            "Confirm your e-mail address",
+            "确认您的电子邮件地址",
+            "confirm your e-mail address",
+            "确认您的电子邮件地址",
+        ),
+        TokenPurpose::ResetPassword => (
+            "Set your password",
+            "设置您的密码",
+            "set a new password",
+            "设置新密码",
+        ),
+        TokenPurpose::SetupOwner => (
+            "Create the owner account",
+            "创建所有者账户",
+            "create the owner account",
+            "创建所有者账户",
+        ),
+    };
+    let subject = format!("HashInsight: {en_subject} / {zh_subject}");
+    let body = format!(
+        "Open this link within {hours} hours to {en_action}:\n{link}\n\n\
+         请在 {hours} 小时内打开此链接以{zh_action}：\n{link}\n\n\
+         If you did not ask for this, ignore this mail. / 如果这不是您的请求，请忽略此邮件。\n"
+    );
+    (subject, body)
+}
+
+/// The same password rules everywhere, as translated refusals.
+pub fn check_password(password: &str, again: &str, email: &str) -> Result<(), AppError> {
+    use ::auth::password::PasswordPolicyError as P;
+    if password != again {
+        return Err(AppError::Rejected(Rejection::PasswordMismatch));
+    }
+    ::auth::password::check_policy(password, email).map_err(|err| {
+        AppError::Rejected(match err {
+            P::TooShort { .. } => Rejection::PasswordTooShort,
+            P::TooLong { .. } => Rejection::PasswordTooLong,
+            P::ContainsEmail => Rejection::PasswordContainsEmail,
+            P::TooCommon => Rejection::PasswordTooCommon,
+        })
+    })
+}
+
+/// Hashes on a blocking thread: argon2 takes tens of milliseconds of CPU by design and must not
+/// stall the async workers.
+pub async fn hash_password(services: &Arc<AuthServices>, password: String) -> Result<String, AppError> {
+    let services = services.clone();
+    tokio_blocking(move || services.hasher.hash(&password))
+        .await?
+        .map_err(|err| {
+            tracing::error!(%err, "hashing a password");
+            AppError::Internal
+        })
+}
+
+/// Verifies on a blocking thread; with no stored hash, spends the same time on a dummy so the
+/// answer's timing does not tell which e-mail addresses have accounts.
+pub async fn verify_password(
+    services: &Arc<AuthServices>,
+    password: String,
+    phc: Option<String>,
+) -> Result<bool, AppError> {
+    let services = services.clone();
+    tokio_blocking(move || match phc {
+        Some(phc) => services.hasher.verify(&password, &phc),
+        None => {
+            services.hasher.verify_dummy(&password);
+            false
+        }
+    })
+    .await
+}
+
+async fn tokio_blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(work).await.map_err(|err| {
+        tracing::error!(%err, "blocking task failed");
+        AppError::Internal
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mails_carry_the_link_in_both_languages() {
+        let (subject, body) = mail_text(TokenPurpose::ResetPassword, "http://x/reset?token=t", 24);
+        assert!(subject.contains("Set your password") && subject.contains("设置您的密码"));
+        assert_eq!(body.matches("http://x/reset?token=t").count(), 2);
+        assert!(body.contains("24 hours") && body.contains("24 小时"));
+    }
+}

@@ -1,0 +1,139 @@
+//! Accounts outside a request: the first-run owner link `serve` prints, and
+//! `hashinsight user create`.
+
+use std::net::SocketAddr;
+
+use anyhow::{Context, bail};
+use app::access::Role;
+use app::ssr::Store;
+use app::ssr::accounts::{NewUser, TokenPurpose};
+use app::ssr::identity::{self, AuthServices};
+
+/// The origin links are built on outside a request: the configured public URL, else the address
+/// the server listens on.
+pub fn origin(services: &AuthServices, addr: SocketAddr) -> String {
+    services.settings.public_url.as_deref().map_or_else(
+        || format!("http://{addr}"),
+        |url| url.trim_end_matches('/').to_owned(),
+    )
+}
+
+/// On an empty database, issues a one-time link to create the owner and shows it on the
+/// console: the only way in, and only for whoever can read the server's output.
+pub async fn announce_setup(
+    store: &dyn Store,
+    services: &AuthServices,
+    origin: &str,
+) -> anyhow::Result<()> {
+    if store.count_users().await? > 0 {
+        return Ok(());
+    }
+    let link = setup_link(store, services, origin).await?;
+    let hours = services.settings.setup_ttl_secs / 3600;
+    tracing::warn!("no accounts yet: create the owner at {link} (valid {hours} h, once)");
+    eprintln!(
+        "\n  No accounts yet. Create the owner account, within {hours} hours, at:\n\n    {link}\n"
+    );
+    Ok(())
+}
+
+async fn setup_link(
+    store: &dyn Store,
+    services: &AuthServices,
+    origin: &str,
+) -> anyhow::Result<String> {
+    identity::issue_link(store, services, TokenPurpose::SetupOwner, None, None, origin)
+        .await
+        .map_err(|err| anyhow::anyhow!("issuing the setup link: {err}"))
+}
+
+/// `hashinsight user create`: without an e-mail on an empty database, the first-run owner link;
+/// with an e-mail, the account with a link to set its password.
+pub async fn create_user(
+    store: &dyn Store,
+    services: &AuthServices,
+    origin: &str,
+    role: Role,
+    email: Option<&str>,
+    display_name: Option<&str>,
+) -> anyhow::Result<String> {
+    let Some(email) = email else {
+        if role != Role::Owner {
+            bail!("give --email for an account with the {role} role");
+        }
+        if store.count_users().await? > 0 {
+            bail!("accounts exist already: give --email to add another owner");
+        }
+        return setup_link(store, services, origin).await;
+    };
+    let email = app::account::normalise_email(email)
+        .with_context(|| format!("{email:?} is not an e-mail address"))?;
+    let display_name = display_name
+        .map_or_else(|| email.split('@').next().map(str::to_owned), |name| {
+            app::account::normalise_display_name(name)
+        })
+        .context("the display name must have 1 to 80 characters")?;
+    let user = store
+        .create_user(&NewUser {
+            email: Some(email.clone()),
+            display_name,
+            password_hash: None,
+            role,
+            email_verified_at_ms: None,
+            access_expires_at_ms: None,
+            created_at_ms: identity::now_ms(),
+        })
+        .await
+        .with_context(|| format!("creating {email} (is the address taken?)"))?;
+    let link = identity::issue_link(
+        store,
+        services,
+        TokenPurpose::ResetPassword,
+        Some(user.user_id),
+        Some(&email),
+        origin,
+    )
+    .await
+    .map_err(|err| anyhow::anyhow!("issuing the password link: {err}"))?;
+    store
+        .record_audit(&app::ssr::accounts::NewAuditEvent {
+            at_ms: identity::now_ms(),
+            action: "user.create".to_owned(),
+            outcome: "ok",
+            actor_user_id: None,
+            actor: Some("command line".to_owned()),
+            subject_user_id: Some(user.user_id),
+            ip: None,
+            user_agent: None,
+            detail: serde_json::json!({ "email": email, "role": role }).to_string(),
+        })
+        .await?;
+    Ok(link)
+}
+
+/// `hashinsight user create`, printing the link on standard output for scripts.
+pub async fn command(
+    settings: &crate::config::Settings,
+    args: &crate::cli::UserCreateArgs,
+) -> anyhow::Result<std::process::ExitCode> {
+    let store = crate::db::open(&settings.database).await?;
+    let services = AuthServices::new(settings.auth.clone(), None);
+    let addr = settings
+        .server
+        .addr
+        .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000)));
+    let link = create_user(
+        &*store,
+        &services,
+        &origin(&services, addr),
+        args.role,
+        args.email.as_deref(),
+        args.name.as_deref(),
+    )
+    .await?;
+    #[allow(clippy::print_stdout)] // the command's output, read by people and scripts
+    {
+        println!("{link}");
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}

@@ -1,0 +1,232 @@
+//! The HTTP side of access control: who is calling (once per request), the same-origin rule for
+//! changes, security headers, and the guard of the REST endpoints.
+
+use std::net::SocketAddr;
+
+use app::access::{Access, Module};
+use app::error::AppError;
+use app::ssr::auth::Caller;
+use app::ssr::identity::{self, SESSION_COOKIE};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::state::AppState;
+
+/// Every REST endpoint behind the guard, with what it needs: the walk test reads this table and
+/// checks each endpoint against the matrix as every role.
+pub const REST_ENDPOINTS: &[(&str, &str, Module, Access)] = &[
+    ("POST", "/api/v1/calculate", Module::Calculator, Access::Read),
+    ("GET", "/api/v1/market", Module::Network, Access::Read),
+    ("POST", app::batch::EXPORT_PATH, Module::BatchCalculator, Access::Read),
+    ("POST", app::batch::IMPORT_PATH, Module::BatchCalculator, Access::Read),
+];
+
+/// What a refused API call answers: a stable code for programs, and a status from
+/// `AppError::status_code`.
+#[derive(Debug, Serialize)]
+pub struct ErrorBody {
+    pub error: AppError,
+}
+
+pub fn error_response(error: AppError) -> Response {
+    let status =
+        StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = (status, axum::Json(ErrorBody { error: error.clone() })).into_response();
+    if let AppError::RateLimited { retry_after_secs } = error
+        && let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string())
+    {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
+/// The guard of a REST handler: the same check server functions make.
+pub fn authorize(caller: &Caller, module: Module, need: Access) -> Result<(), Response> {
+    caller.require(module, need).map_err(error_response)
+}
+
+/// Paths that never need the caller: static files and health checks.
+fn is_static(path: &str) -> bool {
+    path.starts_with("/pkg/")
+        || path.starts_with("/vendor/")
+        || path == "/healthz"
+        || path == "/favicon.svg"
+        || path == "/favicon.ico"
+}
+
+/// Resolves the caller from the session cookie or `Authorization: Bearer <api key>` and puts it
+/// into the request for handlers and server functions.
+pub async fn resolve_caller(
+    State(state): State<AppState>,
+    connect: Option<ConnectInfo<SocketAddr>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    if is_static(request.uri().path()) {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|cookies| app::preferences::find_cookie(cookies, SESSION_COOKIE))
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned);
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|v| v.trim().to_owned());
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|ua| ua.chars().take(300).collect());
+    let ip = connect.map(|ConnectInfo(addr)| addr.ip().to_string());
+    let caller = identity::resolve_caller(
+        &*state.store,
+        &state.auth.settings,
+        cookie.as_deref(),
+        bearer.as_deref(),
+        ip,
+        user_agent,
+    )
+    .await;
+    request.extensions_mut().insert(caller);
+    next.run(request).await
+}
+
+/// Refuses state-changing requests a browser sent from another site. SameSite=Lax already keeps
+/// the session cookie off cross-site POSTs; this also covers same-site subdomains and requests
+/// without cookies. Clients that are not browsers send neither header and are let through (they
+/// authenticate with keys, which no other site can make a browser send).
+pub async fn same_origin(request: Request, next: Next) -> Response {
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if !safe && !is_same_origin(request.headers()) {
+        tracing::warn!(path = %request.uri().path(), "cross-origin change refused");
+        return error_response(AppError::Forbidden);
+    }
+    next.run(request).await
+}
+
+fn is_same_origin(headers: &HeaderMap) -> bool {
+    let text = |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
+    if let Some(site) = text(HeaderName::from_static("sec-fetch-site")) {
+        return site == "same-origin" || site == "none";
+    }
+    match (text(header::ORIGIN), text(header::HOST)) {
+        (Some(origin), Some(host)) => origin
+            .split_once("://")
+            .is_some_and(|(_, authority)| authority == host),
+        (Some(_), None) => false,
+        (None, _) => true,
+    }
+}
+
+
+/// Headers on every response. Pages set their own CSP with a per-response nonce (`app::shell`);
+/// everything else gets one that allows nothing.
+pub async fn security_headers(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let https = state
+        .auth
+        .settings
+        .public_url
+        .as_deref()
+        .is_some_and(|url| url.starts_with("https://"))
+        || request
+            .headers()
+            .get("x-forwarded-proto")
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let set = |headers: &mut HeaderMap, name: HeaderName, value: &'static str| {
+        headers
+            .entry(name)
+            .or_insert_with(|| HeaderValue::from_static(value));
+    };
+    set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(headers, header::X_FRAME_OPTIONS, "DENY");
+    set(
+        headers,
+        header::REFERRER_POLICY,
+        "strict-origin-when-cross-origin",
+    );
+    set(
+        headers,
+        HeaderName::from_static("permissions-policy"),
+        "camera=(), microphone=(), geolocation=()",
+    );
+    set(
+        headers,
+        HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
+    let is_html = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
+    if !is_html {
+        set(
+            headers,
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; frame-ancestors 'none'",
+        );
+    }
+    if https {
+        set(
+            headers,
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        );
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, HeaderValue::from_static(value));
+        }
+        map
+    }
+
+    #[test]
+    fn fetch_metadata_decides_when_present() {
+        assert!(is_same_origin(&headers(&[("sec-fetch-site", "same-origin")])));
+        assert!(!is_same_origin(&headers(&[("sec-fetch-site", "cross-site")])));
+        assert!(!is_same_origin(&headers(&[
+            ("sec-fetch-site", "same-site"),
+            ("origin", "http://127.0.0.1:3000"),
+            ("host", "127.0.0.1:3000"),
+        ])));
+    }
+
+    #[test]
+    fn otherwise_the_origin_must_name_this_host() {
+        assert!(is_same_origin(&headers(&[
+            ("origin", "http://127.0.0.1:3000"),
+            ("host", "127.0.0.1:3000")
+        ])));
+        assert!(!is_same_origin(&headers(&[
+            ("origin", "http://evil.example"),
+            ("host", "127.0.0.1:3000")
+        ])));
+        assert!(!is_same_origin(&headers(&[("origin", "null"), ("host", "a")])));
+        // curl and other programs
+        assert!(is_same_origin(&headers(&[("host", "127.0.0.1:3000")])));
+    }
+}
