@@ -531,3 +531,471 @@ pub fn build(
         resources: Vec::new(),
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use alloy_primitives::{address, hex};
+    use alloy_signer::SignerSync as _;
+    use alloy_signer_local::PrivateKeySigner;
+    use time::macros::datetime;
+
+    /// Hardhat/Anvil account #0: a publicly known test key, never holding real funds.
+    const HARDHAT_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+    const HARDHAT_ADDRESS: Address = address!("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+    /// Hardhat account #1.
+    const OTHER_KEY: &str = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+
+    const NONCE: &str = "Xk3v9QpL2mZr7TsB4wYhN8cD";
+    const NOW: OffsetDateTime = datetime!(2026-01-15 10:00:30 UTC);
+
+    fn signer(key: &str) -> PrivateKeySigner {
+        key.parse().unwrap()
+    }
+
+    fn sign(key: &str, text: &str) -> String {
+        let sig = signer(key).sign_message_sync(text.as_bytes()).unwrap();
+        format!("0x{}", hex::encode(sig.as_bytes()))
+    }
+
+    fn message() -> SiweMessage {
+        build(
+            "hashinsight.example",
+            HARDHAT_ADDRESS,
+            "https://hashinsight.example/login",
+            1,
+            NONCE,
+            datetime!(2026-01-15 10:00:00.75 UTC),
+            Duration::from_secs(600),
+            "Sign in to HashInsight.",
+        )
+    }
+
+    fn expect() -> Expectations<'static> {
+        Expectations {
+            domain: "hashinsight.example",
+            uri: "https://hashinsight.example/login",
+            chain_ids: &[1, 11_155_111],
+            nonce: NONCE,
+            now: NOW,
+            max_age: Duration::from_secs(600),
+            clock_skew: Duration::from_secs(60),
+        }
+    }
+
+    fn full() -> SiweMessage {
+        SiweMessage {
+            scheme: Some("https".into()),
+            domain: "user@example.com:8443".into(),
+            address: HARDHAT_ADDRESS,
+            statement: Some(
+                "I accept the ServiceOrg Terms of Service: https://service.org/tos".into(),
+            ),
+            uri: "https://example.com:8443/login?x=1#top".into(),
+            version: "1".into(),
+            chain_id: u64::MAX,
+            nonce: "32891756".into(),
+            issued_at: datetime!(2021-09-30 16:25:24.000_001 UTC),
+            expiration_time: Some(datetime!(2021-10-01 16:25:24 +02:00)),
+            not_before: Some(datetime!(2021-09-30 16:25:24 UTC)),
+            request_id: Some(String::new()),
+            resources: vec![
+                "ipfs://bafybeiemxf5abjwjbikoz4mc3a3dla6ual3jsgpdr4cjr3oz3evfyavhwq/".into(),
+                "https://example.com/my-web2-claim.json".into(),
+            ],
+        }
+    }
+
+    #[test]
+    fn display_is_exact_eip4361_text() {
+        let text = message().to_string();
+        assert_eq!(
+            text,
+            "hashinsight.example wants you to sign in with your Ethereum account:\n\
+             0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266\n\
+             \n\
+             Sign in to HashInsight.\n\
+             \n\
+             URI: https://hashinsight.example/login\n\
+             Version: 1\n\
+             Chain ID: 1\n\
+             Nonce: Xk3v9QpL2mZr7TsB4wYhN8cD\n\
+             Issued At: 2026-01-15T10:00:00Z\n\
+             Expiration Time: 2026-01-15T10:10:00Z"
+        );
+    }
+
+    #[test]
+    fn display_without_statement_keeps_both_blank_lines() {
+        let mut m = message();
+        m.statement = None;
+        assert!(m.to_string().contains("92266\n\n\nURI: https://"));
+        assert_eq!(parse(&m.to_string()).unwrap(), m);
+        // An empty statement is not written as an empty line by `build`.
+        let built = build(
+            "a.b",
+            HARDHAT_ADDRESS,
+            "https://a.b",
+            1,
+            NONCE,
+            NOW,
+            Duration::ZERO,
+            "",
+        );
+        assert_eq!(built.statement, None);
+    }
+
+    #[test]
+    fn round_trip() {
+        for m in [message(), full()] {
+            let text = m.to_string();
+            let parsed = parse(&text).unwrap();
+            assert_eq!(parsed, m);
+            assert_eq!(parsed.to_string(), text);
+        }
+        let text = full().to_string();
+        assert!(text.starts_with("https://user@example.com:8443 wants you"));
+        assert!(text.contains("Issued At: 2021-09-30T16:25:24.000001Z\n"));
+        assert!(text.contains("Expiration Time: 2021-10-01T14:25:24Z\n"));
+        assert!(text.contains("Request ID: \nResources:\n- ipfs://"));
+    }
+
+    #[test]
+    fn parses_offsets_and_fractions() {
+        let text = message()
+            .to_string()
+            .replace("10:00:00Z", "11:00:00.5+01:00");
+        let m = parse(&text).unwrap();
+        assert_eq!(m.issued_at, datetime!(2026-01-15 10:00:00.5 UTC));
+    }
+
+    #[test]
+    fn parse_rejects_grammar_violations() {
+        let good = message().to_string();
+        let lower_address = good.replace(
+            "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
+            "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266",
+        );
+        let bad_checksum = good.replace(
+            "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
+            "0xF39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
+        );
+        let cases: Vec<(&str, String)> = vec![
+            ("empty", String::new()),
+            ("trailing newline", format!("{good}\n")),
+            ("trailing garbage", format!("{good}\nhello")),
+            ("CRLF", good.replace('\n', "\r\n")),
+            ("lowercase address", lower_address),
+            ("bad checksum", bad_checksum),
+            ("short address", good.replace("92266\n", "9226\n")),
+            ("version 2", good.replace("Version: 1", "Version: 2")),
+            ("short nonce", good.replace(NONCE, "abc1234")),
+            (
+                "nonce symbol",
+                good.replace(NONCE, "Xk3v9QpL2mZr7TsB4wYh-8cD"),
+            ),
+            (
+                "chain id text",
+                good.replace("Chain ID: 1", "Chain ID: one"),
+            ),
+            ("chain id sign", good.replace("Chain ID: 1", "Chain ID: +1")),
+            (
+                "chain id overflow",
+                good.replace("Chain ID: 1", "Chain ID: 18446744073709551616"),
+            ),
+            (
+                "bad timestamp",
+                good.replace("2026-01-15T10:00:00Z", "2026-01-15 10:00:00"),
+            ),
+            (
+                "no offset",
+                good.replace("2026-01-15T10:00:00Z", "2026-01-15T10:00:00"),
+            ),
+            (
+                "bad date",
+                good.replace("2026-01-15T10:10:00Z", "2026-02-30T10:10:00Z"),
+            ),
+            (
+                "missing blank line",
+                good.replace("\n\nSign in", "\nSign in"),
+            ),
+            (
+                "statement with LF",
+                good.replace("Sign in to", "Sign\nin to"),
+            ),
+            ("statement non-ascii", good.replace("Sign in", "Sïgn in")),
+            ("statement quote", good.replace("Sign in", "\"Sign\" in")),
+            (
+                "fields reordered",
+                good.replace("Version: 1\nChain ID: 1", "Chain ID: 1\nVersion: 1"),
+            ),
+            ("unknown field", format!("{good}\nFoo: bar")),
+            (
+                "bad URI",
+                good.replace("URI: https://hashinsight.example/login", "URI: not a uri"),
+            ),
+            ("header typo", good.replace("wants you to", "wants u to")),
+            (
+                "bad domain",
+                good.replace("hashinsight.example wants", "hash insight wants"),
+            ),
+            (
+                "empty domain",
+                good.replace("hashinsight.example wants", " wants"),
+            ),
+            ("bad scheme", format!("1https://{good}")),
+            (
+                "resource w/o dash",
+                format!("{good}\nResources:\nhttps://a.b"),
+            ),
+            ("resource bad uri", format!("{good}\nResources:\n- a b")),
+            ("request id space", format!("{good}\nRequest ID: a b")),
+            (
+                "not before before expiration",
+                good.replace("Expiration Time", "Not Before")
+                    + "\nExpiration Time: 2026-01-15T10:10:00Z",
+            ),
+            (
+                "too long",
+                format!(
+                    "{good}\nResources:\n- https://a.b/{}",
+                    "x".repeat(MAX_MESSAGE_BYTES)
+                ),
+            ),
+        ];
+        for (name, text) in cases {
+            assert!(
+                matches!(parse(&text), Err(SiweError::Malformed(_))),
+                "{name}: {:?}",
+                parse(&text)
+            );
+        }
+    }
+
+    #[test]
+    fn signed_message_verifies() {
+        let text = message().to_string();
+        let sig = sign(HARDHAT_KEY, &text);
+        assert_eq!(recover_signer(&text, &sig), Ok(HARDHAT_ADDRESS));
+        let m = verify(&text, &sig, &expect()).unwrap();
+        assert_eq!(m, message());
+        // Without 0x, with v = 0/1 instead of 27/28, and in upper case.
+        let bare = sig.trim_start_matches("0x");
+        assert_eq!(verify(&text, bare, &expect()), Ok(message()));
+        let mut bytes = hex::decode(bare).unwrap();
+        bytes[64] -= 27;
+        assert_eq!(
+            recover_signer(&text, &hex::encode(&bytes)),
+            Ok(HARDHAT_ADDRESS)
+        );
+        assert_eq!(
+            recover_signer(&text, &bare.to_uppercase()),
+            Ok(HARDHAT_ADDRESS)
+        );
+    }
+
+    fn verify_with(text: &str, expect: &Expectations<'_>) -> Result<SiweMessage, SiweError> {
+        verify(text, &sign(HARDHAT_KEY, text), expect)
+    }
+
+    #[test]
+    fn each_expectation_is_enforced() {
+        let text = message().to_string();
+        let e = expect();
+        assert_eq!(
+            verify_with(
+                &text,
+                &Expectations {
+                    domain: "evil.example",
+                    ..e
+                }
+            ),
+            Err(SiweError::DomainMismatch)
+        );
+        assert_eq!(
+            verify_with(
+                &text,
+                &Expectations {
+                    uri: "https://hashinsight.example/",
+                    ..e
+                }
+            ),
+            Err(SiweError::UriMismatch)
+        );
+        assert_eq!(
+            verify_with(
+                &text,
+                &Expectations {
+                    chain_ids: &[5],
+                    ..e
+                }
+            ),
+            Err(SiweError::ChainMismatch { chain_id: 1 })
+        );
+        assert_eq!(
+            verify_with(
+                &text,
+                &Expectations {
+                    nonce: "Xk3v9QpL2mZr7TsB4wYhN8cd",
+                    ..e
+                }
+            ),
+            Err(SiweError::NonceMismatch)
+        );
+        assert_eq!(
+            verify_with(&text, &Expectations { nonce: "", ..e }),
+            Err(SiweError::NonceMismatch)
+        );
+    }
+
+    #[test]
+    fn tampered_fields_fail_even_when_signed() {
+        // A message built for another domain/chain/nonce and validly signed is still refused.
+        let mut m = message();
+        m.domain = "evil.example".into();
+        assert_eq!(
+            verify_with(&m.to_string(), &expect()),
+            Err(SiweError::DomainMismatch)
+        );
+        let mut m = message();
+        m.chain_id = 137;
+        assert_eq!(
+            verify_with(&m.to_string(), &expect()),
+            Err(SiweError::ChainMismatch { chain_id: 137 })
+        );
+        let mut m = message();
+        m.uri = "https://evil.example/login".into();
+        assert_eq!(
+            verify_with(&m.to_string(), &expect()),
+            Err(SiweError::UriMismatch)
+        );
+        let mut m = message();
+        m.nonce = "AAAAAAAAAAAAAAAAAAAAAAAA".into();
+        assert_eq!(
+            verify_with(&m.to_string(), &expect()),
+            Err(SiweError::NonceMismatch)
+        );
+    }
+
+    #[test]
+    fn time_checks() {
+        let text = message().to_string();
+        let e = expect();
+        // Expiration at 10:10:00, 60 s of skew: refused from 10:11:00.
+        let at = |now| Expectations {
+            now,
+            max_age: Duration::from_secs(3600),
+            ..e
+        };
+        assert!(verify_with(&text, &at(datetime!(2026-01-15 10:10:59 UTC))).is_ok());
+        assert_eq!(
+            verify_with(&text, &at(datetime!(2026-01-15 10:11:00 UTC))),
+            Err(SiweError::Expired)
+        );
+        // Issued at 10:00:00: refused before 09:59:00 (future beyond skew).
+        assert!(verify_with(&text, &at(datetime!(2026-01-15 09:59:00 UTC))).is_ok());
+        assert_eq!(
+            verify_with(&text, &at(datetime!(2026-01-15 09:58:59 UTC))),
+            Err(SiweError::IssuedInFuture)
+        );
+        // Older than max_age (5 min) + skew (1 min) without an expiration time.
+        let mut m = message();
+        m.expiration_time = None;
+        let text = m.to_string();
+        let old = Expectations {
+            now: datetime!(2026-01-15 10:06:01 UTC),
+            max_age: Duration::from_secs(300),
+            ..e
+        };
+        assert_eq!(verify_with(&text, &old), Err(SiweError::Expired));
+        let fresh = Expectations {
+            now: datetime!(2026-01-15 10:06:00 UTC),
+            ..old
+        };
+        assert!(verify_with(&text, &fresh).is_ok());
+        // Not Before in the future.
+        let mut m = message();
+        m.not_before = Some(datetime!(2026-01-15 10:05:00 UTC));
+        let text = m.to_string();
+        assert_eq!(verify_with(&text, &e), Err(SiweError::NotYetValid));
+        let later = Expectations {
+            now: datetime!(2026-01-15 10:04:00 UTC),
+            ..e
+        };
+        assert!(verify_with(&text, &later).is_ok());
+        // Huge durations do not overflow or panic.
+        let huge = Expectations {
+            max_age: Duration::MAX,
+            clock_skew: Duration::MAX,
+            ..e
+        };
+        assert!(verify_with(&message().to_string(), &huge).is_ok());
+        let far = build(
+            "a.b",
+            HARDHAT_ADDRESS,
+            "https://a.b",
+            1,
+            NONCE,
+            NOW,
+            Duration::MAX,
+            "x",
+        );
+        assert_eq!(parse(&far.to_string()).unwrap(), far);
+    }
+
+    #[test]
+    fn signature_failures() {
+        let text = message().to_string();
+        let e = expect();
+        // Signed by someone else.
+        let other = signer(OTHER_KEY).address();
+        assert_eq!(
+            verify(&text, &sign(OTHER_KEY, &text), &e),
+            Err(SiweError::SignerMismatch { signer: other })
+        );
+        // Text modified after signing (statement changed, still well-formed and matching).
+        let sig = sign(HARDHAT_KEY, &text);
+        let modified = text.replace("Sign in to HashInsight.", "Sign in to HashInsight!");
+        assert!(matches!(
+            verify(&modified, &sig, &e),
+            Err(SiweError::SignerMismatch { .. } | SiweError::BadSignature)
+        ));
+        // Truncated, garbage, wrong v, empty.
+        for bad in [
+            &sig[..sig.len() - 2],
+            &sig[..40],
+            "",
+            "0x",
+            &format!("0x{}", "zz".repeat(65)),
+            &format!("{}1b00", &sig[..sig.len() - 2]),
+            &format!("{}1d", &sig[..sig.len() - 2]),
+            &format!("{}02", &sig[..sig.len() - 2]),
+            &format!("0x{}", "00".repeat(65)),
+            "0xé",
+        ] {
+            assert_eq!(
+                verify(&text, bad, &e),
+                Err(SiweError::BadSignature),
+                "{bad}"
+            );
+            assert_eq!(
+                recover_signer(&text, bad),
+                Err(SiweError::BadSignature),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn errors_are_displayable() {
+        let msg = SiweError::SignerMismatch {
+            signer: HARDHAT_ADDRESS,
+        }
+        .to_string();
+        assert!(
+            msg.contains("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"),
+            "{msg}"
+        );
+    }
+}
