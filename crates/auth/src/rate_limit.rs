@@ -69,7 +69,7 @@ impl std::fmt::Debug for RateLimiter {
             .field("limit", &self.limit)
             .field("window", &self.window)
             .field("tracked_keys", &self.tracked_keys())
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -124,12 +124,12 @@ impl RateLimiter {
 pub const FREE_FAILURES: u32 = 4;
 /// How long failures are remembered: a key's count starts again when its last failure (or the
 /// end of its block, whichever is later) is older than this.
-pub const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
+pub const FAILURE_WINDOW: Duration = Duration::from_mins(15);
 /// Block after the first failure beyond [`FREE_FAILURES`]; doubles with each further failure.
-pub const FIRST_BLOCK: Duration = Duration::from_secs(60);
+pub const FIRST_BLOCK: Duration = Duration::from_mins(1);
 /// Longest block: 30 minutes keeps online guessing to ~50 attempts a day per key while a
 /// legitimate user who forgot their password is never locked out for longer than that.
-pub const MAX_BLOCK: Duration = Duration::from_secs(30 * 60);
+pub const MAX_BLOCK: Duration = Duration::from_mins(30);
 
 #[derive(Debug, Clone, Copy)]
 struct Failures {
@@ -166,7 +166,7 @@ impl std::fmt::Debug for FailureBackoff {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("FailureBackoff")
             .field("tracked_keys", &self.tracked_keys())
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -230,7 +230,7 @@ mod tests {
     use super::*;
 
     const S: Duration = Duration::from_secs(1);
-    const MIN: Duration = Duration::from_secs(60);
+    const MIN: Duration = Duration::from_mins(1);
 
     #[test]
     fn allows_limit_then_refuses_with_exact_retry() {
@@ -309,7 +309,7 @@ mod tests {
         for minutes in expected {
             b.record_failure("acct", now);
             assert_eq!(b.blocked("acct", now), Some(minutes * MIN));
-            assert_eq!(b.blocked("acct", now + minutes * MIN - S), Some(S));
+            assert_eq!(b.blocked("acct", now + (minutes * 60 - 1) * S), Some(S));
             now += minutes * MIN;
             assert_eq!(b.blocked("acct", now), None);
         }

@@ -479,15 +479,15 @@ pub fn verify(
     if oldest.is_some_and(|oldest| message.issued_at < oldest) {
         return Err(SiweError::Expired);
     }
-    if let Some(expiry) = message.expiration_time {
-        if add(expiry, expect.clock_skew).is_some_and(|expiry| now >= expiry) {
-            return Err(SiweError::Expired);
-        }
+    if let Some(expiry) = message.expiration_time
+        && add(expiry, expect.clock_skew).is_some_and(|expiry| now >= expiry)
+    {
+        return Err(SiweError::Expired);
     }
-    if let Some(not_before) = message.not_before {
-        if add(now, expect.clock_skew).is_some_and(|now| now < not_before) {
-            return Err(SiweError::NotYetValid);
-        }
+    if let Some(not_before) = message.not_before
+        && add(now, expect.clock_skew).is_some_and(|now| now < not_before)
+    {
+        return Err(SiweError::NotYetValid);
     }
 
     let signer = recover_signer(text, signature_hex)?;
@@ -567,7 +567,7 @@ mod tests {
             1,
             NONCE,
             datetime!(2026-01-15 10:00:00.75 UTC),
-            Duration::from_secs(600),
+            Duration::from_mins(10),
             "Sign in to HashInsight.",
         )
     }
@@ -579,8 +579,8 @@ mod tests {
             chain_ids: &[1, 11_155_111],
             nonce: NONCE,
             now: NOW,
-            max_age: Duration::from_secs(600),
-            clock_skew: Duration::from_secs(60),
+            max_age: Duration::from_mins(10),
+            clock_skew: Duration::from_mins(1),
         }
     }
 
@@ -885,7 +885,7 @@ mod tests {
         // Expiration at 10:10:00, 60 s of skew: refused from 10:11:00.
         let at = |now| Expectations {
             now,
-            max_age: Duration::from_secs(3600),
+            max_age: Duration::from_hours(1),
             ..e
         };
         assert!(verify_with(&text, &at(datetime!(2026-01-15 10:10:59 UTC))).is_ok());
@@ -905,7 +905,7 @@ mod tests {
         let text = m.to_string();
         let old = Expectations {
             now: datetime!(2026-01-15 10:06:01 UTC),
-            max_age: Duration::from_secs(300),
+            max_age: Duration::from_mins(5),
             ..e
         };
         assert_eq!(verify_with(&text, &old), Err(SiweError::Expired));

@@ -49,8 +49,8 @@ fn verify_accepts_the_ethers_message() {
         chain_ids: &[1],
         nonce: "Xk3v9QpL2mZr7TsB4wYhN8cD",
         now: datetime!(2026-01-15 10:01:00 UTC),
-        max_age: Duration::from_secs(600),
-        clock_skew: Duration::from_secs(60),
+        max_age: Duration::from_mins(10),
+        clock_skew: Duration::from_mins(1),
     };
     let m = siwe::verify(&message, &signature, &expect).expect("valid");
     assert_eq!(m.address.to_checksum(None), address);
@@ -85,8 +85,8 @@ fn verify_accepts_the_statementless_ethers_message() {
         chain_ids: &[1, 11_155_111],
         nonce: "32891756abc",
         now: datetime!(2026-01-15 10:00:30 UTC),
-        max_age: Duration::from_secs(600),
-        clock_skew: Duration::from_secs(60),
+        max_age: Duration::from_mins(10),
+        clock_skew: Duration::from_mins(1),
     };
     let m = siwe::verify(&message, &signature, &expect).expect("valid");
     assert_eq!(m.statement, None);
