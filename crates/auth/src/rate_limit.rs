@@ -108,7 +108,10 @@ impl RateLimiter {
         }
         if hits.len() >= self.limit as usize {
             let oldest = hits.front().copied().unwrap_or(now);
-            return Err(RetryAfter((oldest + window).saturating_duration_since(now)));
+            let free_at = oldest.checked_add(window);
+            return Err(RetryAfter(
+                free_at.map_or(window, |t| t.saturating_duration_since(now)),
+            ));
         }
         hits.push_back(now);
         Ok(())
@@ -293,6 +296,22 @@ mod tests {
             .collect();
         let passed: usize = handles.into_iter().map(|h| h.join().expect("thread")).sum();
         assert_eq!(passed, 100);
+    }
+
+    #[test]
+    fn huge_window_does_not_overflow() {
+        let rl = RateLimiter::new(1, Duration::MAX);
+        let t0 = Instant::now();
+        assert!(rl.check("a", t0).is_ok());
+        assert_eq!(rl.check("a", t0), Err(RetryAfter(Duration::MAX)));
+    }
+
+    #[test]
+    fn types_are_shareable() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<RateLimiter>();
+        assert_send_sync::<FailureBackoff>();
+        assert_send_sync::<crate::password::PasswordHasher>();
     }
 
     #[test]

@@ -100,7 +100,8 @@ pub struct SiweMessage {
 }
 
 /// Writes an instant as RFC 3339 in UTC with `Z`, whole seconds, and a fraction only when it is
-/// not zero (trailing zeros trimmed), so formatting and [`parse`] round-trip exactly.
+/// not zero (trailing zeros trimmed), so formatting and [`parse`] round-trip exactly for the
+/// years 0000-9999 that RFC 3339 can express.
 fn write_timestamp(f: &mut fmt::Formatter<'_>, t: OffsetDateTime) -> fmt::Result {
     let t = t.to_offset(UtcOffset::UTC);
     write!(
@@ -448,7 +449,10 @@ fn sub(t: OffsetDateTime, d: Duration) -> Option<OffsetDateTime> {
 ///
 /// Checks run in this order (first failure wins): grammar, domain, URI, chain, nonce,
 /// `Issued At` (not in the future beyond the skew, not older than `max_age` plus the skew),
-/// `Expiration Time`, `Not Before`, then the signature.
+/// `Expiration Time`, `Not Before`, then the signature. An optional scheme before the domain is
+/// not compared (the wallet checks it against the page's origin). Both low- and high-`s`
+/// signatures are accepted, as wallets and ethers do; malleability does not matter here since
+/// the nonce is single-use.
 pub fn verify(
     text: &str,
     signature_hex: &str,
