@@ -34,11 +34,20 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
   },
+  // `setup` creates the owner from the first-run link; the other projects start signed in as
+  // that owner (specs about visitors and new accounts open fresh contexts).
   projects: [
-    { name: 'desktop', use: { viewport: { width: 1280, height: 800 } } },
+    { name: 'setup', testMatch: /auth\.setup\.mjs/ },
+    {
+      name: 'desktop',
+      dependencies: ['setup'],
+      use: { viewport: { width: 1280, height: 800 }, storageState: '.auth/owner.json' },
+    },
     {
       name: 'phone',
+      dependencies: ['setup'],
       use: {
+        storageState: '.auth/owner.json',
         viewport: { width: 390, height: 844 },
         deviceScaleFactor: 3,
         isMobile: true,

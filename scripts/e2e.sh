@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 port=${E2E_PORT:-3107}
 work=target/e2e
 rm -rf "$work" && mkdir -p "$work"
-rm -rf end2end/artifacts end2end/test-results
+rm -rf end2end/artifacts end2end/test-results end2end/.auth
 
 # Ten days of network history, filled by the real `market backfill` command from a local
 # server (Python's http.server) answering with the providers' recorded responses.
@@ -33,6 +33,13 @@ APP__MARKET__FEED__ENDPOINTS__MEMPOOL="http://127.0.0.1:$provider_port" \
   ./target/release/hashinsight --database-url "sqlite://$work/hashinsight.db" \
   market backfill --days 10 --to-day 2026-11-24
 kill "$provider_server" 2>/dev/null || true
+
+# The first-run link to create the owner, as an operator would run it on a new install; the
+# setup project of the suite opens it.
+setup_link=$(./target/release/hashinsight --database-url "sqlite://$work/hashinsight.db" \
+  user create --role owner | tail -n 1)
+export E2E_SETUP_PATH="/setup?${setup_link#*\?}"
+export E2E_DB="$PWD/$work/hashinsight.db"
 
 # Market refresh off: the run must not depend on reaching the providers, and the calculator
 # then starts from the shipped snapshot, which the tests check is labelled as such.

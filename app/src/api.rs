@@ -6,3 +6,38 @@ pub mod keys;
 pub mod market;
 pub mod users;
 pub mod wallet;
+
+use crate::access::{Access, Module};
+
+/// Every server function with the permission its guard checks first; `None` marks the open
+/// ones (signing in and the single-use links, which check the credentials they carry). The
+/// access walk test calls each guarded one as every role and checks the answer against the
+/// matrix, and fails on a server function missing here.
+pub const SERVER_FNS: &[(&str, Option<(Module, Access)>)] = &[
+    ("/api/who_am_i", None),
+    ("/api/needs_setup", None),
+    ("/api/register", None),
+    ("/api/login", None),
+    ("/api/logout", None),
+    ("/api/verify_email", None),
+    ("/api/request_password_reset", None),
+    ("/api/reset_password", None),
+    ("/api/setup_owner", None),
+    ("/api/wallet_challenge", None),
+    ("/api/wallet_sign_in", None),
+    ("/api/list_asic_models", Some((Module::Calculator, Access::Read))),
+    ("/api/current_market", Some((Module::Calculator, Access::Read))),
+    ("/api/network_history", Some((Module::Network, Access::Read))),
+    ("/api/list_users", Some((Module::UserManage, Access::Full))),
+    ("/api/create_user", Some((Module::UserManage, Access::Full))),
+    ("/api/set_user_role", Some((Module::UserManage, Access::Full))),
+    ("/api/set_user_access", Some((Module::UserManage, Access::Full))),
+    ("/api/set_user_disabled", Some((Module::UserManage, Access::Full))),
+    ("/api/delete_user", Some((Module::UserDelete, Access::Full))),
+    ("/api/list_audit", Some((Module::Audit, Access::Read))),
+    ("/api/login_history", Some((Module::UserManage, Access::Full))),
+    ("/api/list_outbox", Some((Module::UserManage, Access::Full))),
+    ("/api/list_api_keys", Some((Module::Settings, Access::Read))),
+    ("/api/create_api_key", Some((Module::Settings, Access::Read))),
+    ("/api/revoke_api_key", Some((Module::Settings, Access::Read))),
+];

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod identity;
 
 use std::sync::Arc;
 

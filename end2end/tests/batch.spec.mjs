@@ -9,7 +9,8 @@ import { keepScreenshot, waitForHydration } from './helpers.mjs';
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 
 test('the example fleet is computed on the server without JavaScript', async ({ browser }, testInfo) => {
-  const context = await browser.newContext({ javaScriptEnabled: false });
+  // Signed in as the owner: the batch calculator is for clients and up.
+  const context = await browser.newContext({ javaScriptEnabled: false, storageState: '.auth/owner.json' });
   const page = await context.newPage();
   await page.goto('/batch');
   await expect(page.locator('#batch-table tbody tr')).toHaveCount(10);

@@ -117,7 +117,8 @@ pub async fn command(
     args: &crate::cli::UserCreateArgs,
 ) -> anyhow::Result<std::process::ExitCode> {
     let store = crate::db::open(&settings.database).await?;
-    let services = AuthServices::new(settings.auth.clone(), None);
+    let services = AuthServices::new(settings.auth.clone(), None)
+        .map_err(|err| anyhow::anyhow!("[auth] password settings: {err}"))?;
     let addr = settings
         .server
         .addr

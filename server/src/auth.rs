@@ -1,7 +1,9 @@
 //! The HTTP side of access control: who is calling (once per request), the same-origin rule for
 //! changes, security headers, and the guard of the REST endpoints.
 
+use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 
 use app::access::{Access, Module};
 use app::error::AppError;
@@ -11,6 +13,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use axum::routing::MethodRouter;
 use serde::Serialize;
 
 use crate::state::AppState;
@@ -43,9 +46,39 @@ pub fn error_response(error: AppError) -> Response {
     response
 }
 
-/// The guard of a REST handler: the same check server functions make.
-pub fn authorize(caller: &Caller, module: Module, need: Access) -> Result<(), Response> {
-    caller.require(module, need).map_err(error_response)
+/// The guard of a REST route, as a layer that runs before the handler parses anything: the
+/// same check server functions make.
+pub fn require(
+    module: Module,
+    need: Access,
+) -> impl Fn(Request, Next) -> Pin<Box<dyn Future<Output = Response> + Send>>
++ Clone
++ Send
++ Sync
++ 'static {
+    move |request: Request, next: Next| {
+        Box::pin(async move {
+            let caller = request
+                .extensions()
+                .get::<Caller>()
+                .cloned()
+                .unwrap_or_default();
+            match caller.require(module, need) {
+                Ok(()) => next.run(request).await,
+                Err(error) => error_response(error),
+            }
+        })
+    }
+}
+
+/// `route` behind the guard of its row in [`REST_ENDPOINTS`].
+pub fn guarded(path: &str, route: MethodRouter<AppState>) -> MethodRouter<AppState> {
+    let (module, need) = REST_ENDPOINTS
+        .iter()
+        .find(|(_, p, _, _)| *p == path)
+        .map(|(_, _, module, need)| (*module, *need))
+        .unwrap_or_else(|| panic!("{path} is missing from REST_ENDPOINTS"));
+    route.layer(axum::middleware::from_fn(require(module, need)))
 }
 
 /// Paths that never need the caller: static files and health checks.
@@ -61,7 +94,6 @@ fn is_static(path: &str) -> bool {
 /// into the request for handlers and server functions.
 pub async fn resolve_caller(
     State(state): State<AppState>,
-    connect: Option<ConnectInfo<SocketAddr>>,
     mut request: Request,
     next: Next,
 ) -> Response {
@@ -85,7 +117,10 @@ pub async fn resolve_caller(
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .map(|ua| ua.chars().take(300).collect());
-    let ip = connect.map(|ConnectInfo(addr)| addr.ip().to_string());
+    let ip = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string());
     let caller = identity::resolve_caller(
         &*state.store,
         &state.auth.settings,

@@ -46,7 +46,10 @@ impl Application {
         let store = db::open(&settings.database).await?;
         let mut market = Market::start(&settings.market).await?;
         market.record_history(store.clone());
-        let auth = Arc::new(AuthServices::new(settings.auth.clone(), None));
+        let auth = Arc::new(
+            AuthServices::new(settings.auth.clone(), None)
+                .map_err(|err| anyhow::anyhow!("[auth] password settings: {err}"))?,
+        );
         let state = AppState {
             leptos_options,
             store,
@@ -144,15 +147,27 @@ pub fn build_router(state: AppState, request_timeout: Duration) -> Router {
     };
     Router::new()
         .route("/healthz", get(health::healthz))
-        .route("/api/v1/calculate", post(calc::calculate_handler))
-        .route("/api/v1/market", get(market::market_handler))
+        .route(
+            "/api/v1/calculate",
+            auth::guarded("/api/v1/calculate", post(calc::calculate_handler)),
+        )
+        .route(
+            "/api/v1/market",
+            auth::guarded("/api/v1/market", get(market::market_handler)),
+        )
         .route(
             app::batch::EXPORT_PATH,
-            post(batch::export_handler).layer(DefaultBodyLimit::max(batch::MAX_BODY_BYTES)),
+            auth::guarded(
+                app::batch::EXPORT_PATH,
+                post(batch::export_handler).layer(DefaultBodyLimit::max(batch::MAX_BODY_BYTES)),
+            ),
         )
         .route(
             app::batch::IMPORT_PATH,
-            post(batch::import_handler).layer(DefaultBodyLimit::max(batch::MAX_BODY_BYTES)),
+            auth::guarded(
+                app::batch::IMPORT_PATH,
+                post(batch::import_handler).layer(DefaultBodyLimit::max(batch::MAX_BODY_BYTES)),
+            ),
         )
         .leptos_routes_with_context(&state, routes, context.clone(), page_shell)
         .fallback(file_and_error_handler_with_context::<AppState, _>(

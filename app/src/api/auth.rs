@@ -113,6 +113,7 @@ pub async fn login(
     };
     let phc = user.as_ref().and_then(|u| u.password_hash.clone());
     let valid = identity::verify_password(&services, password, phc).await?;
+    let known_user_id = user.as_ref().map(|u| u.user_id);
     let Some(user) = user.filter(|_| valid) else {
         services.failures.record_failure(&account_key, now);
         services.failures.record_failure(&ip_key, now);
@@ -121,7 +122,7 @@ pub async fn login(
             &caller,
             "login.failure",
             "failed",
-            None,
+            known_user_id,
             serde_json::json!({ "email": email, "method": "password" }),
         )
         .await?;

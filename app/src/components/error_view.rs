@@ -4,7 +4,9 @@ use leptos::prelude::*;
 
 use crate::components::session::Refusal;
 use crate::error::{AppError, Rejection};
-use crate::i18n::{I18nContext, Locale, t, t_string, use_i18n};
+use leptos_i18n::I18nContext;
+
+use crate::i18n::{Locale, t, t_string, use_i18n};
 
 /// The translated message for an error the server returned.
 pub fn error_text(i18n: I18nContext<Locale>, error: &AppError) -> String {

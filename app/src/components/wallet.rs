@@ -9,6 +9,7 @@ use crate::i18n::{t, t_string, use_i18n};
 
 /// What the button is doing or has ended with.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // set by the browser code only
 enum WalletState {
     Idle,
     Waiting,

@@ -111,9 +111,9 @@ fn UsersAdmin() -> impl IntoView {
     let outbox = Resource::new(move || actions.version(), |_| list_outbox());
     let action_error = Signal::derive(move || actions.error());
     let create_error = Signal::derive(move || actions.create.value().get().and_then(Result::err));
+    let viewer = use_viewer().0;
     let viewer_role = move || {
-        use_viewer()
-            .0
+        viewer
             .get()
             .and_then(Result::ok)
             .flatten()
@@ -247,6 +247,7 @@ fn UserTable(page: UserPage, actions: Actions, actor: Role) -> impl IntoView {
 fn UserRow(user: UserSummary, actions: Actions, actor: Role) -> impl IntoView {
     let i18n = use_i18n();
     let id = user.user_id.to_string();
+    let (id_role, id_access, id_disabled, id_delete) = (id.clone(), id.clone(), id.clone(), id);
     let may_change = actor.may_assign(user.role);
     let may_delete = crate::access::access(actor, Module::UserDelete) == Access::Full;
     let expires = user
@@ -274,12 +275,12 @@ fn UserRow(user: UserSummary, actions: Actions, actor: Role) -> impl IntoView {
     view! {
         <tr data-user=contact.clone()>
             <th scope="row">{user.display_name.clone()}</th>
-            <td>{contact}</td>
+            <td>{contact.clone()}</td>
             <td>
                 {if may_change {
                     view! {
                         <ActionForm action=actions.role attr:class="inline-form">
-                            <input type="hidden" name="user_id" value=id.clone() />
+                            <input type="hidden" name="user_id" value=id_role />
                             <RoleSelect current=role actor />
                             <button type="submit" class="link-button" data-action="save-role">{t!(i18n, users_save)}</button>
                         </ActionForm>
@@ -293,7 +294,7 @@ fn UserRow(user: UserSummary, actions: Actions, actor: Role) -> impl IntoView {
                 {if may_change {
                     view! {
                         <ActionForm action=actions.access attr:class="inline-form">
-                            <input type="hidden" name="user_id" value=id.clone() />
+                            <input type="hidden" name="user_id" value=id_access />
                             <input type="date" name="expires_on" value=expires.clone() aria-label=move || t_string!(i18n, users_expires) />
                             <button type="submit" class="link-button" data-action="save-access">{t!(i18n, users_save)}</button>
                         </ActionForm>
@@ -308,7 +309,7 @@ fn UserRow(user: UserSummary, actions: Actions, actor: Role) -> impl IntoView {
             <td class="row-actions">
                 {may_change.then(|| view! {
                     <ActionForm action=actions.disabled attr:class="inline-form">
-                        <input type="hidden" name="user_id" value=id.clone() />
+                        <input type="hidden" name="user_id" value=id_disabled />
                         <input type="hidden" name="disabled" value=(!user.disabled).to_string() />
                         <button type="submit" class="link-button" data-action="toggle-disabled">
                             {if user.disabled { t_string!(i18n, users_enable) } else { t_string!(i18n, users_disable) }}
@@ -317,7 +318,7 @@ fn UserRow(user: UserSummary, actions: Actions, actor: Role) -> impl IntoView {
                 })}
                 {(may_change && may_delete).then(|| view! {
                     <ActionForm action=actions.delete attr:class="inline-form">
-                        <input type="hidden" name="user_id" value=id.clone() />
+                        <input type="hidden" name="user_id" value=id_delete />
                         <button type="submit" class="link-button danger" data-action="delete">{t!(i18n, users_delete)}</button>
                     </ActionForm>
                 })}

@@ -42,6 +42,10 @@ pub struct AuthSettings {
     pub siwe_nonce_ttl_secs: u64,
     /// Attempts per IP per minute at sign-in, wallet nonces, registration and reset requests.
     pub attempts_per_ip_per_minute: u32,
+    /// argon2id memory per password check, KiB (19,456 = OWASP's minimum for argon2id).
+    pub password_memory_kib: u32,
+    /// argon2id passes per password check.
+    pub password_iterations: u32,
 }
 
 impl Default for AuthSettings {
@@ -55,6 +59,8 @@ impl Default for AuthSettings {
             siwe_chain_ids: vec![1],
             siwe_nonce_ttl_secs: 300,
             attempts_per_ip_per_minute: 20,
+            password_memory_kib: ::auth::password::DEFAULT_M_COST_KIB,
+            password_iterations: ::auth::password::DEFAULT_T_COST,
         }
     }
 }
@@ -79,18 +85,18 @@ pub struct AuthServices {
 }
 
 impl AuthServices {
-    pub fn new(settings: AuthSettings, mailer: Option<Arc<dyn Mailer>>) -> Self {
-        Self::with_hasher(settings, mailer, ::auth::password::PasswordHasher::default())
-    }
-
-    /// With other argon2 parameters: tests use cheap ones.
-    pub fn with_hasher(
+    /// Fails on argon2 parameters the library refuses (e.g. less than 8 KiB of memory).
+    pub fn new(
         settings: AuthSettings,
         mailer: Option<Arc<dyn Mailer>>,
-        hasher: ::auth::password::PasswordHasher,
-    ) -> Self {
+    ) -> Result<Self, ::auth::password::PasswordError> {
+        let hasher = ::auth::password::PasswordHasher::with_params(
+            settings.password_memory_kib,
+            settings.password_iterations,
+            1,
+        )?;
         let per_minute = settings.attempts_per_ip_per_minute;
-        Self {
+        Ok(Self {
             settings,
             hasher,
             mailer,
@@ -100,7 +106,7 @@ impl AuthServices {
                 Duration::from_secs(15 * 60),
             ),
             failures: ::auth::rate_limit::FailureBackoff::default(),
-        }
+        })
     }
 
     /// Counts an attempt of `kind` from the caller's IP; 429 past the limit.

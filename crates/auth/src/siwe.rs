@@ -11,7 +11,8 @@
 use std::fmt;
 use std::time::Duration;
 
-use alloy_primitives::{Address, Signature};
+pub use alloy_primitives::Address;
+use alloy_primitives::Signature;
 use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
 

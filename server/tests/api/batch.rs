@@ -27,7 +27,7 @@ fn form(format: &str, difficulty: &str) -> Vec<(&'static str, String)> {
 }
 
 async fn export(app: &TestApp, form: &[(&str, String)], lang: &str) -> reqwest::Response {
-    app.client
+    app.owner
         .post(app.url("/api/v1/batch/export"))
         .header("cookie", format!("lang={lang}"))
         .form(form)
@@ -142,7 +142,7 @@ async fn a_spreadsheet_by_another_program_is_read_into_csv_rows() {
     )
     .unwrap();
     let response = app
-        .client
+        .owner
         .post(app.url("/api/v1/batch/import"))
         .body(fixture)
         .send()
@@ -166,7 +166,7 @@ async fn bytes_that_are_no_spreadsheet_get_422_with_a_code() {
         return;
     };
     let response = app
-        .client
+        .owner
         .post(app.url("/api/v1/batch/import"))
         .body(b"\x89PNG\r\n\x1a\n not a spreadsheet".to_vec())
         .send()

@@ -3,7 +3,9 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use app::access::Role;
 use app::ssr::Store;
+use app::ssr::accounts::NewUser;
 use server::config::{DatabaseSettings, DatabaseUrl, Settings};
 use server::startup::Application;
 use sqlx::Connection;
@@ -97,10 +99,25 @@ impl TestDatabase {
     }
 }
 
+/// A signed-in user of a test server: their id and a client carrying their session cookie.
+pub struct TestMember {
+    pub user_id: i64,
+    pub email: String,
+    pub password: String,
+    pub client: reqwest::Client,
+}
+
+/// The password every test account gets.
+pub const TEST_PASSWORD: &str = "correct horse battery staple";
+
 /// A running server on a free port, stopped by `stop`.
 pub struct TestApp {
     pub addr: SocketAddr,
+    /// Nobody signed in.
     pub client: reqwest::Client,
+    /// Signed in as an owner, who may do everything.
+    pub owner: reqwest::Client,
+    pub store: Arc<dyn Store>,
     pub database: TestDatabase,
     shutdown: tokio::sync::oneshot::Sender<()>,
     handle: tokio::task::JoinHandle<anyhow::Result<()>>,
@@ -119,6 +136,11 @@ impl TestApp {
         settings.server.addr = Some(SocketAddr::from(([127, 0, 0, 1], 0)));
         settings.database = database.settings();
         settings.market.enabled = false;
+        // Cheap argon2 (tests sign in hundreds of times) and no per-IP limit: every test
+        // client is 127.0.0.1. The tests of limits set their own.
+        settings.auth.password_memory_kib = 64;
+        settings.auth.password_iterations = 1;
+        settings.auth.attempts_per_ip_per_minute = 100_000;
         adjust(&mut settings);
         let app = Application::build(settings).await.unwrap();
         let addr = app.local_addr();
@@ -130,13 +152,64 @@ impl TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
-        Some(Self {
+        let store = database.store().await;
+        let mut app = Self {
             addr,
-            client,
+            client: client.clone(),
+            owner: client,
+            store,
             database,
             shutdown,
             handle,
-        })
+        };
+        app.owner = app.member(Role::Owner).await.client;
+        Some(app)
+    }
+
+    /// Creates an account with `role` straight in the store and signs it in over HTTP.
+    pub async fn member(&self, role: Role) -> TestMember {
+        let email = format!("{}-{}@example.com", role.as_str(), uuid::Uuid::new_v4().simple());
+        let hasher = auth::password::PasswordHasher::with_params(64, 1, 1).unwrap();
+        let user = self
+            .store
+            .create_user(&NewUser {
+                email: Some(email.clone()),
+                display_name: format!("Test {role}"),
+                password_hash: Some(hasher.hash(TEST_PASSWORD).unwrap()),
+                role,
+                email_verified_at_ms: Some(1),
+                access_expires_at_ms: None,
+                created_at_ms: 1,
+            })
+            .await
+            .unwrap();
+        let client = self.sign_in(&email, TEST_PASSWORD).await.unwrap();
+        TestMember {
+            user_id: user.user_id,
+            email,
+            password: TEST_PASSWORD.to_owned(),
+            client,
+        }
+    }
+
+    /// A fresh client signed in with e-mail and password, or the refusal's status.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Result<reqwest::Client, u16> {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let response = client
+            .post(self.url("/api/login"))
+            .form(&[("email", email), ("password", password)])
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        if status >= 400 {
+            return Err(status);
+        }
+        Ok(client)
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -3,6 +3,7 @@
 // In tests a panic is the failure report, helpers included.
 #![allow(clippy::unwrap_used)]
 
+mod accounts;
 mod batch;
 mod calculate;
 mod cli;
