@@ -24,7 +24,7 @@ scripts/wasm-size.sh
 
 dir=$(mktemp -d)
 port=3917
-./target/release/hashinsight serve --addr "127.0.0.1:$port" --database-url "sqlite://$dir/bench.db" \
+APP__AUTH__ATTEMPTS_PER_IP_PER_MINUTE=1000 ./target/release/hashinsight serve --addr "127.0.0.1:$port" --database-url "sqlite://$dir/bench.db" \
   --log warn >/dev/null 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$dir"' EXIT
@@ -33,3 +33,16 @@ sleep 2
 echo "server RSS at idle: $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status)"
 wrk -t2 -c64 -d20s --latency "http://127.0.0.1:$port/" | sed -n '/Thread Stats/,$p'
 echo "server RSS after load: $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status)"
+
+# Sign-in latency over HTTP (argon2id at the default parameters): one account, 40 sequential
+# logins, the median and the slowest of curl's total time.
+link=$(./target/release/hashinsight --database-url "sqlite://$dir/bench.db" \
+  user create --role client --email bench@example.com | tail -n 1)
+curl -sf -o /dev/null "http://127.0.0.1:$port/api/reset_password" \
+  --data-urlencode "token=${link#*token=}" --data-urlencode "password=bench password 123" \
+  --data-urlencode "password_again=bench password 123" -w '' || true
+for _ in $(seq 40); do
+  curl -s -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$port/api/login" \
+    --data-urlencode "email=bench@example.com" --data-urlencode "password=bench password 123"
+done | sort -n | awk '{ t[NR] = $1 } END { printf "sign-in over HTTP (40 logins): median %.1f ms, max %.1f ms\n", t[int((NR + 1) / 2)] * 1000, t[NR] * 1000 }'
+cargo bench -p server --bench guard -- --warm-up-time 1 --measurement-time 5 2>/dev/null | grep -E '^guard|time:'

@@ -299,8 +299,14 @@ mod tests {
         assert_eq!(access(Role::Operator, Module::Calculator), Access::Read);
         assert_eq!(access(Role::Guest, Module::Calculator), Access::Full);
         assert_eq!(access(Role::Client, Module::BatchCalculator), Access::Full);
-        assert_eq!(access(Role::Operator, Module::BatchCalculator), Access::None);
-        assert_eq!(access(Role::MiningSiteOwner, Module::UserList), Access::Read);
+        assert_eq!(
+            access(Role::Operator, Module::BatchCalculator),
+            Access::None
+        );
+        assert_eq!(
+            access(Role::MiningSiteOwner, Module::UserList),
+            Access::Read
+        );
         assert_eq!(access(Role::Admin, Module::UserDelete), Access::None);
         assert_eq!(access(Role::Operator, Module::SystemEvent), Access::Full);
     }

@@ -140,7 +140,13 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {
         assert_eq!(safe_next(Some("/batch?x=1")), "/batch?x=1");
-        for bad in ["//evil.example", "https://evil.example", "/\\evil", "evil", "/a\r\nSet-Cookie: x"] {
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "evil",
+            "/a\r\nSet-Cookie: x",
+        ] {
             assert_eq!(safe_next(Some(bad)), "/account", "{bad:?}");
         }
         assert_eq!(safe_next(None), "/account");
@@ -152,14 +158,26 @@ mod tests {
             normalise_email("  Alice@Example.COM "),
             Some("alice@example.com".to_owned())
         );
-        for bad in ["", "alice", "@example.com", "alice@", "alice@example", "a b@x.io", "a@@x.io", "a@x."] {
+        for bad in [
+            "",
+            "alice",
+            "@example.com",
+            "alice@",
+            "alice@example",
+            "a b@x.io",
+            "a@@x.io",
+            "a@x.",
+        ] {
             assert_eq!(normalise_email(bad), None, "{bad:?}");
         }
     }
 
     #[test]
     fn display_names_are_trimmed_and_bounded() {
-        assert_eq!(normalise_display_name(" 矿场 A "), Some("矿场 A".to_owned()));
+        assert_eq!(
+            normalise_display_name(" 矿场 A "),
+            Some("矿场 A".to_owned())
+        );
         assert_eq!(normalise_display_name("   "), None);
         assert_eq!(normalise_display_name(&"x".repeat(81)), None);
         assert_eq!(normalise_display_name("a\u{7}b"), None);

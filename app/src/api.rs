@@ -25,19 +25,46 @@ pub const SERVER_FNS: &[(&str, Option<(Module, Access)>)] = &[
     ("/api/setup_owner", None),
     ("/api/wallet_challenge", None),
     ("/api/wallet_sign_in", None),
-    ("/api/list_asic_models", Some((Module::Calculator, Access::Read))),
-    ("/api/current_market", Some((Module::Calculator, Access::Read))),
-    ("/api/network_history", Some((Module::Network, Access::Read))),
+    (
+        "/api/list_asic_models",
+        Some((Module::Calculator, Access::Read)),
+    ),
+    (
+        "/api/current_market",
+        Some((Module::Calculator, Access::Read)),
+    ),
+    (
+        "/api/network_history",
+        Some((Module::Network, Access::Read)),
+    ),
     ("/api/list_users", Some((Module::UserManage, Access::Full))),
     ("/api/create_user", Some((Module::UserManage, Access::Full))),
-    ("/api/set_user_role", Some((Module::UserManage, Access::Full))),
-    ("/api/set_user_access", Some((Module::UserManage, Access::Full))),
-    ("/api/set_user_disabled", Some((Module::UserManage, Access::Full))),
+    (
+        "/api/set_user_role",
+        Some((Module::UserManage, Access::Full)),
+    ),
+    (
+        "/api/set_user_access",
+        Some((Module::UserManage, Access::Full)),
+    ),
+    (
+        "/api/set_user_disabled",
+        Some((Module::UserManage, Access::Full)),
+    ),
     ("/api/delete_user", Some((Module::UserDelete, Access::Full))),
     ("/api/list_audit", Some((Module::Audit, Access::Read))),
-    ("/api/login_history", Some((Module::UserManage, Access::Full))),
+    (
+        "/api/login_history",
+        Some((Module::UserManage, Access::Full)),
+    ),
     ("/api/list_outbox", Some((Module::UserManage, Access::Full))),
     ("/api/list_api_keys", Some((Module::Settings, Access::Read))),
-    ("/api/create_api_key", Some((Module::Settings, Access::Read))),
-    ("/api/revoke_api_key", Some((Module::Settings, Access::Read))),
+    (
+        "/api/create_api_key",
+        Some((Module::Settings, Access::Read)),
+    ),
+    (
+        "/api/revoke_api_key",
+        Some((Module::Settings, Access::Read)),
+    ),
 ];

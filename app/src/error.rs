@@ -70,10 +70,17 @@ impl Rejection {
             | Self::WalletMessageTampered
             | Self::WalletSignatureInvalid => 401,
             Self::AccountDisabled | Self::AccessExpired | Self::RoleNotAssignable => 403,
-            Self::EmailTaken | Self::WalletAlreadyLinked | Self::SetupDone | Self::LastOwner => {
-                409
-            }
+            Self::EmailTaken | Self::WalletAlreadyLinked | Self::SetupDone | Self::LastOwner => 409,
             _ => 422,
+        }
+    }
+}
+
+impl From<crate::access::Denied> for AppError {
+    fn from(denied: crate::access::Denied) -> Self {
+        match denied {
+            crate::access::Denied::SignInRequired => Self::SignInRequired,
+            crate::access::Denied::Forbidden { .. } => Self::Forbidden,
         }
     }
 }

@@ -32,10 +32,19 @@ use crate::components::layout::Layout;
 use crate::components::theme::{ThemeProvider, use_theme};
 use crate::i18n::{I18nContextProvider, t_string, use_i18n};
 use crate::routes::{
-    account::AccountRoute, admin_audit::AdminAuditRoute, admin_users::AdminUsersRoute,
-    batch::BatchRoute, calculator::CalculatorRoute, catalogue::CataloguePage, home::HomePage,
-    login::LoginRoute, network::NetworkRoute, not_found::NotFoundPage,
-    password::{ForgotRoute, ResetRoute}, register::RegisterRoute, setup::SetupRoute,
+    account::AccountRoute,
+    admin_audit::AdminAuditRoute,
+    admin_users::AdminUsersRoute,
+    batch::BatchRoute,
+    calculator::CalculatorRoute,
+    catalogue::CataloguePage,
+    home::HomePage,
+    login::LoginRoute,
+    network::NetworkRoute,
+    not_found::NotFoundPage,
+    password::{ForgotRoute, ResetRoute},
+    register::RegisterRoute,
+    setup::SetupRoute,
     verify::VerifyRoute,
 };
 

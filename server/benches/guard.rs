@@ -51,17 +51,20 @@ fn guard(c: &mut Criterion) {
             .unwrap();
     });
     let auth = AuthSettings::default();
-    c.bench_function("guard: session cookie → caller → matrix (SQLite)", |b| {
-        b.iter(|| {
-            runtime.block_on(async {
-                let caller =
-                    resolve_caller(&*store, &auth, Some(&secret.plain), None, None, None).await;
-                caller
-                    .require(Module::BatchCalculator, Access::Read)
-                    .unwrap();
+    c.bench_function(
+        "guard: session cookie → caller → matrix (SQLite)",
+        |b| {
+            b.iter(|| {
+                runtime.block_on(async {
+                    let caller =
+                        resolve_caller(&*store, &auth, Some(&secret.plain), None, None, None).await;
+                    caller
+                        .require(Module::BatchCalculator, Access::Read)
+                        .unwrap();
+                });
             });
-        });
-    });
+        },
+    );
     c.bench_function("guard: matrix check only", |b| {
         b.iter(|| {
             app::access::check(

@@ -42,9 +42,16 @@ async fn setup_link(
     services: &AuthServices,
     origin: &str,
 ) -> anyhow::Result<String> {
-    identity::issue_link(store, services, TokenPurpose::SetupOwner, None, None, origin)
-        .await
-        .map_err(|err| anyhow::anyhow!("issuing the setup link: {err}"))
+    identity::issue_link(
+        store,
+        services,
+        TokenPurpose::SetupOwner,
+        None,
+        None,
+        origin,
+    )
+    .await
+    .map_err(|err| anyhow::anyhow!("issuing the setup link: {err}"))
 }
 
 /// `hashinsight user create`: without an e-mail on an empty database, the first-run owner link;
@@ -69,9 +76,10 @@ pub async fn create_user(
     let email = app::account::normalise_email(email)
         .with_context(|| format!("{email:?} is not an e-mail address"))?;
     let display_name = display_name
-        .map_or_else(|| email.split('@').next().map(str::to_owned), |name| {
-            app::account::normalise_display_name(name)
-        })
+        .map_or_else(
+            || email.split('@').next().map(str::to_owned),
+            |name| app::account::normalise_display_name(name),
+        )
         .context("the display name must have 1 to 80 characters")?;
     let user = store
         .create_user(&NewUser {

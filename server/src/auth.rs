@@ -21,10 +21,25 @@ use crate::state::AppState;
 /// Every REST endpoint behind the guard, with what it needs: the walk test reads this table and
 /// checks each endpoint against the matrix as every role.
 pub const REST_ENDPOINTS: &[(&str, &str, Module, Access)] = &[
-    ("POST", "/api/v1/calculate", Module::Calculator, Access::Read),
+    (
+        "POST",
+        "/api/v1/calculate",
+        Module::Calculator,
+        Access::Read,
+    ),
     ("GET", "/api/v1/market", Module::Network, Access::Read),
-    ("POST", app::batch::EXPORT_PATH, Module::BatchCalculator, Access::Read),
-    ("POST", app::batch::IMPORT_PATH, Module::BatchCalculator, Access::Read),
+    (
+        "POST",
+        app::batch::EXPORT_PATH,
+        Module::BatchCalculator,
+        Access::Read,
+    ),
+    (
+        "POST",
+        app::batch::IMPORT_PATH,
+        Module::BatchCalculator,
+        Access::Read,
+    ),
 ];
 
 /// What a refused API call answers: a stable code for programs, and a status from
@@ -37,7 +52,13 @@ pub struct ErrorBody {
 pub fn error_response(error: AppError) -> Response {
     let status =
         StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut response = (status, axum::Json(ErrorBody { error: error.clone() })).into_response();
+    let mut response = (
+        status,
+        axum::Json(ErrorBody {
+            error: error.clone(),
+        }),
+    )
+        .into_response();
     if let AppError::RateLimited { retry_after_secs } = error
         && let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string())
     {
@@ -151,7 +172,11 @@ pub async fn same_origin(request: Request, next: Next) -> Response {
 }
 
 fn is_same_origin(headers: &HeaderMap) -> bool {
-    let text = |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
     if let Some(site) = text(HeaderName::from_static("sec-fetch-site")) {
         return site == "same-origin" || site == "none";
     }
@@ -164,6 +189,34 @@ fn is_same_origin(headers: &HeaderMap) -> bool {
     }
 }
 
+/// Server functions answer every `Err` with 500; this gives the answer the status of its
+/// `AppError` (401, 403, 409, 422, 429…), from the one table in `AppError::status_code`, so
+/// programs and tests can tell a refusal from a failure. Only server-function paths, and only
+/// their small error bodies, are read.
+pub async fn server_fn_status(request: Request, next: Next) -> Response {
+    let is_server_fn = {
+        let path = request.uri().path();
+        path.starts_with("/api/") && !path.starts_with("/api/v1/")
+    };
+    let response = next.run(request).await;
+    if !is_server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status =
+            StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let AppError::RateLimited { retry_after_secs } = error
+            && let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string())
+        {
+            parts.headers.insert(header::RETRY_AFTER, value);
+        }
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
 
 /// Headers on every response. Pages set their own CSP with a per-response nonce (`app::shell`);
 /// everything else gets one that allows nothing.
@@ -241,8 +294,14 @@ mod tests {
 
     #[test]
     fn fetch_metadata_decides_when_present() {
-        assert!(is_same_origin(&headers(&[("sec-fetch-site", "same-origin")])));
-        assert!(!is_same_origin(&headers(&[("sec-fetch-site", "cross-site")])));
+        assert!(is_same_origin(&headers(&[(
+            "sec-fetch-site",
+            "same-origin"
+        )])));
+        assert!(!is_same_origin(&headers(&[(
+            "sec-fetch-site",
+            "cross-site"
+        )])));
         assert!(!is_same_origin(&headers(&[
             ("sec-fetch-site", "same-site"),
             ("origin", "http://127.0.0.1:3000"),
@@ -260,7 +319,10 @@ mod tests {
             ("origin", "http://evil.example"),
             ("host", "127.0.0.1:3000")
         ])));
-        assert!(!is_same_origin(&headers(&[("origin", "null"), ("host", "a")])));
+        assert!(!is_same_origin(&headers(&[
+            ("origin", "null"),
+            ("host", "a")
+        ])));
         // curl and other programs
         assert!(is_same_origin(&headers(&[("host", "127.0.0.1:3000")])));
     }

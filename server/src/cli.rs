@@ -74,7 +74,9 @@ pub struct UserCreateArgs {
 }
 
 fn parse_role(text: &str) -> Result<app::access::Role, String> {
-    text.parse().map_err(|err| format!("{err}; use owner, admin, mining_site_owner, operator, client or guest"))
+    text.parse().map_err(|err| {
+        format!("{err}; use owner, admin, mining_site_owner, operator, client or guest")
+    })
 }
 
 #[derive(Debug, Subcommand)]

@@ -30,7 +30,9 @@ async fn main() -> std::process::ExitCode {
                 .unwrap_or_else(|| app::market::day_start_ms(market::now_ms()));
             server::market::backfill::run(&settings, args.days, last_day_ms).await
         }
-        Command::User(UserCommand::Create(args)) => server::accounts::command(&settings, &args).await,
+        Command::User(UserCommand::Create(args)) => {
+            server::accounts::command(&settings, &args).await
+        }
     };
     match outcome {
         Ok(code) => code,

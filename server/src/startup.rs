@@ -9,10 +9,10 @@ use anyhow::Context;
 use app::ssr::identity::AuthServices;
 use app::ssr::{MarketFeed, Store};
 use app::{App, shell};
-use axum::{Router, middleware};
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request, StatusCode};
 use axum::routing::{get, post};
+use axum::{Router, middleware};
 use leptos::config::{LeptosOptions, get_configuration};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
@@ -173,6 +173,7 @@ pub fn build_router(state: AppState, request_timeout: Duration) -> Router {
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))
+        .layer(middleware::from_fn(auth::server_fn_status))
         .layer(middleware::from_fn(auth::same_origin))
         .layer(middleware::from_fn_with_state(
             state.clone(),

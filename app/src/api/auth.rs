@@ -88,11 +88,7 @@ pub async fn register(
 /// Signs in with e-mail and password. Unknown e-mail and wrong password get the same answer in
 /// the same time; repeated failures wait longer each time, per account and per IP.
 #[server(endpoint = "login")]
-pub async fn login(
-    email: String,
-    password: String,
-    next: Option<String>,
-) -> Result<(), AppError> {
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     let caller = crate::ssr::auth::caller();
     let services = identity::services()?;
     services.limit_ip("login", &caller)?;
@@ -134,7 +130,11 @@ pub async fn login(
     identity::audit(
         &*store,
         &caller,
-        if started.is_ok() { "login.success" } else { "login.denied" },
+        if started.is_ok() {
+            "login.success"
+        } else {
+            "login.denied"
+        },
         outcome,
         Some(user.user_id),
         serde_json::json!({ "method": "password" }),
@@ -152,8 +152,15 @@ pub async fn logout() -> Result<(), AppError> {
     let services = identity::services()?;
     let store = crate::ssr::store()?;
     if let Some(member) = &caller.member {
-        identity::audit(&*store, &caller, "logout", "ok", Some(member.user_id), serde_json::json!({}))
-            .await?;
+        identity::audit(
+            &*store,
+            &caller,
+            "logout",
+            "ok",
+            Some(member.user_id),
+            serde_json::json!({}),
+        )
+        .await?;
     }
     identity::end_session(&*store, &services, &caller).await?;
     leptos_axum::redirect("/");
@@ -170,8 +177,15 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
     store
         .update_user(user_id, &UserChange::EmailVerified(identity::now_ms()))
         .await?;
-    identity::audit(&*store, &caller, "user.verify_email", "ok", Some(user_id), serde_json::json!({}))
-        .await
+    identity::audit(
+        &*store,
+        &caller,
+        "user.verify_email",
+        "ok",
+        Some(user_id),
+        serde_json::json!({}),
+    )
+    .await
 }
 
 /// Asks for a password-reset link. The answer is the same whether the address has an account,
@@ -248,8 +262,15 @@ pub async fn reset_password(
         .update_user(user.user_id, &UserChange::EmailVerified(identity::now_ms()))
         .await?;
     store.delete_user_sessions(user.user_id).await?;
-    identity::audit(&*store, &caller, "password.reset", "ok", Some(user.user_id), serde_json::json!({}))
-        .await?;
+    identity::audit(
+        &*store,
+        &caller,
+        "password.reset",
+        "ok",
+        Some(user.user_id),
+        serde_json::json!({}),
+    )
+    .await?;
     identity::start_session(&*store, &services, &caller, &user, "password").await?;
     leptos_axum::redirect("/account");
     Ok(())
@@ -312,7 +333,11 @@ async fn take_link(
     purpose: TokenPurpose,
 ) -> Result<Option<i64>, AppError> {
     match store
-        .take_token(&::auth::token::hash_secret(token), purpose, identity::now_ms())
+        .take_token(
+            &::auth::token::hash_secret(token),
+            purpose,
+            identity::now_ms(),
+        )
         .await
     {
         Ok(user_id) => Ok(user_id),
@@ -328,7 +353,11 @@ async fn peek_link(
     purpose: TokenPurpose,
 ) -> Result<Option<i64>, AppError> {
     match store
-        .peek_token(&::auth::token::hash_secret(token), purpose, identity::now_ms())
+        .peek_token(
+            &::auth::token::hash_secret(token),
+            purpose,
+            identity::now_ms(),
+        )
         .await
     {
         Ok(user_id) => Ok(user_id),

@@ -9,7 +9,10 @@ use crate::error::AppError;
 /// calculator, visitors included: the catalogue is reference data.
 #[server(endpoint = "list_asic_models")]
 pub async fn list_asic_models() -> Result<Vec<AsicModel>, AppError> {
-    crate::ssr::auth::guard(crate::access::Module::Calculator, crate::access::Access::Read)?;
+    crate::ssr::auth::guard(
+        crate::access::Module::Calculator,
+        crate::access::Access::Read,
+    )?;
     let store = crate::ssr::store()?;
     Ok(store.list_asic_models().await?)
 }

@@ -117,11 +117,7 @@ pub async fn create_user(
 /// Loads the target and checks the actor may act on it: never on themselves (no self-promotion
 /// or self-lockout), and only on accounts below their own role (the owner excepted).
 #[cfg(feature = "ssr")]
-async fn target(
-    store: &dyn Store,
-    caller: &Caller,
-    user_id: i64,
-) -> Result<UserRecord, AppError> {
+async fn target(store: &dyn Store, caller: &Caller, user_id: i64) -> Result<UserRecord, AppError> {
     let actor = caller.member()?;
     if actor.user_id == user_id {
         return Err(AppError::Rejected(Rejection::OwnAccount));
@@ -213,14 +209,20 @@ pub async fn set_user_disabled(user_id: i64, disabled: bool) -> Result<(), AppEr
         keep_an_owner(&*store, &user).await?;
     }
     let at = disabled.then(identity::now_ms);
-    store.update_user(user_id, &UserChange::Disabled(at)).await?;
+    store
+        .update_user(user_id, &UserChange::Disabled(at))
+        .await?;
     if disabled {
         store.delete_user_sessions(user_id).await?;
     }
     identity::audit(
         &*store,
         &caller,
-        if disabled { "user.disable" } else { "user.enable" },
+        if disabled {
+            "user.disable"
+        } else {
+            "user.enable"
+        },
         "ok",
         Some(user_id),
         serde_json::json!({}),

@@ -8,11 +8,7 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use crate::{
-    access::Role,
-    error::Rejection,
-    ssr::accounts::NewUser,
-    ssr::auth::Caller,
-    ssr::identity,
+    access::Role, error::Rejection, ssr::accounts::NewUser, ssr::auth::Caller, ssr::identity,
 };
 
 /// Issues the message to sign for `address` on `chain_id`. With `link`, the signed message will
@@ -59,8 +55,8 @@ pub async fn wallet_challenge(
         statement,
     )
     .to_string();
-    let expires_at_ms = identity::now_ms()
-        .saturating_add(i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX));
+    let expires_at_ms =
+        identity::now_ms().saturating_add(i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX));
     store
         .create_siwe_nonce(&nonce, &message, link_user_id, expires_at_ms)
         .await?;
@@ -105,7 +101,11 @@ pub async fn wallet_sign_in(message: String, signature: String) -> Result<(), Ap
     identity::audit(
         &*store,
         &caller,
-        if started.is_ok() { "login.success" } else { "login.denied" },
+        if started.is_ok() {
+            "login.success"
+        } else {
+            "login.denied"
+        },
         if started.is_ok() { "ok" } else { "denied" },
         Some(user.user_id),
         serde_json::json!({ "method": "wallet", "wallet": address }),
@@ -165,9 +165,8 @@ async fn check_signed(
             ::auth::siwe::SiweError::Expired | ::auth::siwe::SiweError::NotYetValid => {
                 Rejection::WalletNonceExpired
             }
-            ::auth::siwe::SiweError::BadSignature | ::auth::siwe::SiweError::SignerMismatch { .. } => {
-                Rejection::WalletSignatureInvalid
-            }
+            ::auth::siwe::SiweError::BadSignature
+            | ::auth::siwe::SiweError::SignerMismatch { .. } => Rejection::WalletSignatureInvalid,
             ::auth::siwe::SiweError::ChainMismatch { .. } => Rejection::WalletChainUnsupported,
             _ => Rejection::WalletMessageTampered,
         })

@@ -23,7 +23,10 @@ enum WalletState {
 /// Signs in with a wallet (then goes to `next`), or with `link` adds the wallet to the signed-in
 /// account.
 #[component]
-pub fn WalletButton(#[prop(optional)] link: bool, #[prop(optional, into)] next: Option<String>) -> impl IntoView {
+pub fn WalletButton(
+    #[prop(optional)] link: bool,
+    #[prop(optional, into)] next: Option<String>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let state = RwSignal::new(WalletState::Idle);
     let next = next.unwrap_or_else(|| "/account".to_owned());
@@ -63,7 +66,8 @@ pub fn WalletButton(#[prop(optional)] link: bool, #[prop(optional, into)] next: 
         #[cfg(not(feature = "hydrate"))]
         String::new()
     };
-    let message = move || match state.get() {
+    let message = move || {
+        match state.get() {
         WalletState::Idle => None,
         WalletState::Waiting => Some(view! { <p class="muted" role="status">{t!(i18n, wallet_waiting)}</p> }.into_any()),
         WalletState::Linked => Some(view! { <p class="notice" role="status" id="wallet-linked">{t!(i18n, wallet_linked)}</p> }.into_any()),
@@ -84,6 +88,7 @@ pub fn WalletButton(#[prop(optional)] link: bool, #[prop(optional, into)] next: 
         WalletState::Refused(err) => Some(
             view! { <p class="field-error" role="alert" id="wallet-error">{error_text(i18n, &err)}</p> }.into_any(),
         ),
+    }
     };
     view! {
         <div class="wallet">
@@ -122,7 +127,11 @@ mod browser {
     }
 
     /// `ethereum.request({ method, params })`.
-    async fn request(ethereum: &JsValue, method: &str, params: &[JsValue]) -> Result<JsValue, WalletError> {
+    async fn request(
+        ethereum: &JsValue,
+        method: &str,
+        params: &[JsValue],
+    ) -> Result<JsValue, WalletError> {
         let args = js_sys::Object::new();
         let set = |key: &str, value: &JsValue| js_sys::Reflect::set(&args, &key.into(), value);
         set("method", &method.into()).map_err(provider_error)?;
@@ -138,7 +147,9 @@ mod browser {
             .call1(ethereum, &args)
             .map_err(provider_error)?
             .dyn_into()
-            .map_err(|_| WalletError::Provider("ethereum.request did not return a promise".to_owned()))?;
+            .map_err(|_| {
+                WalletError::Provider("ethereum.request did not return a promise".to_owned())
+            })?;
         JsFuture::from(promise).await.map_err(provider_error)
     }
 

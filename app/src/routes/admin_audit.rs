@@ -156,9 +156,18 @@ mod tests {
 
     #[test]
     fn the_address_becomes_a_filter_and_bad_values_are_ignored() {
-        let pairs = [("action", "login"), ("subject", "7"), ("since", "2026-11-01"), ("until", "2026-11-02"), ("actor", "x")];
+        let pairs = [
+            ("action", "login"),
+            ("subject", "7"),
+            ("since", "2026-11-01"),
+            ("until", "2026-11-02"),
+            ("actor", "x"),
+        ];
         let filter = filter_from_query(|key| {
-            pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| (*v).to_owned())
+            pairs
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| (*v).to_owned())
         });
         assert_eq!(filter.action.as_deref(), Some("login"));
         assert_eq!(filter.subject_user_id, Some(7));

@@ -205,7 +205,10 @@ fn UserTable(page: UserPage, actions: Actions, actor: Role) -> impl IntoView {
     let query = use_query_map();
     let link = move |to: u32| {
         let q = query.read().get("q").unwrap_or_default();
-        format!("/admin/users?q={}&page={to}", crate::scenario::percent_encode(&q))
+        format!(
+            "/admin/users?q={}&page={to}",
+            crate::scenario::percent_encode(&q)
+        )
     };
     if page.users.is_empty() {
         return view! { <p class="muted" id="users-none">{t!(i18n, users_none)}</p> }.into_any();

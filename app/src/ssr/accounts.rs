@@ -152,8 +152,7 @@ pub trait AccountStore: Send + Sync + 'static {
     async fn delete_user(&self, user_id: i64) -> Result<(), StoreError>;
 
     /// `Conflict` when the wallet is already linked (to this or another account).
-    async fn link_wallet(&self, user_id: i64, address: &str, at_ms: i64)
-    -> Result<(), StoreError>;
+    async fn link_wallet(&self, user_id: i64, address: &str, at_ms: i64) -> Result<(), StoreError>;
     async fn wallets_of(&self, user_id: i64) -> Result<Vec<String>, StoreError>;
 
     async fn create_session(&self, session: &NewSession) -> Result<(), StoreError>;
@@ -194,10 +193,7 @@ pub trait AccountStore: Send + Sync + 'static {
     ) -> Result<(), StoreError>;
     /// Deletes the nonce and returns its message and linking account; `NotFound` when unknown.
     /// The caller checks the expiry, so an expired nonce is consumed too.
-    async fn take_siwe_nonce(
-        &self,
-        nonce: &str,
-    ) -> Result<(String, Option<i64>, i64), StoreError>;
+    async fn take_siwe_nonce(&self, nonce: &str) -> Result<(String, Option<i64>, i64), StoreError>;
 
     async fn create_api_key(&self, key: &NewApiKeyRecord) -> Result<ApiKeyInfo, StoreError>;
     async fn list_api_keys(&self, user_id: i64) -> Result<Vec<ApiKeyInfo>, StoreError>;

@@ -6,7 +6,7 @@
 
 use leptos::prelude::use_context;
 
-use crate::access::{self, Access, Denied, Module, Role, Viewer};
+use crate::access::{self, Access, Module, Role, Viewer};
 use crate::error::AppError;
 
 /// How the caller proved who they are.
@@ -84,15 +84,6 @@ impl Caller {
     /// The signed-in member, or 401.
     pub fn member(&self) -> Result<&Member, AppError> {
         self.member.as_ref().ok_or(AppError::SignInRequired)
-    }
-}
-
-impl From<Denied> for AppError {
-    fn from(denied: Denied) -> Self {
-        match denied {
-            Denied::SignInRequired => Self::SignInRequired,
-            Denied::Forbidden { .. } => Self::Forbidden,
-        }
     }
 }
 

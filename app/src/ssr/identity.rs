@@ -12,11 +12,11 @@ use serde::{Deserialize, Serialize};
 use crate::access::Role;
 use crate::error::{AppError, Rejection};
 use crate::ssr::Store;
+use crate::ssr::StoreError;
 use crate::ssr::accounts::{
     NewAuditEvent, NewMail, NewSession, NewToken, TokenPurpose, UserChange, UserRecord,
 };
 use crate::ssr::auth::{Caller, Credential, Member};
-use crate::ssr::StoreError;
 
 /// The session cookie. HttpOnly and SameSite=Lax; Secure when the site is served over HTTPS.
 pub const SESSION_COOKIE: &str = "hi_session";
@@ -187,16 +187,24 @@ async fn member_from_session(
     if now - session.last_seen_at_ms > 60_000 {
         let _ = store.touch_session(&session_hash, now).await;
     }
-    let wallet = ok_or_log(store.wallets_of(user.user_id).await)
-        .and_then(|w| w.into_iter().next());
-    Some(member_of(&user, user.role, wallet, Credential::Session { session_hash }))
+    let wallet = ok_or_log(store.wallets_of(user.user_id).await).and_then(|w| w.into_iter().next());
+    Some(member_of(
+        &user,
+        user.role,
+        wallet,
+        Credential::Session { session_hash },
+    ))
 }
 
 async fn member_from_api_key(store: &dyn Store, key: &str, now: i64) -> Option<Member> {
     if !::auth::token::looks_like_api_key(key) {
         return None;
     }
-    let (info, user_id) = ok_or_log(store.api_key_by_hash(&::auth::token::hash_secret(key)).await)?;
+    let (info, user_id) = ok_or_log(
+        store
+            .api_key_by_hash(&::auth::token::hash_secret(key))
+            .await,
+    )?;
     let user = ok_or_log(store.user_by_id(user_id).await)?;
     if !user.is_active(now) {
         return None;
@@ -330,7 +338,11 @@ pub async fn start_session(
     store
         .update_user(user.user_id, &UserChange::LastLogin(now))
         .await?;
-    set_cookie(&secret.plain, settings.session_absolute_secs, is_https(settings));
+    set_cookie(
+        &secret.plain,
+        settings.session_absolute_secs,
+        is_https(settings),
+    );
     Ok(())
 }
 
@@ -486,7 +498,10 @@ pub fn check_password(password: &str, again: &str, email: &str) -> Result<(), Ap
 
 /// Hashes on a blocking thread: argon2 takes tens of milliseconds of CPU by design and must not
 /// stall the async workers.
-pub async fn hash_password(services: &Arc<AuthServices>, password: String) -> Result<String, AppError> {
+pub async fn hash_password(
+    services: &Arc<AuthServices>,
+    password: String,
+) -> Result<String, AppError> {
     let services = services.clone();
     tokio_blocking(move || services.hasher.hash(&password))
         .await?

@@ -32,7 +32,8 @@ pub fn user_by_wallet() -> String {
 }
 
 /// `$1` is a `like` pattern that is already lower-case and escaped.
-const USER_SEARCH: &str = "(lower(email) like $1 escape '\\' or lower(display_name) like $1 escape '\\'
+const USER_SEARCH: &str =
+    "(lower(email) like $1 escape '\\' or lower(display_name) like $1 escape '\\'
      or exists (select 1 from wallet w where w.user_id = user_account.user_id
                 and lower(w.address) like $1 escape '\\'))";
 
@@ -52,8 +53,7 @@ pub const SET_ACCESS_EXPIRY: &str =
     "update user_account set access_expires_at_ms = $2 where user_id = $1";
 pub const SET_DISABLED: &str = "update user_account set disabled_at_ms = $2 where user_id = $1";
 pub const SET_PASSWORD: &str = "update user_account set password_hash = $2 where user_id = $1";
-pub const SET_EMAIL_VERIFIED: &str =
-    "update user_account set email_verified_at_ms = coalesce(email_verified_at_ms, $2) where user_id = $1";
+pub const SET_EMAIL_VERIFIED: &str = "update user_account set email_verified_at_ms = coalesce(email_verified_at_ms, $2) where user_id = $1";
 pub const SET_LAST_LOGIN: &str = "update user_account set last_login_at_ms = $2 where user_id = $1";
 pub const DELETE_USER: &str = "delete from user_account where user_id = $1";
 
@@ -441,16 +441,15 @@ macro_rules! impl_accounts {
                 now_ms: i64,
             ) -> Result<Option<i64>, app::ssr::StoreError> {
                 let mut tx = self.pool.begin().await.map_err($crate::db::store_error)?;
-                let user_id = sqlx::query_scalar::<_, Option<i64>>(
-                    $crate::db::accounts_impl::TAKE_TOKEN,
-                )
-                .bind(token_hash)
-                .bind(purpose.as_str())
-                .bind(now_ms)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err($crate::db::store_error)?
-                .ok_or(app::ssr::StoreError::NotFound)?;
+                let user_id =
+                    sqlx::query_scalar::<_, Option<i64>>($crate::db::accounts_impl::TAKE_TOKEN)
+                        .bind(token_hash)
+                        .bind(purpose.as_str())
+                        .bind(now_ms)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err($crate::db::store_error)?
+                        .ok_or(app::ssr::StoreError::NotFound)?;
                 sqlx::query($crate::db::accounts_impl::DELETE_TOKEN_MAIL)
                     .bind(token_hash)
                     .execute(&mut *tx)

@@ -87,7 +87,10 @@ async fn access_walk(backend: Backend) {
             let Some((module, need)) = guard else {
                 continue;
             };
-            assert!(registered.iter().any(|p| p == path), "{path} is not registered");
+            assert!(
+                registered.iter().any(|p| p == path),
+                "{path} is not registered"
+            );
             let response = client
                 .post(app.url(path))
                 .form(&server_fn_args(path))
@@ -151,9 +154,13 @@ async fn sign_in_and_out(backend: Backend) {
             .send()
     };
     let first = login(TEST_PASSWORD).await.unwrap();
-    assert_eq!(first.status(), StatusCode::FOUND);
+    // Programs get 200 and the redirect in a header; browsers without JavaScript get a 302.
+    assert_eq!(first.status(), StatusCode::OK);
     let cookie = session_cookie(&first).unwrap();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
     assert!(!cookie.contains("Secure"), "plain HTTP: no Secure flag");
     let second = session_cookie(&login(TEST_PASSWORD).await.unwrap()).unwrap();
     assert_ne!(cookie.split(';').next(), second.split(';').next());
@@ -180,7 +187,7 @@ async fn sign_in_and_out(backend: Backend) {
         .send()
         .await
         .unwrap();
-    assert!(logout.status().is_redirection(), "{}", logout.status());
+    assert_eq!(logout.status(), StatusCode::OK);
     assert_eq!(who_am_i(&member.client, &app).await, Value::Null);
 
     // A disabled account's sessions stop working at once, and it cannot sign in.
@@ -188,7 +195,10 @@ async fn sign_in_and_out(backend: Backend) {
     let owner_disables = app
         .owner
         .post(app.url("/api/set_user_disabled"))
-        .form(&[("user_id", other.user_id.to_string()), ("disabled", "true".into())])
+        .form(&[
+            ("user_id", other.user_id.to_string()),
+            ("disabled", "true".into()),
+        ])
         .send()
         .await
         .unwrap();
@@ -213,14 +223,23 @@ async fn failures_back_off(backend: Backend) {
     };
     let member = app.member(Role::Client).await;
     for _ in 0..4 {
-        assert_eq!(app.sign_in(&member.email, "wrong password!").await.err(), Some(401));
+        assert_eq!(
+            app.sign_in(&member.email, "wrong password!").await.err(),
+            Some(401)
+        );
     }
     // The fifth failure starts a wait; during it even the right password is not tried.
-    assert_eq!(app.sign_in(&member.email, "wrong password!").await.err(), Some(401));
+    assert_eq!(
+        app.sign_in(&member.email, "wrong password!").await.err(),
+        Some(401)
+    );
     let blocked = app
         .client
         .post(app.url("/api/login"))
-        .form(&[("email", member.email.as_str()), ("password", TEST_PASSWORD)])
+        .form(&[
+            ("email", member.email.as_str()),
+            ("password", TEST_PASSWORD),
+        ])
         .send()
         .await
         .unwrap();
@@ -231,7 +250,7 @@ async fn failures_back_off(backend: Backend) {
         .parse()
         .unwrap_or(0);
     let body: Value = blocked.json().await.unwrap();
-    assert!(body["error"]["RateLimited"]["retry_after_secs"].as_u64().unwrap() >= 1);
+    assert!(body["RateLimited"]["retry_after_secs"].as_u64().unwrap() >= 1);
     let _ = retry;
     // Every failure is in the audit log, with where it came from.
     let (entries, _) = app
@@ -265,7 +284,11 @@ async fn ip_limit(backend: Backend) {
     let statuses = futures_util::future::join_all((0..5).map(|_| {
         app.client
             .post(app.url("/api/wallet_challenge"))
-            .form(&[("address", WALLET_ADDRESS), ("chain_id", "1"), ("link", "false")])
+            .form(&[
+                ("address", WALLET_ADDRESS),
+                ("chain_id", "1"),
+                ("link", "false"),
+            ])
             .send()
     }))
     .await;
@@ -334,15 +357,19 @@ async fn first_run_and_links(backend: Backend) {
     let short = reset("short").await.unwrap();
     assert_eq!(short.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: Value = short.json().await.unwrap();
-    assert_eq!(body["error"]["Rejected"], "password_too_short");
+    assert_eq!(body["Rejected"], "password_too_short");
     let done = reset("a long and fine password").await.unwrap();
-    assert_eq!(done.status(), StatusCode::FOUND);
+    assert_eq!(done.status(), StatusCode::OK);
     assert!(session_cookie(&done).is_some());
     let again = reset("another fine password").await.unwrap();
     assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: Value = again.json().await.unwrap();
-    assert_eq!(body["error"]["Rejected"], "link_invalid");
-    assert!(app.sign_in("new.admin@example.com", "a long and fine password").await.is_ok());
+    assert_eq!(body["Rejected"], "link_invalid");
+    assert!(
+        app.sign_in("new.admin@example.com", "a long and fine password")
+            .await
+            .is_ok()
+    );
     // The outbox no longer shows a link that was used.
     let outbox: Value = app
         .owner
@@ -414,7 +441,10 @@ async fn empty_install(backend: Backend) {
     )
     .await
     .unwrap();
-    assert!(link.starts_with("http://127.0.0.1:3000/setup?token="), "{link}");
+    assert!(
+        link.starts_with("http://127.0.0.1:3000/setup?token="),
+        "{link}"
+    );
     assert!(
         server::accounts::create_user(&*store, &services, "x", Role::Admin, None, None)
             .await
@@ -488,7 +518,10 @@ async fn clients_are_isolated(backend: Backend) {
             .bearer_auth(key)
             .send()
     };
-    assert_eq!(market(secret.clone()).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        market(secret.clone()).await.unwrap().status(),
+        StatusCode::OK
+    );
     let revoke = alice
         .client
         .post(app.url("/api/revoke_api_key"))
@@ -535,12 +568,36 @@ async fn roles_are_assigned_with_care(backend: Backend) {
             .send()
     };
     // An admin raises a client to operator, but cannot make owners or touch an owner.
-    assert_eq!(set_role(&admin.client, client.user_id, "operator").await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        set_role(&admin.client, client.user_id, "operator")
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
     assert_eq!(who_am_i(&client.client, &app).await["role"], "operator");
-    assert_eq!(set_role(&admin.client, client.user_id, "owner").await.unwrap().status(), StatusCode::FORBIDDEN);
-    assert_eq!(set_role(&admin.client, owner.user_id, "guest").await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        set_role(&admin.client, client.user_id, "owner")
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        set_role(&admin.client, owner.user_id, "guest")
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
     // Nobody changes their own role.
-    assert_eq!(set_role(&admin.client, admin.user_id, "owner").await.unwrap().status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        set_role(&admin.client, admin.user_id, "owner")
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
     // The role change is in the audit log, with who did it.
     let (entries, _) = app
         .store
@@ -557,7 +614,11 @@ async fn roles_are_assigned_with_care(backend: Backend) {
         .unwrap();
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].actor.as_deref(), Some(admin.email.as_str()));
-    assert!(entries[0].detail.contains("\"to\":\"operator\""), "{}", entries[0].detail);
+    assert!(
+        entries[0].detail.contains("\"to\":\"operator\""),
+        "{}",
+        entries[0].detail
+    );
     app.stop().await;
 }
 
@@ -609,7 +670,7 @@ async fn wallet_sign_in(
 
 async fn rejection(response: reqwest::Response) -> Value {
     let body: Value = response.json().await.unwrap();
-    body["error"]["Rejected"].clone()
+    body["Rejected"].clone()
 }
 
 async fn siwe(backend: Backend) {
@@ -626,8 +687,15 @@ async fn siwe(backend: Backend) {
     let wallet = browser();
     let message = challenge(&app, &wallet, false).await;
     let host = app.addr.to_string();
-    assert!(message.starts_with(&format!("{host} wants you to sign in with your Ethereum account:\n{WALLET_ADDRESS}\n")), "{message}");
-    assert!(message.contains(&format!("URI: http://{host}\n")) && message.contains("Chain ID: 1\n"));
+    assert!(
+        message.starts_with(&format!(
+            "{host} wants you to sign in with your Ethereum account:\n{WALLET_ADDRESS}\n"
+        )),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!("URI: http://{host}\n")) && message.contains("Chain ID: 1\n")
+    );
 
     // A real signature signs in, as a new guest holding the wallet.
     let signature = sign(WALLET_KEY, &message);
@@ -644,7 +712,10 @@ async fn siwe(backend: Backend) {
 
     // A message changed after it was issued is refused, even correctly signed.
     let issued = challenge(&app, &browser(), false).await;
-    let tampered = issued.replace("Sign in to HashInsight.", "Sign in to HashInsight as admin.");
+    let tampered = issued.replace(
+        "Sign in to HashInsight.",
+        "Sign in to HashInsight as admin.",
+    );
     let response = wallet_sign_in(&app, &browser(), &tampered, &sign(WALLET_KEY, &tampered)).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(rejection(response).await, "wallet_message_tampered");
@@ -680,7 +751,11 @@ async fn siwe(backend: Backend) {
     let response = app
         .client
         .post(app.url("/api/wallet_challenge"))
-        .form(&[("address", WALLET_ADDRESS), ("chain_id", "56"), ("link", "false")])
+        .form(&[
+            ("address", WALLET_ADDRESS),
+            ("chain_id", "56"),
+            ("link", "false"),
+        ])
         .send()
         .await
         .unwrap();
@@ -692,19 +767,33 @@ async fn siwe(backend: Backend) {
     let link_message = member
         .client
         .post(app.url("/api/wallet_challenge"))
-        .form(&[("address", other_address), ("chain_id", "1"), ("link", "true")])
+        .form(&[
+            ("address", other_address),
+            ("chain_id", "1"),
+            ("link", "true"),
+        ])
         .send()
         .await
         .unwrap()
         .json::<String>()
         .await
         .unwrap();
-    let response = wallet_sign_in(&app, &member.client, &link_message, &sign(OTHER_KEY, &link_message)).await;
+    let response = wallet_sign_in(
+        &app,
+        &member.client,
+        &link_message,
+        &sign(OTHER_KEY, &link_message),
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::OK);
     let fresh = browser();
     let message = fresh
         .post(app.url("/api/wallet_challenge"))
-        .form(&[("address", other_address), ("chain_id", "1"), ("link", "false")])
+        .form(&[
+            ("address", other_address),
+            ("chain_id", "1"),
+            ("link", "false"),
+        ])
         .send()
         .await
         .unwrap()
@@ -728,15 +817,33 @@ async fn headers_and_origin(backend: Backend) {
         return;
     };
     let page = app.get("/login").await;
-    let csp = page.headers()["content-security-policy"].to_str().unwrap().to_owned();
-    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("'nonce-"), "{csp}");
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains("frame-ancestors 'none'") && csp.contains("'nonce-"),
+        "{csp}"
+    );
     assert_eq!(page.headers()["x-content-type-options"], "nosniff");
     let html = page.text().await.unwrap();
-    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap();
-    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "the page's scripts carry the nonce");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "the page's scripts carry the nonce"
+    );
 
     let api = app.get("/api/v1/market").await;
-    assert_eq!(api.headers()["content-security-policy"], "default-src 'none'; frame-ancestors 'none'");
+    assert_eq!(
+        api.headers()["content-security-policy"],
+        "default-src 'none'; frame-ancestors 'none'"
+    );
 
     // A change sent by another site's page is refused, whatever the cookies.
     let response = app

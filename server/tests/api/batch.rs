@@ -27,9 +27,10 @@ fn form(format: &str, difficulty: &str) -> Vec<(&'static str, String)> {
 }
 
 async fn export(app: &TestApp, form: &[(&str, String)], lang: &str) -> reqwest::Response {
+    let url: reqwest::Url = app.url("/").parse().unwrap();
+    app.owner_jar.add_cookie_str(&format!("lang={lang}"), &url);
     app.owner
         .post(app.url("/api/v1/batch/export"))
-        .header("cookie", format!("lang={lang}"))
         .form(form)
         .send()
         .await

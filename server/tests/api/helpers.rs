@@ -103,8 +103,9 @@ impl TestDatabase {
 pub struct TestMember {
     pub user_id: i64,
     pub email: String,
-    pub password: String,
     pub client: reqwest::Client,
+    /// The client's cookies, to add others (the language) beside the session.
+    pub jar: Arc<reqwest::cookie::Jar>,
 }
 
 /// The password every test account gets.
@@ -117,6 +118,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// Signed in as an owner, who may do everything.
     pub owner: reqwest::Client,
+    pub owner_jar: Arc<reqwest::cookie::Jar>,
     pub store: Arc<dyn Store>,
     pub database: TestDatabase,
     shutdown: tokio::sync::oneshot::Sender<()>,
@@ -157,18 +159,25 @@ impl TestApp {
             addr,
             client: client.clone(),
             owner: client,
+            owner_jar: Arc::default(),
             store,
             database,
             shutdown,
             handle,
         };
-        app.owner = app.member(Role::Owner).await.client;
+        let owner = app.member(Role::Owner).await;
+        app.owner = owner.client;
+        app.owner_jar = owner.jar;
         Some(app)
     }
 
     /// Creates an account with `role` straight in the store and signs it in over HTTP.
     pub async fn member(&self, role: Role) -> TestMember {
-        let email = format!("{}-{}@example.com", role.as_str(), uuid::Uuid::new_v4().simple());
+        let email = format!(
+            "{}-{}@example.com",
+            role.as_str(),
+            uuid::Uuid::new_v4().simple()
+        );
         let hasher = auth::password::PasswordHasher::with_params(64, 1, 1).unwrap();
         let user = self
             .store
@@ -183,19 +192,32 @@ impl TestApp {
             })
             .await
             .unwrap();
-        let client = self.sign_in(&email, TEST_PASSWORD).await.unwrap();
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        let client = self
+            .sign_in_with(&email, TEST_PASSWORD, jar.clone())
+            .await
+            .unwrap();
         TestMember {
             user_id: user.user_id,
             email,
-            password: TEST_PASSWORD.to_owned(),
             client,
+            jar,
         }
     }
 
     /// A fresh client signed in with e-mail and password, or the refusal's status.
     pub async fn sign_in(&self, email: &str, password: &str) -> Result<reqwest::Client, u16> {
+        self.sign_in_with(email, password, Arc::default()).await
+    }
+
+    async fn sign_in_with(
+        &self,
+        email: &str,
+        password: &str,
+        jar: Arc<reqwest::cookie::Jar>,
+    ) -> Result<reqwest::Client, u16> {
         let client = reqwest::Client::builder()
-            .cookie_store(true)
+            .cookie_provider(jar)
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();

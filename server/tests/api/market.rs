@@ -134,7 +134,13 @@ async fn live_values_replace_the_snapshot_and_readers_cost_no_requests() {
     // 200 readers of the API and 20 of the calculator page: no request to any provider.
     let before = market(&app).await["outbound_requests"].as_u64().unwrap();
     assert!(before > 0);
-    let reads = (0..200).map(|_| async { app.owner.get(app.url("/api/v1/market")).send().await.unwrap() });
+    let reads = (0..200).map(|_| async {
+        app.owner
+            .get(app.url("/api/v1/market"))
+            .send()
+            .await
+            .unwrap()
+    });
     for response in futures_util::future::join_all(reads).await {
         assert_eq!(response.status(), StatusCode::OK);
     }
