@@ -38,7 +38,7 @@ kill "$provider_server" 2>/dev/null || true
 # setup project of the suite opens it.
 setup_link=$(./target/release/hashinsight --database-url "sqlite://$work/hashinsight.db" \
   user create --role owner | tail -n 1)
-export E2E_SETUP_PATH="/setup?${setup_link#*\?}"
+export E2E_SETUP_PATH="/${setup_link#http*://*/}"
 export E2E_DB="$PWD/$work/hashinsight.db"
 
 # Market refresh off: the run must not depend on reaching the providers, and the calculator

@@ -32,20 +32,9 @@ use crate::components::layout::Layout;
 use crate::components::theme::{ThemeProvider, use_theme};
 use crate::i18n::{I18nContextProvider, t_string, use_i18n};
 use crate::routes::{
-    account::AccountRoute,
-    admin_audit::AdminAuditRoute,
-    admin_users::AdminUsersRoute,
-    batch::BatchRoute,
-    calculator::CalculatorRoute,
-    catalogue::CataloguePage,
-    home::HomePage,
-    login::LoginRoute,
-    network::NetworkRoute,
+    account::AccountRoute, admin::AdminRoute, auth_pages::AuthRoute, batch::BatchRoute,
+    calculator::CalculatorRoute, catalogue::CataloguePage, home::HomePage, network::NetworkRoute,
     not_found::NotFoundPage,
-    password::{ForgotRoute, ResetRoute},
-    register::RegisterRoute,
-    setup::SetupRoute,
-    verify::VerifyRoute,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -104,15 +93,10 @@ pub fn App() -> impl IntoView {
                             // Rendered whole before sending, so it reads with JavaScript off.
                             <Route path=path!("/catalogue") view=CataloguePage ssr=SsrMode::Async />
                             <Route path=path!("/network") view={Lazy::<NetworkRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/forgot") view={Lazy::<ForgotRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/reset") view={Lazy::<ResetRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/verify") view={Lazy::<VerifyRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/setup") view={Lazy::<SetupRoute>::new()} ssr=SsrMode::Async />
+                            // Signing in, and administration: one route each (see routes/auth_pages.rs).
+                            <Route path=path!("/auth/:page") view={Lazy::<AuthRoute>::new()} ssr=SsrMode::Async />
                             <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/admin/users") view={Lazy::<AdminUsersRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/admin/audit") view={Lazy::<AdminAuditRoute>::new()} ssr=SsrMode::Async />
+                            <Route path=path!("/admin/:section") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
                         </Routes>
                     </Layout>
                 </Router>

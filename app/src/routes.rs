@@ -15,15 +15,26 @@ macro_rules! lazy_page {
 
             fn view(this: Self) -> AnyView {
                 let _ = this;
-                $page().into_any()
+                // The page's own code arrives after the shell has hydrated; the marker tells
+                // tests (and anything else) when its inputs and buttons really respond.
+                let hydrated = RwSignal::new(false);
+                Effect::new(move |_| hydrated.set(true));
+                view! {
+                    <div class="lazy-page" data-lazy-page="" data-page-hydrated=move || hydrated.get().then_some("true")>
+                        {$page()}
+                    </div>
+                }
+                .into_any()
             }
         }
     };
 }
 
 pub mod account;
+pub mod admin;
 pub mod admin_audit;
 pub mod admin_users;
+pub mod auth_pages;
 pub mod batch;
 pub mod calculator;
 pub mod catalogue;

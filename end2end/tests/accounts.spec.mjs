@@ -3,12 +3,11 @@
 // provider that signs with a known test key using ethers in the page.
 import { test, expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { keepScreenshot, waitForHydration } from './helpers.mjs';
-import { OWNER } from './auth.setup.mjs';
+import { fileURLToPath } from 'node:url';
+import { OWNER, keepScreenshot, waitForHydration } from './helpers.mjs';
 
-const require = createRequire(import.meta.url);
-const ETHERS = require.resolve('ethers/dist/ethers.umd.min.js');
+// The browser build of ethers (not in the package's exports map, so by path).
+const ETHERS = fileURLToPath(new URL('../node_modules/ethers/dist/ethers.umd.min.js', import.meta.url));
 // Hardhat/Anvil test account #0: a publicly known key that never holds funds.
 const WALLET_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
 const WALLET_ADDRESS = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266';
@@ -45,7 +44,7 @@ async function injectWallet(context, key) {
 }
 
 async function signUp(page, email, name) {
-  await page.goto('/register');
+  await page.goto('/auth/register');
   await waitForHydration(page);
   const form = page.locator('#register-form');
   await form.getByLabel('Name').fill(name);
@@ -84,7 +83,7 @@ test('a visitor signs up as a guest, is refused pages above that role, signs out
   expect(await (await page.request.post('/api/who_am_i')).json()).toBeNull();
 
   // Wrong password: one translated message, and nothing else changes.
-  await page.goto('/login');
+  await page.goto('/auth/login');
   await waitForHydration(page);
   await page.locator('#login-form').getByLabel('E-mail address').fill(email);
   await page.locator('#login-form').getByLabel('Password').fill('not my password');
@@ -104,7 +103,7 @@ test('a visitor sent to sign in comes back to the page they wanted', async ({ br
   expect(response.status()).toBe(401);
   await expect(page.locator('#refusal')).toContainText('Sign in to open this.');
   await page.locator('#sign-in-to-continue').click();
-  await expect(page).toHaveURL(/\/login\?next=%2Fnetwork/);
+  await expect(page).toHaveURL(/\/auth\/login\?next=%2Fnetwork/);
   await waitForHydration(page);
   await page.locator('#login-form').getByLabel('E-mail address').fill(OWNER.email);
   await page.locator('#login-form').getByLabel('Password').fill(OWNER.password);
@@ -146,9 +145,9 @@ test('MetaMask: a wallet signs in with a real signature and becomes a guest acco
   const context = await visitor(browser);
   await injectWallet(context, WALLET_KEY);
   const page = await context.newPage();
-  await page.goto('/login');
+  await page.goto('/auth/login');
   await waitForHydration(page);
-  await page.locator('#wallet-sign-in').click();
+  await page.locator('#wallet-sign-in[data-ready="true"]').click();
   await expect(page).toHaveURL(/\/account$/);
   await expect(page.locator('#account-wallet')).toHaveText(WALLET_ADDRESS);
   await expect(page.locator('#account-role')).toHaveText('Guest');
@@ -160,7 +159,7 @@ test('MetaMask: a replayed signature, a tampered message and an expired nonce ar
   const context = await visitor(browser);
   await injectWallet(context, WALLET_KEY);
   const page = await context.newPage();
-  await page.goto('/login');
+  await page.goto('/auth/login');
   await waitForHydration(page);
 
   // Tampered: the message is changed on its way back to the server.
@@ -169,7 +168,7 @@ test('MetaMask: a replayed signature, a tampered message and an expired nonce ar
     body.set('message', body.get('message').replace('Sign in to HashInsight.', 'Sign in to HashInsight as admin.'));
     await route.continue({ postData: body.toString() });
   });
-  await page.locator('#wallet-sign-in').click();
+  await page.locator('#wallet-sign-in[data-ready="true"]').click();
   await expect(page.locator('#wallet-error')).toHaveText('The signed message is not the one this site issued.');
   await page.unroute('**/api/wallet_sign_in');
 
@@ -178,7 +177,7 @@ test('MetaMask: a replayed signature, a tampered message and an expired nonce ar
     execFileSync('python3', ['-c', `import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("update siwe_nonce set expires_at_ms = 1"); c.commit()`, process.env.E2E_DB]);
     await route.continue();
   });
-  await page.locator('#wallet-sign-in').click();
+  await page.locator('#wallet-sign-in[data-ready="true"]').click();
   await expect(page.locator('#wallet-error')).toHaveText('This signature request has expired or was already used. Start again.');
   await page.unroute('**/api/wallet_sign_in');
 
@@ -188,7 +187,7 @@ test('MetaMask: a replayed signature, a tampered message and an expired nonce ar
     sent = route.request().postData();
     await route.continue();
   });
-  await page.locator('#wallet-sign-in').click();
+  await page.locator('#wallet-sign-in[data-ready="true"]').click();
   await expect(page).toHaveURL(/\/account$/);
   const replay = await context.request.post('/api/wallet_sign_in', {
     data: sent,
@@ -202,11 +201,11 @@ test('MetaMask: a replayed signature, a tampered message and an expired nonce ar
 test('without a wallet the button says what to do, with a link into the MetaMask app', async ({ browser }) => {
   const context = await visitor(browser);
   const page = await context.newPage();
-  await page.goto('/login');
+  await page.goto('/auth/login');
   await waitForHydration(page);
-  await page.locator('#wallet-sign-in').click();
+  await page.locator('#wallet-sign-in[data-ready="true"]').click();
   await expect(page.locator('#wallet-missing')).toContainText('No Ethereum wallet was found');
-  await expect(page.locator('#wallet-missing a')).toHaveAttribute('href', /^https:\/\/metamask\.app\.link\/dapp\/127\.0\.0\.1:\d+\/login$/);
+  await expect(page.locator('#wallet-missing a')).toHaveAttribute('href', /^https:\/\/metamask\.app\.link\/dapp\/127\.0\.0\.1:\d+\/auth\/login$/);
   await context.close();
 });
 

@@ -2,15 +2,12 @@
 // owner` printed (scripts/e2e.sh passes its path), the owner account made with it, and that
 // session kept for the specs that need an owner (batch, network, administration).
 import { test as setup, expect } from '@playwright/test';
-import { waitForHydration } from './helpers.mjs';
-
-export const OWNER = { email: 'owner@example.com', password: 'owner password for e2e', name: 'Olga Owner' };
-export const OWNER_STATE = '.auth/owner.json';
+import { OWNER, OWNER_STATE, waitForHydration } from './helpers.mjs';
 
 setup('the owner account is created from the first-run link', async ({ page }) => {
   const path = process.env.E2E_SETUP_PATH;
-  expect(path, 'scripts/e2e.sh sets E2E_SETUP_PATH').toMatch(/^\/setup\?token=/);
-  await page.goto('/login');
+  expect(path, 'scripts/e2e.sh sets E2E_SETUP_PATH').toMatch(/^\/auth\/setup\?token=/);
+  await page.goto('/auth/login');
   await expect(page.locator('#setup-hint')).toContainText('hashinsight user create --role owner');
   await page.goto(path);
   await waitForHydration(page);

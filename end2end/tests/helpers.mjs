@@ -10,4 +10,13 @@ export async function keepScreenshot(page, testInfo, name) {
  *  hydrated the page; before that, clicks and input would be lost. */
 export async function waitForHydration(page) {
   await page.locator('body[data-hydrated="true"]').waitFor({ timeout: 20_000 });
+  // Pages in their own WASM chunk hydrate after the shell, when their chunk has arrived.
+  if ((await page.locator('[data-lazy-page]').count()) > 0) {
+    await page.locator('[data-lazy-page][data-page-hydrated="true"]').waitFor({ timeout: 20_000 });
+  }
 }
+
+/** The owner the setup project creates from the first-run link; its session is kept in
+ *  OWNER_STATE for the specs that need an owner. */
+export const OWNER = { email: 'owner@example.com', password: 'olga e2e passphrase 2026', name: 'Olga Owner' };
+export const OWNER_STATE = '.auth/owner.json';

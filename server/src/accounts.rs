@@ -78,7 +78,7 @@ pub async fn create_user(
     let display_name = display_name
         .map_or_else(
             || email.split('@').next().map(str::to_owned),
-            |name| app::account::normalise_display_name(name),
+            app::account::normalise_display_name,
         )
         .context("the display name must have 1 to 80 characters")?;
     let user = store

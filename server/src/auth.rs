@@ -97,8 +97,10 @@ pub fn guarded(path: &str, route: MethodRouter<AppState>) -> MethodRouter<AppSta
     let (module, need) = REST_ENDPOINTS
         .iter()
         .find(|(_, p, _, _)| *p == path)
-        .map(|(_, _, module, need)| (*module, *need))
-        .unwrap_or_else(|| panic!("{path} is missing from REST_ENDPOINTS"));
+        .map_or_else(
+            || panic!("{path} is missing from REST_ENDPOINTS"),
+            |(_, _, module, need)| (*module, *need),
+        );
     route.layer(axum::middleware::from_fn(require(module, need)))
 }
 

@@ -16,6 +16,7 @@ use crate::{
 
 /// The signed-in user, if any. Public: it only ever describes the caller to themselves.
 #[server(endpoint = "who_am_i")]
+#[cfg_attr(feature = "ssr", allow(clippy::unused_async))] // a server function is async by contract
 pub async fn who_am_i() -> Result<Option<Viewer>, AppError> {
     let caller = crate::ssr::auth::caller();
     Ok(caller.member.as_ref().map(crate::ssr::auth::Member::viewer))

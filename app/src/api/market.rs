@@ -9,13 +9,13 @@ use crate::market::MarketNow;
 /// use the calculator (visitors included); reading costs no outbound request.
 #[server(endpoint = "current_market")]
 pub async fn current_market() -> Result<MarketNow, AppError> {
+    use crate::market::{
+        DAY_MS, GROWTH_WINDOW_DAYS, MarketValue, Provenance, difficulty_growth_pct_month,
+    };
     crate::ssr::auth::guard(
         crate::access::Module::Calculator,
         crate::access::Access::Read,
     )?;
-    use crate::market::{
-        DAY_MS, GROWTH_WINDOW_DAYS, MarketValue, Provenance, difficulty_growth_pct_month,
-    };
     let mut now = use_context::<std::sync::Arc<dyn crate::ssr::MarketFeed>>()
         .map(|feed| feed.now())
         .unwrap_or_default();

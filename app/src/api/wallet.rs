@@ -157,7 +157,7 @@ async fn check_signed(
         nonce: &parsed.nonce,
         now: time::OffsetDateTime::now_utc(),
         max_age: ttl,
-        clock_skew: std::time::Duration::from_secs(60),
+        clock_skew: std::time::Duration::from_mins(1),
     };
     let verified = ::auth::siwe::verify(message, signature, &expect).map_err(|err| {
         tracing::info!(%err, "SIWE verification refused");

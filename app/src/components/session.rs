@@ -8,7 +8,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
 use crate::access::{self, Access, Module, Viewer};
-use crate::api::auth::{Logout, who_am_i};
+use crate::api::auth::who_am_i;
 use crate::components::error_view::{error_text, set_status};
 use crate::error::AppError;
 use crate::i18n::{t, use_i18n};
@@ -37,7 +37,10 @@ pub fn Refusal(error: AppError) -> impl IntoView {
     let sign_in = (error == AppError::SignInRequired).then(|| {
         let href = move || {
             let here = format!("{}{}", location.pathname.get(), location.search.get());
-            format!("/login?next={}", crate::scenario::percent_encode(&here))
+            format!(
+                "/auth/login?next={}",
+                crate::scenario::percent_encode(&here)
+            )
         };
         view! {
             " "
@@ -78,22 +81,14 @@ pub fn RequireAccess(module: Module, need: Access, children: ChildrenFn) -> impl
 pub fn AccountMenu() -> impl IntoView {
     let i18n = use_i18n();
     let viewer = use_viewer().0;
-    let logout = ServerAction::<Logout>::new();
-    Effect::new(move |_| {
-        // Signed out: a full load, so nothing of the account stays on screen.
-        if matches!(logout.value().get(), Some(Ok(()))) {
-            #[cfg(feature = "hydrate")]
-            let _ = window().location().assign("/");
-        }
-    });
     view! {
-        <Transition fallback=|| ()>
+        <Suspense fallback=|| ()>
             {move || {
                 viewer
                     .get()
                     .map(|found| match found.ok().flatten() {
                         None => {
-                            view! { <A href="/login" attr:id="nav-sign-in">{t!(i18n, nav_sign_in)}</A> }
+                            view! { <A href="/auth/login" attr:id="nav-sign-in">{t!(i18n, nav_sign_in)}</A> }
                                 .into_any()
                         }
                         Some(viewer) => {
@@ -104,17 +99,23 @@ pub fn AccountMenu() -> impl IntoView {
                                     <A href="/account" attr:id="nav-account">{viewer.display_name.clone()}</A>
                                     {users.then(|| view! { <A href="/admin/users" attr:id="nav-users">{t!(i18n, nav_users)}</A> })}
                                     {audit.then(|| view! { <A href="/admin/audit" attr:id="nav-audit">{t!(i18n, nav_audit)}</A> })}
-                                    <ActionForm action=logout attr:class="inline-form">
+                                    // A plain form: signing out loads the home page afresh, so
+                                    // nothing of the account stays on screen (and the shell
+                                    // carries no action code for it).
+                                    <form method="post" action=LOGOUT_PATH class="inline-form">
                                         <button type="submit" class="link-button" id="sign-out">
                                             {t!(i18n, sign_out)}
                                         </button>
-                                    </ActionForm>
+                                    </form>
                                 </span>
                             }
                                 .into_any()
                         }
                     })
             }}
-        </Transition>
+        </Suspense>
     }
 }
+
+/// The logout server function's address, posted to by the header's sign-out form.
+const LOGOUT_PATH: &str = "/api/logout";

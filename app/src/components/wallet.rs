@@ -29,6 +29,10 @@ pub fn WalletButton(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let state = RwSignal::new(WalletState::Idle);
+    // Effects run only once this page's code has hydrated: until then a click would be lost,
+    // so tests (and styles) can wait for the marker.
+    let ready = RwSignal::new(false);
+    Effect::new(move |_| ready.set(true));
     let next = next.unwrap_or_else(|| "/account".to_owned());
     let on_click = move |_| {
         state.set(WalletState::Waiting);
@@ -97,6 +101,7 @@ pub fn WalletButton(
                 class="button wallet-button"
                 id=if link { "wallet-link" } else { "wallet-sign-in" }
                 on:click=on_click
+                data-ready=move || ready.get().then_some("true")
                 disabled=move || state.get() == WalletState::Waiting
             >
                 {move || if link { t_string!(i18n, wallet_link) } else { t_string!(i18n, wallet_sign_in) }}

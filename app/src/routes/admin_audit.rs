@@ -11,8 +11,6 @@ use crate::components::session::{Refusal, RequireAccess};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::routes::admin_users::format_time;
 
-lazy_page!(AdminAuditRoute, AdminAuditPage);
-
 #[component]
 pub fn AdminAuditPage() -> impl IntoView {
     let i18n = use_i18n();

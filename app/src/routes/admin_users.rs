@@ -71,8 +71,6 @@ impl Actions {
     }
 }
 
-lazy_page!(AdminUsersRoute, AdminUsersPage);
-
 #[component]
 pub fn AdminUsersPage() -> impl IntoView {
     let i18n = use_i18n();

@@ -10,8 +10,6 @@ use crate::components::error_view::FormError;
 use crate::components::wallet::WalletButton;
 use crate::i18n::{t, t_string, use_i18n};
 
-lazy_page!(LoginRoute, LoginPage);
-
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -49,9 +47,9 @@ pub fn LoginPage() -> impl IntoView {
             <p class="muted auth-or">{t!(i18n, login_or)}</p>
             {move || view! { <WalletButton next=crate::account::safe_next(Some(&next())) /> }}
             <p class="auth-links">
-                <A href="/register">{t!(i18n, login_register)}</A>
+                <A href="/auth/register">{t!(i18n, login_register)}</A>
                 " · "
-                <A href="/forgot">{t!(i18n, login_forgot)}</A>
+                <A href="/auth/forgot">{t!(i18n, login_forgot)}</A>
             </p>
         </section>
     }

@@ -8,8 +8,6 @@ use crate::api::auth::{RequestPasswordReset, ResetPassword};
 use crate::components::error_view::FormError;
 use crate::i18n::{t, t_string, use_i18n};
 
-lazy_page!(ForgotRoute, ForgotPage);
-
 #[component]
 pub fn ForgotPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -35,8 +33,6 @@ pub fn ForgotPage() -> impl IntoView {
         </section>
     }
 }
-
-lazy_page!(ResetRoute, ResetPage);
 
 #[component]
 pub fn ResetPage() -> impl IntoView {

@@ -8,8 +8,6 @@ use crate::components::error_view::FormError;
 use crate::components::wallet::WalletButton;
 use crate::i18n::{t, t_string, use_i18n};
 
-lazy_page!(RegisterRoute, RegisterPage);
-
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let i18n = use_i18n();

@@ -8,8 +8,6 @@ use crate::api::auth::SetupOwner;
 use crate::components::error_view::FormError;
 use crate::i18n::{t, t_string, use_i18n};
 
-lazy_page!(SetupRoute, SetupPage);
-
 #[component]
 pub fn SetupPage() -> impl IntoView {
     let i18n = use_i18n();

@@ -9,8 +9,6 @@ use crate::api::auth::VerifyEmail;
 use crate::components::error_view::FormError;
 use crate::i18n::{t, t_string, use_i18n};
 
-lazy_page!(VerifyRoute, VerifyPage);
-
 #[component]
 pub fn VerifyPage() -> impl IntoView {
     let i18n = use_i18n();

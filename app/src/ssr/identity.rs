@@ -18,7 +18,7 @@ use crate::ssr::accounts::{
 };
 use crate::ssr::auth::{Caller, Credential, Member};
 
-/// The session cookie. HttpOnly and SameSite=Lax; Secure when the site is served over HTTPS.
+/// The session cookie. `HttpOnly` and `SameSite=Lax`; `Secure` when the site is served over HTTPS.
 pub const SESSION_COOKIE: &str = "hi_session";
 
 /// Settings of `[auth]` in the configuration.
@@ -100,11 +100,8 @@ impl AuthServices {
             settings,
             hasher,
             mailer,
-            per_ip: ::auth::rate_limit::RateLimiter::new(per_minute, Duration::from_secs(60)),
-            resets_per_account: ::auth::rate_limit::RateLimiter::new(
-                3,
-                Duration::from_secs(15 * 60),
-            ),
+            per_ip: ::auth::rate_limit::RateLimiter::new(per_minute, Duration::from_mins(1)),
+            resets_per_account: ::auth::rate_limit::RateLimiter::new(3, Duration::from_mins(15)),
             failures: ::auth::rate_limit::FailureBackoff::default(),
         })
     }
@@ -416,9 +413,9 @@ pub async fn issue_link(
         })
         .await?;
     let path = match purpose {
-        TokenPurpose::VerifyEmail => "/verify",
-        TokenPurpose::ResetPassword => "/reset",
-        TokenPurpose::SetupOwner => "/setup",
+        TokenPurpose::VerifyEmail => "/auth/verify",
+        TokenPurpose::ResetPassword => "/auth/reset",
+        TokenPurpose::SetupOwner => "/auth/setup",
     };
     let link = format!("{origin}{path}?token={}", secret.plain);
     if let Some(to) = to_email {
@@ -519,9 +516,10 @@ pub async fn verify_password(
     phc: Option<String>,
 ) -> Result<bool, AppError> {
     let services = services.clone();
-    tokio_blocking(move || match phc {
-        Some(phc) => services.hasher.verify(&password, &phc),
-        None => {
+    tokio_blocking(move || {
+        if let Some(phc) = phc {
+            services.hasher.verify(&password, &phc)
+        } else {
             services.hasher.verify_dummy(&password);
             false
         }

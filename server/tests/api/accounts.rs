@@ -2,6 +2,8 @@
 //! REST endpoint as every role, sign-in and its defences, links, API keys, isolation between
 //! clients, SIWE with real signatures, and the security headers.
 
+use std::fmt::Write as _;
+
 use alloy_signer::SignerSync as _;
 use alloy_signer_local::PrivateKeySigner;
 use app::access::{self, Access, Denied, Role};
@@ -442,7 +444,7 @@ async fn empty_install(backend: Backend) {
     .await
     .unwrap();
     assert!(
-        link.starts_with("http://127.0.0.1:3000/setup?token="),
+        link.starts_with("http://127.0.0.1:3000/auth/setup?token="),
         "{link}"
     );
     assert!(
@@ -631,11 +633,13 @@ on_both_engines!(
 fn sign(key: &str, message: &str) -> String {
     let signer: PrivateKeySigner = key.parse().unwrap();
     let signature = signer.sign_message_sync(message.as_bytes()).unwrap();
-    let hex: String = signature
+    let hex = signature
         .as_bytes()
         .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+        .fold(String::with_capacity(130), |mut hex, b| {
+            let _ = write!(hex, "{b:02x}");
+            hex
+        });
     format!("0x{hex}")
 }
 
@@ -735,7 +739,7 @@ async fn siwe(backend: Backend) {
         1,
         &nonce,
         issued_at,
-        std::time::Duration::from_secs(300),
+        std::time::Duration::from_mins(5),
         "Sign in to HashInsight.",
     )
     .to_string();
@@ -761,6 +765,25 @@ async fn siwe(backend: Backend) {
         .unwrap();
     assert_eq!(rejection(response).await, "wallet_chain_unsupported");
 
+    app.stop().await;
+}
+
+on_both_engines!(
+    wallet_sign_in_verifies_real_signatures_and_refuses_replays_sqlite,
+    wallet_sign_in_verifies_real_signatures_and_refuses_replays_postgres,
+    siwe
+);
+
+async fn wallet_link(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let browser = || {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap()
+    };
     // A signed-in user links a wallet; the wallet then signs in to that account.
     let member = app.member(Role::Client).await;
     let other_address = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
@@ -807,16 +830,16 @@ async fn siwe(backend: Backend) {
 }
 
 on_both_engines!(
-    wallet_sign_in_verifies_real_signatures_and_refuses_replays_sqlite,
-    wallet_sign_in_verifies_real_signatures_and_refuses_replays_postgres,
-    siwe
+    a_linked_wallet_signs_in_to_its_account_sqlite,
+    a_linked_wallet_signs_in_to_its_account_postgres,
+    wallet_link
 );
 
 async fn headers_and_origin(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else {
         return;
     };
-    let page = app.get("/login").await;
+    let page = app.get("/auth/login").await;
     let csp = page.headers()["content-security-policy"]
         .to_str()
         .unwrap()
