@@ -50,21 +50,25 @@ pub struct ErrorBody {
 }
 
 pub fn error_response(error: AppError) -> Response {
-    let status =
+    let (mut parts, body) = axum::Json(ErrorBody {
+        error: error.clone(),
+    })
+    .into_response()
+    .into_parts();
+    set_error_status(&error, &mut parts.status, &mut parts.headers);
+    Response::from_parts(parts, body)
+}
+
+/// The status of `error` from `AppError::status_code`, and `Retry-After` when it asks to wait:
+/// one mapping for REST refusals and server-function errors.
+fn set_error_status(error: &AppError, status: &mut StatusCode, headers: &mut HeaderMap) {
+    *status =
         StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut response = (
-        status,
-        axum::Json(ErrorBody {
-            error: error.clone(),
-        }),
-    )
-        .into_response();
     if let AppError::RateLimited { retry_after_secs } = error
         && let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string())
     {
-        response.headers_mut().insert(header::RETRY_AFTER, value);
+        headers.insert(header::RETRY_AFTER, value);
     }
-    response
 }
 
 /// The guard of a REST route, as a layer that runs before the handler parses anything: the
@@ -209,13 +213,7 @@ pub async fn server_fn_status(request: Request, next: Next) -> Response {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status =
-            StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if let AppError::RateLimited { retry_after_secs } = error
-            && let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string())
-        {
-            parts.headers.insert(header::RETRY_AFTER, value);
-        }
+        set_error_status(&error, &mut parts.status, &mut parts.headers);
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }

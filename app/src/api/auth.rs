@@ -8,7 +8,7 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use crate::{
-    access::{Access, Module, Role},
+    access::Role,
     error::Rejection,
     ssr::accounts::{NewUser, TokenPurpose, UserChange},
     ssr::identity,
@@ -59,10 +59,7 @@ pub async fn register(
             created_at_ms: identity::now_ms(),
         })
         .await
-        .map_err(|err| match err {
-            crate::ssr::StoreError::Conflict { .. } => AppError::Rejected(Rejection::EmailTaken),
-            other => other.into(),
-        })?;
+        .map_err(identity::email_taken)?;
     identity::issue_link(
         &*store,
         &services,
@@ -327,50 +324,36 @@ pub async fn setup_owner(
     Ok(())
 }
 
+/// A link's account, or the translated refusal when it is unknown, used or expired.
+#[cfg(feature = "ssr")]
+fn link_account(
+    found: Result<Option<i64>, crate::ssr::StoreError>,
+) -> Result<Option<i64>, AppError> {
+    match found {
+        Ok(user_id) => Ok(user_id),
+        Err(crate::ssr::StoreError::NotFound) => Err(AppError::Rejected(Rejection::LinkInvalid)),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// Uses up the link: single use holds under concurrency.
 #[cfg(feature = "ssr")]
 async fn take_link(
     store: &dyn crate::ssr::Store,
     token: &str,
     purpose: TokenPurpose,
 ) -> Result<Option<i64>, AppError> {
-    match store
-        .take_token(
-            &::auth::token::hash_secret(token),
-            purpose,
-            identity::now_ms(),
-        )
-        .await
-    {
-        Ok(user_id) => Ok(user_id),
-        Err(crate::ssr::StoreError::NotFound) => Err(AppError::Rejected(Rejection::LinkInvalid)),
-        Err(err) => Err(err.into()),
-    }
+    let hash = ::auth::token::hash_secret(token);
+    link_account(store.take_token(&hash, purpose, identity::now_ms()).await)
 }
 
+/// Looks the link up without using it.
 #[cfg(feature = "ssr")]
 async fn peek_link(
     store: &dyn crate::ssr::Store,
     token: &str,
     purpose: TokenPurpose,
 ) -> Result<Option<i64>, AppError> {
-    match store
-        .peek_token(
-            &::auth::token::hash_secret(token),
-            purpose,
-            identity::now_ms(),
-        )
-        .await
-    {
-        Ok(user_id) => Ok(user_id),
-        Err(crate::ssr::StoreError::NotFound) => Err(AppError::Rejected(Rejection::LinkInvalid)),
-        Err(err) => Err(err.into()),
-    }
-}
-
-/// Guard helper for pages that need a member: `Module::Settings` read.
-#[cfg(feature = "ssr")]
-pub fn require_member() -> Result<crate::ssr::auth::Caller, AppError> {
-    let caller = crate::ssr::auth::guard(Module::Settings, Access::Read)?;
-    caller.member()?;
-    Ok(caller)
+    let hash = ::auth::token::hash_secret(token);
+    link_account(store.peek_token(&hash, purpose, identity::now_ms()).await)
 }

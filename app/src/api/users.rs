@@ -89,10 +89,7 @@ pub async fn create_user(
             created_at_ms: identity::now_ms(),
         })
         .await
-        .map_err(|err| match err {
-            crate::ssr::StoreError::Conflict { .. } => AppError::Rejected(Rejection::EmailTaken),
-            other => other.into(),
-        })?;
+        .map_err(identity::email_taken)?;
     let link = identity::issue_link(
         &*store,
         &services,

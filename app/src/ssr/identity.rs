@@ -477,6 +477,14 @@ fn mail_text(purpose: TokenPurpose, link: &str, hours: u64) -> (String, String) 
     (subject, body)
 }
 
+/// Creating an account whose e-mail address another account has: the translated refusal.
+pub fn email_taken(err: StoreError) -> AppError {
+    match err {
+        StoreError::Conflict { .. } => AppError::Rejected(Rejection::EmailTaken),
+        other => other.into(),
+    }
+}
+
 /// The same password rules everywhere, as translated refusals.
 pub fn check_password(password: &str, again: &str, email: &str) -> Result<(), AppError> {
     use ::auth::password::PasswordPolicyError as P;
