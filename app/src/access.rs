@@ -56,7 +56,7 @@ impl Role {
 
     /// Whether this role sees the host side of hosting figures (site cost, markup, host profit).
     pub fn sees_host_figures(self) -> bool {
-        self <= Self::MiningSiteOwner
+        access(self, Module::HostFigures) >= Access::Read
     }
 }
 
@@ -134,6 +134,9 @@ pub enum Module {
     Audit,
     /// Editing reference data such as the ASIC catalogue.
     Catalogue,
+    /// The host side of hosting figures: the site's energy cost, the markup and the host's
+    /// profit. Clients see what they pay, never what the host earns on it.
+    HostFigures,
     BlockchainVerify,
     SlaNft,
     Billing,
@@ -150,7 +153,7 @@ const R: Access = Access::Read;
 const N: Access = Access::None;
 
 /// Module → access per role, in `Role::ALL` order: owner, admin, site owner, operator, client,
-/// guest. Reference §5.2; `Audit` and `Catalogue` are ours (owner and admin only).
+/// guest. Reference §5.2; `Audit` and `Catalogue` (owner and admin) and `HostFigures` are ours.
 const MATRIX: &[(Module, [Access; 6])] = &[
     (Module::Calculator, [F, F, F, R, F, F]),
     (Module::Settings, [F, F, F, R, F, N]),
@@ -188,6 +191,7 @@ const MATRIX: &[(Module, [Access; 6])] = &[
     (Module::SystemEvent, [F, F, R, F, N, N]),
     (Module::Audit, [F, F, N, N, N, N]),
     (Module::Catalogue, [F, F, N, N, N, N]),
+    (Module::HostFigures, [F, F, F, N, N, N]),
     (Module::BlockchainVerify, [F, F, F, R, R, N]),
     (Module::SlaNft, [F, F, F, N, R, N]),
     (Module::Billing, [F, F, F, N, R, N]),

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod catalogue;
 pub mod keys;
 pub mod market;
+pub mod scenarios;
 pub mod users;
 pub mod wallet;
 
@@ -27,6 +28,34 @@ pub const SERVER_FNS: &[(&str, Option<(Module, Access)>)] = &[
     ("/api/wallet_sign_in", None),
     (
         "/api/list_asic_models",
+        Some((Module::Calculator, Access::Read)),
+    ),
+    (
+        "/api/create_asic_model",
+        Some((Module::Catalogue, Access::Full)),
+    ),
+    (
+        "/api/update_asic_model",
+        Some((Module::Catalogue, Access::Full)),
+    ),
+    (
+        "/api/delete_asic_model",
+        Some((Module::Catalogue, Access::Full)),
+    ),
+    (
+        "/api/list_saved_scenarios",
+        Some((Module::Calculator, Access::Read)),
+    ),
+    (
+        "/api/save_scenario",
+        Some((Module::Calculator, Access::Read)),
+    ),
+    (
+        "/api/rename_saved_scenario",
+        Some((Module::Calculator, Access::Read)),
+    ),
+    (
+        "/api/delete_saved_scenario",
         Some((Module::Calculator, Access::Read)),
     ),
     (
@@ -67,4 +96,13 @@ pub const SERVER_FNS: &[(&str, Option<(Module, Access)>)] = &[
         "/api/revoke_api_key",
         Some((Module::Settings, Access::Read)),
     ),
+];
+
+/// Guarded server functions that also need a signed-in account (they keep the caller's own
+/// data): a visitor gets 401 even where the module is open to guests.
+pub const SIGNED_IN_ONLY: &[&str] = &[
+    "/api/list_saved_scenarios",
+    "/api/save_scenario",
+    "/api/rename_saved_scenario",
+    "/api/delete_saved_scenario",
 ];

@@ -56,6 +56,24 @@ pub struct CalcRequest {
     pub electricity_escalation_pct_month: Option<f64>,
     pub resale_value_usd: Option<f64>,
     pub discount_rate_pct_year: Option<f64>,
+    /// Hosting fee per miner per month the client pays, USD (default 0).
+    pub hosting_usd_per_miner_month: Option<f64>,
+    /// Hosting fee per kW of contracted capacity per month the client pays, USD (default 0).
+    pub hosting_usd_per_kw_month: Option<f64>,
+    /// Host side: markup the host adds to every kWh, USD/kWh (default 0).
+    pub hosting_markup_usd_kwh: Option<f64>,
+    /// Host side: what the host pays for a kWh at the site, USD/kWh. When given, the answer
+    /// carries the host's figures (`host`).
+    pub host_site_cost_usd_kwh: Option<f64>,
+}
+
+impl CalcRequest {
+    /// Whether the request asks for host-side figures, which only some roles may see
+    /// (`Module::HostFigures`).
+    pub fn has_host_fields(&self) -> bool {
+        self.hosting_markup_usd_kwh.is_some_and(|m| m != 0.0)
+            || self.host_site_cost_usd_kwh.is_some()
+    }
 }
 
 /// What the caller knows besides the request.
@@ -107,6 +125,10 @@ fn wire_field(mining_field: &str) -> &str {
         "hashrate_decay_pct_per_month" => "hashrate_decay_pct_month",
         "electricity_escalation_pct_per_month" => "electricity_escalation_pct_month",
         "discount_rate_pct_per_year" => "discount_rate_pct_year",
+        "hosting.markup_usd_per_kwh" => "hosting_markup_usd_kwh",
+        "hosting.usd_per_miner_month" => "hosting_usd_per_miner_month",
+        "hosting.usd_per_kw_month" => "hosting_usd_per_kw_month",
+        "host_site_cost_usd_per_kwh" => "host_site_cost_usd_kwh",
         other => other,
     }
 }
@@ -144,7 +166,10 @@ pub struct CalcResponse {
     pub daily_btc_gross: f64,
     pub daily_revenue_usd: f64,
     pub daily_electricity_usd: f64,
+    /// Hosting fees and maintenance per day.
     pub daily_other_costs_usd: f64,
+    /// The hosting fees alone (markup, per miner, per kW) per day.
+    pub daily_hosting_fees_usd: f64,
     pub daily_profit_usd: f64,
     pub daily_energy_kwh: f64,
     /// Revenue after pool fee ÷ kWh.
@@ -172,7 +197,23 @@ pub struct CalcResponse {
     pub total_profit_usd: f64,
     /// All-in break-evens (every cost, not only electricity) and the first loss-making month.
     pub breakeven_all_in: Breakevens,
+    /// The host's side when the request gives the site cost; null otherwise.
+    pub host: Option<HostFigures>,
     pub projection: Vec<MonthFigures>,
+}
+
+/// The host's money on this contract (definitions in `mining::hosting`), USD.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HostFigures {
+    /// Energy at the client's price plus every hosting fee, per day.
+    pub daily_client_pays_usd: f64,
+    /// Energy at the site's cost, per day.
+    pub daily_site_cost_usd: f64,
+    pub daily_host_profit_usd: f64,
+    /// Host profit ÷ what the client pays × 100; null when the client pays nothing.
+    pub host_margin_pct: Option<f64>,
+    /// Sum of the months' host profit over the horizon.
+    pub total_host_profit_usd: f64,
 }
 
 /// A request resolved into the engine's inputs.
@@ -280,8 +321,12 @@ pub fn resolve(
         pue: request.pue.unwrap_or(1.0),
         uptime_pct: request.uptime_pct.unwrap_or(100.0),
         maintenance_usd_month: request.maintenance_usd_month.unwrap_or(0.0),
-        hosting: HostingFees::default(),
-        host_site_cost_usd_per_kwh: None,
+        hosting: HostingFees {
+            markup_usd_per_kwh: request.hosting_markup_usd_kwh.unwrap_or(0.0),
+            usd_per_miner_month: request.hosting_usd_per_miner_month.unwrap_or(0.0),
+            usd_per_kw_month: request.hosting_usd_per_kw_month.unwrap_or(0.0),
+        },
+        host_site_cost_usd_per_kwh: request.host_site_cost_usd_kwh,
         investment_usd: request.investment_usd.unwrap_or(0.0),
     };
     let params = ProjectionParams {
@@ -352,6 +397,7 @@ pub fn evaluate(resolved: &Resolved) -> Result<CalcResponse, Vec<CalcFieldError>
         daily_revenue_usd: daily.daily_revenue_usd,
         daily_electricity_usd: daily.daily_electricity_usd,
         daily_other_costs_usd: daily.daily_other_costs_usd,
+        daily_hosting_fees_usd: daily.daily_hosting_fees_usd,
         daily_profit_usd: daily.daily_profit_usd,
         daily_energy_kwh: daily.daily_energy_kwh,
         breakeven_electricity_usd_kwh: daily.breakeven_electricity_usd_kwh,
@@ -373,6 +419,14 @@ pub fn evaluate(resolved: &Resolved) -> Result<CalcResponse, Vec<CalcFieldError>
         total_costs_usd: projection.total_costs_usd,
         total_profit_usd: projection.total_profit_usd,
         breakeven_all_in,
+        host: daily.hosting_split.map(|split| HostFigures {
+            daily_client_pays_usd: split.client_pays_usd,
+            daily_site_cost_usd: split.host_site_cost_usd,
+            daily_host_profit_usd: split.host_profit_usd,
+            host_margin_pct: (split.client_pays_usd > 0.0)
+                .then(|| split.host_profit_usd / split.client_pays_usd * 100.0),
+            total_host_profit_usd: projection.total_host_profit_usd.unwrap_or(0.0),
+        }),
         projection: projection.months,
     })
 }
@@ -499,6 +553,44 @@ mod tests {
         let per_retarget = resolved.params.difficulty_growth_pct_per_retarget / 100.0;
         let per_month = (1.0 + per_retarget).powf(RETARGETS_PER_MONTH) - 1.0;
         assert!((per_month - 0.04).abs() < 1e-12);
+    }
+
+    #[test]
+    fn hosting_fees_and_the_host_side_follow_the_request() {
+        let request = CalcRequest {
+            count: Some(10),
+            hosting_usd_per_miner_month: Some(30.4375),
+            hosting_markup_usd_kwh: Some(0.01),
+            host_site_cost_usd_kwh: Some(0.04),
+            ..s19_request()
+        };
+        assert!(request.has_host_fields());
+        let response =
+            evaluate(&resolve(&request, CalcContext::default(), &lookup).unwrap()).unwrap();
+        // 10 S19 Pro: 780 kWh a day; markup 7.80 USD, per-miner fee 10 × 1 USD a day.
+        assert!((response.daily_hosting_fees_usd - 17.8).abs() < 1e-9);
+        let host = response.host.unwrap();
+        // The client pays 0.06 USD/kWh and the fees; the host pays 0.04 USD/kWh.
+        assert!((host.daily_client_pays_usd - (780.0 * 0.06 + 10.0)).abs() < 1e-9);
+        assert!((host.daily_site_cost_usd - 780.0 * 0.04).abs() < 1e-9);
+        assert!((host.daily_host_profit_usd - (780.0 * 0.02 + 10.0)).abs() < 1e-9);
+        assert!(host.total_host_profit_usd > 30.0 * host.daily_host_profit_usd);
+        assert!(!s19_request().has_host_fields());
+        let plain = evaluate(&resolve(&s19_request(), CalcContext::default(), &lookup).unwrap());
+        assert_eq!(plain.unwrap().host, None);
+    }
+
+    #[test]
+    fn a_bad_hosting_fee_is_named_by_its_wire_field() {
+        let request = CalcRequest {
+            hosting_usd_per_kw_month: Some(-5.0),
+            host_site_cost_usd_kwh: Some(f64::NAN),
+            ..s19_request()
+        };
+        let errors = resolve(&request, CalcContext::default(), &lookup).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert!(fields.contains(&"hosting_usd_per_kw_month"), "{errors:?}");
+        assert!(fields.contains(&"host_site_cost_usd_kwh"), "{errors:?}");
     }
 
     #[test]

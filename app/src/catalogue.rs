@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::Rejection;
+
 /// How a machine is cooled; decides where it can be hosted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -66,9 +68,198 @@ pub struct NewAsicModel {
     pub price_usd: Option<f64>,
 }
 
+/// The largest hashrate one machine may declare, TH/s: ten times today's biggest hydro units,
+/// so a unit slip (H/s typed as TH/s) is refused rather than stored.
+pub const MAX_HASHRATE_THS: f64 = 10_000.0;
+/// The largest power one machine may declare, W.
+pub const MAX_POWER_W: f64 = 50_000.0;
+/// The largest launch price, USD.
+pub const MAX_PRICE_USD: f64 = 1_000_000.0;
+
+/// A model as an admin types it in the catalogue editor: text in the units the page shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AsicModelForm {
+    pub name: String,
+    pub manufacturer: String,
+    pub hashrate_ths: String,
+    pub power_w: String,
+    pub cooling: String,
+    /// YYYY-MM-DD, or empty when unknown.
+    pub release_date: String,
+    /// USD, or empty when unknown.
+    pub price_usd: String,
+}
+
+impl AsicModelForm {
+    /// The form of an existing model, for editing it.
+    pub fn of(model: &AsicModel) -> Self {
+        Self {
+            name: model.name.clone(),
+            manufacturer: model.manufacturer.clone(),
+            hashrate_ths: trim_number(model.hashrate_hs / 1e12),
+            power_w: trim_number(model.power_w),
+            cooling: model.cooling.as_str().to_owned(),
+            release_date: model.release_date.clone().unwrap_or_default(),
+            price_usd: model.price_usd.map(trim_number).unwrap_or_default(),
+        }
+    }
+
+    /// Checks every field and converts to catalogue units; the first bad field is named.
+    pub fn parse(&self) -> Result<NewAsicModel, Rejection> {
+        let name = label(&self.name, 80).ok_or(Rejection::ModelNameInvalid)?;
+        let manufacturer = label(&self.manufacturer, 60).ok_or(Rejection::ManufacturerInvalid)?;
+        let hashrate_ths = number(&self.hashrate_ths)
+            .filter(|ths| *ths > 0.0 && *ths <= MAX_HASHRATE_THS)
+            .ok_or(Rejection::HashrateInvalid)?;
+        let power_w = number(&self.power_w)
+            .filter(|w| *w > 0.0 && *w <= MAX_POWER_W)
+            .ok_or(Rejection::PowerInvalid)?;
+        let cooling = Cooling::parse(self.cooling.trim()).ok_or(Rejection::CoolingInvalid)?;
+        let release_date = match self.release_date.trim() {
+            "" => None,
+            date if is_iso_date(date) => Some(date.to_owned()),
+            _ => return Err(Rejection::DateInvalid),
+        };
+        let price_usd = match self.price_usd.trim() {
+            "" => None,
+            text => Some(
+                number(text)
+                    .filter(|usd| *usd >= 0.0 && *usd <= MAX_PRICE_USD)
+                    .ok_or(Rejection::PriceInvalid)?,
+            ),
+        };
+        Ok(NewAsicModel {
+            name,
+            manufacturer,
+            hashrate_hs: hashrate_ths * 1e12,
+            power_w,
+            cooling,
+            release_date,
+            price_usd,
+        })
+    }
+}
+
+/// Trimmed text of 1 to `max_chars` characters without control characters.
+fn label(text: &str, max_chars: usize) -> Option<String> {
+    let text = text.trim();
+    let count = text.chars().count();
+    ((1..=max_chars).contains(&count) && !text.chars().any(char::is_control))
+        .then(|| text.to_owned())
+}
+
+/// A finite number, with thousands separators allowed.
+fn number(text: &str) -> Option<f64> {
+    text.trim()
+        .replace([',', ' ', '_'], "")
+        .parse::<f64>()
+        .ok()
+        .filter(|value| value.is_finite())
+}
+
+/// 200.0 → "200", 0.1 + 0.2 → "0.3": numbers as a person would type them.
+pub fn trim_number(value: f64) -> String {
+    let text = format!("{value:.6}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+/// A real calendar date written YYYY-MM-DD, between 2009 (Bitcoin) and 2100.
+fn is_iso_date(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return false;
+    }
+    let field = |range: std::ops::Range<usize>| text.get(range)?.parse::<u32>().ok();
+    let (Some(year), Some(month), Some(day)) = (field(0..4), field(5..7), field(8..10)) else {
+        return false;
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (2009..=2100).contains(&year) && (1..=days_in_month).contains(&day)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn s21_form() -> AsicModelForm {
+        AsicModelForm {
+            name: "  Antminer S21  ".into(),
+            manufacturer: "Bitmain".into(),
+            hashrate_ths: "200".into(),
+            power_w: "3,500".into(),
+            cooling: "air".into(),
+            release_date: "2024-02-29".into(),
+            price_usd: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_form_becomes_a_model_in_catalogue_units() {
+        let model = s21_form().parse().unwrap();
+        assert_eq!(model.name, "Antminer S21");
+        assert!((model.hashrate_hs - 200e12).abs() < 1.0);
+        assert!((model.power_w - 3_500.0).abs() < 1e-9);
+        assert_eq!(model.release_date.as_deref(), Some("2024-02-29"));
+        assert_eq!(model.price_usd, None);
+    }
+
+    #[test]
+    fn each_bad_field_is_named() {
+        let cases: [(fn(&mut AsicModelForm), Rejection); 9] = [
+            (|f| f.name = "   ".into(), Rejection::ModelNameInvalid),
+            (|f| f.name = "x".repeat(81), Rejection::ModelNameInvalid),
+            (
+                |f| f.manufacturer = String::new(),
+                Rejection::ManufacturerInvalid,
+            ),
+            (|f| f.hashrate_ths = "0".into(), Rejection::HashrateInvalid),
+            // 200 TH/s typed in H/s: a unit slip, refused.
+            (
+                |f| f.hashrate_ths = "2e14".into(),
+                Rejection::HashrateInvalid,
+            ),
+            (|f| f.power_w = "NaN".into(), Rejection::PowerInvalid),
+            (|f| f.cooling = "steam".into(), Rejection::CoolingInvalid),
+            (
+                |f| f.release_date = "2023-02-29".into(),
+                Rejection::DateInvalid,
+            ),
+            (|f| f.price_usd = "-1".into(), Rejection::PriceInvalid),
+        ];
+        for (spoil, expected) in cases {
+            let mut form = s21_form();
+            spoil(&mut form);
+            assert_eq!(form.parse(), Err(expected), "{form:?}");
+        }
+    }
+
+    #[test]
+    fn a_model_round_trips_through_its_form() {
+        let model = AsicModel {
+            asic_model_id: 7,
+            name: "Whatsminer M60S".into(),
+            manufacturer: "MicroBT".into(),
+            hashrate_hs: 186e12,
+            power_w: 3_441.0,
+            cooling: Cooling::Air,
+            release_date: Some("2023-10-01".into()),
+            price_usd: Some(3_299.5),
+        };
+        let form = AsicModelForm::of(&model);
+        assert_eq!(form.hashrate_ths, "186");
+        assert_eq!(form.price_usd, "3299.5");
+        let back = form.parse().unwrap();
+        assert_eq!(back.name, model.name);
+        assert!((back.hashrate_hs - model.hashrate_hs).abs() < 1.0);
+        assert_eq!(back.price_usd, model.price_usd);
+    }
 
     #[test]
     fn efficiency_is_watts_per_terahash() {

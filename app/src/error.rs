@@ -60,6 +60,20 @@ pub enum Rejection {
     LastOwner,
     KeyNameInvalid,
     DateInvalid,
+    /// Catalogue fields, each with its own message.
+    ModelNameInvalid,
+    ModelNameTaken,
+    ManufacturerInvalid,
+    HashrateInvalid,
+    PowerInvalid,
+    PriceInvalid,
+    CoolingInvalid,
+    ScenarioNameInvalid,
+    ScenarioNameTaken,
+    /// The saved inputs are not a calculator scenario (unknown field, too long).
+    ScenarioInvalid,
+    /// The user has saved as many scenarios as one account may keep.
+    ScenarioLimit,
 }
 
 impl Rejection {
@@ -70,7 +84,13 @@ impl Rejection {
             | Self::WalletMessageTampered
             | Self::WalletSignatureInvalid => 401,
             Self::AccountDisabled | Self::AccessExpired | Self::RoleNotAssignable => 403,
-            Self::EmailTaken | Self::WalletAlreadyLinked | Self::SetupDone | Self::LastOwner => 409,
+            Self::EmailTaken
+            | Self::WalletAlreadyLinked
+            | Self::SetupDone
+            | Self::LastOwner
+            | Self::ModelNameTaken
+            | Self::ScenarioNameTaken
+            | Self::ScenarioLimit => 409,
             _ => 422,
         }
     }

@@ -18,6 +18,7 @@ pub mod market;
 pub mod network;
 pub mod preferences;
 pub mod routes;
+pub mod saved_scenario;
 pub mod scenario;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -33,7 +34,7 @@ use crate::components::theme::{ThemeProvider, use_theme};
 use crate::i18n::{I18nContextProvider, t_string, use_i18n};
 use crate::routes::{
     account::AccountRoute, admin::AdminRoute, auth_pages::AuthRoute, batch::BatchRoute,
-    calculator::CalculatorRoute, catalogue::CataloguePage, home::HomePage, network::NetworkRoute,
+    calculator::CalculatorRoute, catalogue::CatalogueRoute, home::HomePage, network::NetworkRoute,
     not_found::NotFoundPage,
 };
 
@@ -91,7 +92,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/calculator") view={Lazy::<CalculatorRoute>::new()} ssr=SsrMode::Async />
                             <Route path=path!("/batch") view={Lazy::<BatchRoute>::new()} ssr=SsrMode::Async />
                             // Rendered whole before sending, so it reads with JavaScript off.
-                            <Route path=path!("/catalogue") view=CataloguePage ssr=SsrMode::Async />
+                            <Route path=path!("/catalogue") view={Lazy::<CatalogueRoute>::new()} ssr=SsrMode::Async />
                             <Route path=path!("/network") view={Lazy::<NetworkRoute>::new()} ssr=SsrMode::Async />
                             // Signing in, and administration: one route each (see routes/auth_pages.rs).
                             <Route path=path!("/auth/:page") view={Lazy::<AuthRoute>::new()} ssr=SsrMode::Async />

@@ -44,5 +44,6 @@ pub mod network;
 pub mod not_found;
 pub mod password;
 pub mod register;
+pub mod saved_scenarios;
 pub mod setup;
 pub mod verify;

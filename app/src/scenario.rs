@@ -5,7 +5,7 @@ use crate::calculate::{CalcFieldError, CalcRequest};
 
 /// Every input of the calculator page: URL key and default text. Empty hashrate and power mean
 /// "take them from the model".
-pub const FIELDS: [(&str, &str); 14] = [
+pub const FIELDS: [(&str, &str); 18] = [
     ("model", "Antminer S21 XP"),
     ("count", "1"),
     ("hashrate_ths", ""),
@@ -20,7 +20,18 @@ pub const FIELDS: [(&str, &str); 14] = [
     ("investment_usd", "4500"),
     ("maintenance_usd_month", "0"),
     ("uptime_pct", "100"),
+    ("hosting_usd_per_miner_month", "0"),
+    ("hosting_usd_per_kw_month", "0"),
+    ("hosting_markup_usd_kwh", "0"),
+    ("host_site_cost_usd_kwh", ""),
 ];
+
+/// Fields only the host side sees (`Module::HostFigures`): what the host pays for energy and
+/// the markup it adds. An empty site cost means "no host view".
+pub const HOST_FIELDS: [&str; 2] = ["hosting_markup_usd_kwh", "host_site_cost_usd_kwh"];
+
+/// The longest value one field of a saved or linked scenario may hold, characters.
+const MAX_VALUE_CHARS: usize = 100;
 
 /// Fields prefilled from live market data when the address does not set them.
 pub const MARKET_FIELDS: [&str; 4] = [
@@ -90,6 +101,60 @@ impl Scenario {
             .join("&")
     }
 
+    /// Reads a query string (`a=1&b=2`, percent-encoded) strictly: `None` when it names a field
+    /// the calculator does not have, names one twice, or holds an overlong value. Used for saved
+    /// scenarios, which must reproduce exactly what was saved.
+    pub fn parse_query(query: &str) -> Option<Self> {
+        let mut scenario = Self::default();
+        let mut seen = [false; FIELDS.len()];
+        for pair in query.trim_start_matches('?').split('&') {
+            if pair.is_empty() {
+                continue;
+            }
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let index = FIELDS.iter().position(|(k, _)| *k == key)?;
+            let value = percent_decode(value)?;
+            if seen[index] || value.chars().count() > MAX_VALUE_CHARS {
+                return None;
+            }
+            seen[index] = true;
+            scenario.values[index] = value;
+        }
+        Some(scenario)
+    }
+
+    /// The scenario as a client of a hosting provider sees it: the markup folded into the
+    /// electricity price they pay, the host's site cost removed. Their own figures stay the
+    /// same (the markup is a cost per kWh either way); only the host's are gone. The flag says
+    /// whether anything host-side was there.
+    pub fn into_client_view(mut self) -> (Self, bool) {
+        let markup = parse_number(self.get("hosting_markup_usd_kwh")).unwrap_or(0.0);
+        let had_host_fields =
+            markup != 0.0 || !self.get("host_site_cost_usd_kwh").trim().is_empty();
+        if markup != 0.0
+            && let Some(electricity) = parse_number(self.get("electricity_usd_kwh"))
+        {
+            self.set(
+                "electricity_usd_kwh",
+                crate::catalogue::trim_number(electricity + markup),
+            );
+        }
+        for key in HOST_FIELDS {
+            let default = FIELDS
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map_or("", |(_, d)| *d);
+            self.set(key, default.to_owned());
+        }
+        (self, had_host_fields)
+    }
+
+    pub fn set(&mut self, key: &str, value: String) {
+        if let Some(i) = FIELDS.iter().position(|(k, _)| *k == key) {
+            self.values[i] = value;
+        }
+    }
+
     pub fn get(&self, key: &str) -> &str {
         FIELDS
             .iter()
@@ -131,6 +196,10 @@ impl Scenario {
             investment_usd: number("investment_usd"),
             maintenance_usd_month: number("maintenance_usd_month"),
             uptime_pct: number("uptime_pct"),
+            hosting_usd_per_miner_month: number("hosting_usd_per_miner_month"),
+            hosting_usd_per_kw_month: number("hosting_usd_per_kw_month"),
+            hosting_markup_usd_kwh: number("hosting_markup_usd_kwh"),
+            host_site_cost_usd_kwh: number("host_site_cost_usd_kwh"),
             ..CalcRequest::default()
         };
         if errors.is_empty() {
@@ -139,6 +208,41 @@ impl Scenario {
             Err(errors)
         }
     }
+}
+
+/// A number as people type it (thousands separators allowed); `None` when empty or not one.
+fn parse_number(text: &str) -> Option<f64> {
+    text.trim()
+        .replace([',', ' ', '_'], "")
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+}
+
+/// Decodes `%XX` escapes and `+` (a space in form encoding); `None` on a broken escape or
+/// bytes that are not UTF-8.
+pub fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = text.get(i + 1..i + 3)?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            byte => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// A count or a month number typed as text: negative and fractional values become 0 or are
@@ -230,6 +334,50 @@ mod tests {
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["btc_price_usd", "difficulty"]);
         assert!(errors.iter().all(|e| e.code == "not_a_number"));
+    }
+
+    #[test]
+    fn a_query_parses_strictly_and_round_trips() {
+        let mut scenario = Scenario::default();
+        scenario.set("model", "Whatsminer M60S".into());
+        scenario.set("electricity_usd_kwh", "0.045".into());
+        let back = Scenario::parse_query(&scenario.to_query()).unwrap();
+        assert_eq!(back, scenario);
+        assert_eq!(
+            Scenario::parse_query("model=Antminer+S19+Pro")
+                .unwrap()
+                .get("model"),
+            "Antminer S19 Pro"
+        );
+        assert_eq!(Scenario::parse_query(""), Some(Scenario::default()));
+        assert_eq!(Scenario::parse_query("colour=red"), None);
+        assert_eq!(Scenario::parse_query("count=1&count=2"), None);
+        assert_eq!(Scenario::parse_query("model=%ZZ"), None);
+        let long = format!("model={}", "x".repeat(101));
+        assert_eq!(Scenario::parse_query(&long), None);
+    }
+
+    #[test]
+    fn the_client_view_folds_the_markup_into_the_price_and_drops_the_site_cost() {
+        let mut scenario = Scenario::default();
+        scenario.set("electricity_usd_kwh", "0.06".into());
+        scenario.set("hosting_markup_usd_kwh", "0.01".into());
+        scenario.set("host_site_cost_usd_kwh", "0.045".into());
+        let host_request = scenario.to_request().unwrap();
+        let (client, changed) = scenario.into_client_view();
+        assert!(changed);
+        assert_eq!(client.get("electricity_usd_kwh"), "0.07");
+        assert_eq!(client.get("hosting_markup_usd_kwh"), "0");
+        assert_eq!(client.get("host_site_cost_usd_kwh"), "");
+        let client_request = client.to_request().unwrap();
+        assert_eq!(client_request.host_site_cost_usd_kwh, None);
+        // What the client pays per kWh is the same either way.
+        let paid = |r: &CalcRequest| {
+            r.electricity_usd_kwh.unwrap() + r.hosting_markup_usd_kwh.unwrap_or(0.0)
+        };
+        assert!((paid(&host_request) - paid(&client_request)).abs() < 1e-12);
+        let (_, changed) = Scenario::default().into_client_view();
+        assert!(!changed);
     }
 
     #[test]

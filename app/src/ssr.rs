@@ -12,6 +12,7 @@ use thiserror::Error;
 
 use crate::catalogue::{AsicModel, NewAsicModel};
 use crate::error::AppError;
+use crate::saved_scenario::SavedScenario;
 
 /// What can go wrong in storage, in terms the app can act on.
 #[derive(Debug, Error)]
@@ -51,7 +52,41 @@ pub trait Store: accounts::AccountStore + Send + Sync + 'static {
     async fn get_asic_model(&self, name: &str) -> Result<AsicModel, StoreError>;
     /// Creates the model, or replaces the one with the same name.
     async fn upsert_asic_model(&self, model: &NewAsicModel) -> Result<AsicModel, StoreError>;
+    /// Creates a model; `Conflict` when the name is taken.
+    async fn create_asic_model(&self, model: &NewAsicModel) -> Result<AsicModel, StoreError>;
+    /// Replaces every field of a model, its name included; `NotFound`, or `Conflict` when the
+    /// new name is another model's.
+    async fn update_asic_model(
+        &self,
+        asic_model_id: i64,
+        model: &NewAsicModel,
+    ) -> Result<AsicModel, StoreError>;
     async fn delete_asic_model(&self, asic_model_id: i64) -> Result<(), StoreError>;
+
+    /// A user's saved scenarios, by name.
+    async fn list_saved_scenarios(&self, user_id: i64) -> Result<Vec<SavedScenario>, StoreError>;
+    async fn count_saved_scenarios(&self, user_id: i64) -> Result<i64, StoreError>;
+    /// Saves under `name`: a new row, or with `replace` the user's scenario of that name gets
+    /// the new query. `Conflict` when the name is taken and `replace` is false.
+    async fn save_scenario(
+        &self,
+        user_id: i64,
+        name: &str,
+        query: &str,
+        replace: bool,
+        now_ms: i64,
+    ) -> Result<SavedScenario, StoreError>;
+    /// Renames one of the user's scenarios; `NotFound` for another user's.
+    async fn rename_saved_scenario(
+        &self,
+        user_id: i64,
+        scenario_id: i64,
+        name: &str,
+        now_ms: i64,
+    ) -> Result<SavedScenario, StoreError>;
+    /// Deletes one of the user's scenarios; `NotFound` for another user's.
+    async fn delete_saved_scenario(&self, user_id: i64, scenario_id: i64)
+    -> Result<(), StoreError>;
 
     /// Creates or merges days of history in one transaction: a value given replaces the
     /// stored one, a `None` keeps it. Returns the rows written.

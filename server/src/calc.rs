@@ -4,13 +4,15 @@
 use std::io::Write as _;
 use std::sync::Arc;
 
+use app::access::{Access, Module};
 use app::calculate::{CalcContext, CalcFieldError, CalcRequest, CalcResponse, find_in, resolve};
 use app::ssr::Store;
-use axum::Json;
+use app::ssr::auth::Caller;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
 use serde::Serialize;
 
 use crate::cli::CalcArgs;
@@ -27,6 +29,7 @@ pub struct CalcErrors {
 pub async fn run(
     request: &CalcRequest,
     store: Option<&Arc<dyn Store>>,
+    context: CalcContext,
 ) -> anyhow::Result<Result<CalcResponse, Vec<CalcFieldError>>> {
     let catalogue = match (&request.model, store) {
         (Some(_), Some(store)) => store.list_asic_models().await?,
@@ -37,8 +40,6 @@ pub async fn run(
         .map(|m| (m.name.as_str(), (m.hashrate_hs, m.power_w)))
         .collect();
     let find = |name: &str| find_in(specs.iter().copied(), name);
-    // TODO(#4): the chain height from market data makes the subsidy follow the current epoch.
-    let context = CalcContext::default();
     Ok(resolve(request, context, &find).and_then(|resolved| app::calculate::evaluate(&resolved)))
 }
 
@@ -52,7 +53,8 @@ pub async fn command(
         Some(_) => Some(crate::db::open(&settings.database).await?),
         None => None,
     };
-    match run(&request, store.as_ref()).await? {
+    // The CLI works offline: without a known height the subsidy is the current epoch's.
+    match run(&request, store.as_ref(), CalcContext::default()).await? {
         Ok(response) if args.json => {
             // The command's output is its stdout, not a log line.
             writeln!(
@@ -111,8 +113,13 @@ fn summary(r: &CalcResponse) -> String {
     )
 }
 
-/// `POST /api/v1/calculate`: JSON in, JSON out; 422 with every field error on bad input.
-pub async fn calculate_handler(State(state): State<AppState>, body: Bytes) -> Response {
+/// `POST /api/v1/calculate`: JSON in, JSON out; 422 with every field error on bad input. The
+/// host side (markup, site cost) is for the roles that may see it; others get 401/403.
+pub async fn calculate_handler(
+    State(state): State<AppState>,
+    caller: Option<Extension<Caller>>,
+    body: Bytes,
+) -> Response {
     let request: CalcRequest = match serde_json::from_slice(&body) {
         Ok(request) => request,
         Err(err) => {
@@ -130,7 +137,17 @@ pub async fn calculate_handler(State(state): State<AppState>, body: Bytes) -> Re
                 .into_response();
         }
     };
-    match run(&request, Some(&state.store)).await {
+    if request.has_host_fields() {
+        let caller = caller.map(|Extension(caller)| caller).unwrap_or_default();
+        if let Err(error) = caller.require(Module::HostFigures, Access::Read) {
+            return crate::auth::error_response(error);
+        }
+    }
+    // The chain tip places the halvings and picks the subsidy, as in the browser.
+    let context = CalcContext {
+        next_block_height: state.market.network().map(|r| r.sourced.value.height + 1),
+    };
+    match run(&request, Some(&state.store), context).await {
         Ok(Ok(response)) => Json(response).into_response(),
         Ok(Err(errors)) => (
             StatusCode::UNPROCESSABLE_ENTITY,

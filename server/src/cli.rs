@@ -189,6 +189,18 @@ pub struct CalcArgs {
     /// Discount rate for NPV, percent per year [default: 10].
     #[arg(long, value_name = "PCT", allow_negative_numbers = true)]
     pub discount_rate_pct_year: Option<f64>,
+    /// Hosting fee per miner per month, USD [default: 0].
+    #[arg(long, value_name = "USD", allow_negative_numbers = true)]
+    pub hosting_usd_per_miner_month: Option<f64>,
+    /// Hosting fee per contracted kW per month, USD [default: 0].
+    #[arg(long, value_name = "USD", allow_negative_numbers = true)]
+    pub hosting_usd_per_kw_month: Option<f64>,
+    /// Host side: markup on every kWh, USD/kWh [default: 0].
+    #[arg(long, value_name = "USD", allow_negative_numbers = true)]
+    pub hosting_markup_usd_kwh: Option<f64>,
+    /// Host side: the site's energy cost, USD/kWh; adds the host's figures to the answer.
+    #[arg(long, value_name = "USD", allow_negative_numbers = true)]
+    pub host_site_cost_usd_kwh: Option<f64>,
     /// Print one JSON object (the REST API's response) instead of a summary.
     #[arg(long)]
     pub json: bool,
@@ -218,6 +230,10 @@ impl CalcArgs {
             electricity_escalation_pct_month: self.electricity_escalation_pct_month,
             resale_value_usd: self.resale_value_usd,
             discount_rate_pct_year: self.discount_rate_pct_year,
+            hosting_usd_per_miner_month: self.hosting_usd_per_miner_month,
+            hosting_usd_per_kw_month: self.hosting_usd_per_kw_month,
+            hosting_markup_usd_kwh: self.hosting_markup_usd_kwh,
+            host_site_cost_usd_kwh: self.host_site_cost_usd_kwh,
         }
     }
 }

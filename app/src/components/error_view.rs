@@ -50,6 +50,17 @@ fn rejection_text(i18n: I18nContext<Locale>, rejection: Rejection) -> &'static s
         Rejection::LastOwner => t_string!(i18n, rejection_last_owner),
         Rejection::KeyNameInvalid => t_string!(i18n, rejection_key_name_invalid),
         Rejection::DateInvalid => t_string!(i18n, rejection_date_invalid),
+        Rejection::ModelNameInvalid => t_string!(i18n, rejection_model_name_invalid),
+        Rejection::ModelNameTaken => t_string!(i18n, rejection_model_name_taken),
+        Rejection::ManufacturerInvalid => t_string!(i18n, rejection_manufacturer_invalid),
+        Rejection::HashrateInvalid => t_string!(i18n, rejection_hashrate_invalid),
+        Rejection::PowerInvalid => t_string!(i18n, rejection_power_invalid),
+        Rejection::PriceInvalid => t_string!(i18n, rejection_price_invalid),
+        Rejection::CoolingInvalid => t_string!(i18n, rejection_cooling_invalid),
+        Rejection::ScenarioNameInvalid => t_string!(i18n, rejection_scenario_name_invalid),
+        Rejection::ScenarioNameTaken => t_string!(i18n, rejection_scenario_name_taken),
+        Rejection::ScenarioInvalid => t_string!(i18n, rejection_scenario_invalid),
+        Rejection::ScenarioLimit => t_string!(i18n, rejection_scenario_limit),
     }
 }
 

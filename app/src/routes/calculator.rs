@@ -1,6 +1,8 @@
 //! The profitability calculator. Inputs live in the URL; every change recomputes in the
 //! browser with `app::calculate` (the engine of the REST API and the CLI), charts included.
-//! Until accounts exist every visitor sees the client view (no host-side figures).
+//! Roles that may see host figures (`Module::HostFigures`) also get the host's inputs (site
+//! energy cost, markup) and the host's side of the money; everyone else sees the client view,
+//! where a link's markup is folded into the electricity price they pay.
 
 use leptos::prelude::*;
 use leptos_meta::{Script, Title};
@@ -8,6 +10,7 @@ use leptos_router::hooks::use_query_map;
 use mining::heatmap::{Heatmap, HeatmapAxes, heatmap};
 use mining::projection::scenarios;
 
+use crate::access::Viewer;
 use crate::api::market::current_market;
 use crate::calculate::{
     CalcContext, CalcFieldError, CalcRequest, CalcResponse, ModelSpecs, Resolved, evaluate,
@@ -18,10 +21,12 @@ use crate::chart_options::{self, ChartText};
 use crate::components::charts::{BarChart, CumulativeChart};
 use crate::components::echart::{ECHARTS_SCRIPT, EChart};
 use crate::components::market_origin::{origin_class, origin_text};
+use crate::components::session::use_viewer;
 use crate::components::with_catalogue::WithCatalogue;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::market::{MarketNow, MarketValue, Provenance, iso_date};
-use crate::scenario::{FIELDS, MARKET_FIELDS, Scenario};
+use crate::routes::saved_scenarios::SavedScenarios;
+use crate::scenario::{FIELDS, HOST_FIELDS, MARKET_FIELDS, Scenario};
 use crate::timing::now_ms;
 
 lazy_page!(CalculatorRoute, CalculatorPage);
@@ -40,40 +45,60 @@ pub fn CalculatorPage() -> impl IntoView {
 
 type Outcome = Result<(Resolved, CalcResponse), Vec<CalcFieldError>>;
 
-fn compute(scenario: &Scenario, specs: &[(String, ModelSpecs)]) -> Outcome {
+fn compute(scenario: &Scenario, specs: &[(String, ModelSpecs)], context: CalcContext) -> Outcome {
     let request = scenario.to_request()?;
     let find = |name: &str| find_in(specs.iter().map(|(n, s)| (n.as_str(), *s)), name);
-    let resolved = resolve(&request, CalcContext::default(), &find)?;
+    let resolved = resolve(&request, context, &find)?;
     let response = evaluate(&resolved)?;
     Ok((resolved, response))
 }
 
-/// Loads the market values the inputs start from, then the calculator.
+/// Loads the market values the inputs start from and who is asking, then the calculator.
 #[component]
 fn Calculator(models: Vec<AsicModel>) -> impl IntoView {
     let market = Resource::new(|| (), |()| current_market());
+    let viewer = use_viewer().0;
     let models = StoredValue::new(models);
     view! {
         <Suspense>
             {move || Suspend::new(async move {
                 // Without market data the calculator still works from its defaults.
                 let market = market.await.unwrap_or_default();
-                view! { <CalculatorForm models=models.get_value() market /> }
+                let viewer = viewer.await.ok().flatten();
+                view! { <CalculatorForm models=models.get_value() market viewer /> }
             })}
         </Suspense>
     }
 }
 
 #[component]
-fn CalculatorForm(models: Vec<AsicModel>, market: MarketNow) -> impl IntoView {
+#[allow(clippy::too_many_lines)] // the page's layout in one place: inputs, then every output
+fn CalculatorForm(
+    models: Vec<AsicModel>,
+    market: MarketNow,
+    viewer: Option<Viewer>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let initial = query.with_untracked(|q| {
+    let host_view = viewer.as_ref().is_some_and(|v| v.role.sees_host_figures());
+    let signed_in = viewer.is_some();
+    // The chain tip places the halvings and picks the subsidy, as the REST API does.
+    let context = CalcContext {
+        next_block_height: market.height.map(|height| height + 1),
+    };
+    let as_seen = move |scenario: Scenario| {
+        if host_view {
+            (scenario, false)
+        } else {
+            scenario.into_client_view()
+        }
+    };
+    let (initial, folded_host_fields) = as_seen(query.with_untracked(|q| {
         Scenario::from_query_or(
             |key| q.get(key),
             |key| market.for_field(key).map(|v| v.field_text(key)),
         )
-    });
+    }));
     // The notice speaks of the values it filled in: none when the address set them all.
     let prefilled_from_snapshot = query.with_untracked(|q| {
         MARKET_FIELDS.iter().any(|key| {
@@ -107,7 +132,15 @@ fn CalculatorForm(models: Vec<AsicModel>, market: MarketNow) -> impl IntoView {
         .collect();
     let specs = StoredValue::new(specs);
     let outcome =
-        Memo::new(move |_| scenario.with(|s| specs.with_value(|specs| compute(s, specs))));
+        Memo::new(move |_| scenario.with(|s| specs.with_value(|specs| compute(s, specs, context))));
+    let load = Callback::new(move |query: String| {
+        if let Some(saved) = Scenario::parse_query(&query) {
+            let (saved, _) = as_seen(saved);
+            for (field, value) in fields.iter().zip(saved.values) {
+                field.set(value);
+            }
+        }
+    });
     let response = Memo::new(move |_| outcome.with(|o| o.as_ref().ok().map(|(_, r)| r.clone())));
 
     let model_names: Vec<String> = models.iter().map(|m| m.name.clone()).collect();
@@ -124,6 +157,9 @@ fn CalculatorForm(models: Vec<AsicModel>, market: MarketNow) -> impl IntoView {
                             {move || t_string!(i18n, market_offline, date = date.clone()).to_string()}
                         </p>
                     }
+                })}
+                {folded_host_fields.then(|| view! {
+                    <p class="notice" id="client-view-notice" role="status">{t!(i18n, calc_client_view_notice)}</p>
                 })}
                 <div class="form-grid">
                     <label>
@@ -156,6 +192,7 @@ fn CalculatorForm(models: Vec<AsicModel>, market: MarketNow) -> impl IntoView {
                         .iter()
                         .enumerate()
                         .skip(1)
+                        .filter(|(_, (key, _))| host_view || !HOST_FIELDS.contains(key))
                         .map(|(i, (key, _))| {
                             let signal = fields[i];
                             let badge = market
@@ -173,6 +210,9 @@ fn CalculatorForm(models: Vec<AsicModel>, market: MarketNow) -> impl IntoView {
                                         bind:value=signal
                                     />
                                     {badge}
+                                    {HOST_FIELDS.contains(key).then(|| view! {
+                                        <small class="host-only">{t!(i18n, calc_host_only)}</small>
+                                    })}
                                 </label>
                             }
                         })
@@ -198,10 +238,12 @@ fn CalculatorForm(models: Vec<AsicModel>, market: MarketNow) -> impl IntoView {
                 </ul>
             </section>
             <Figures response />
+            {host_view.then(|| view! { <HostSide response /> })}
+            <SavedScenarios scenario signed_in load />
             <Scenarios outcome />
             <Charts response />
             <SensitivityHeatmap outcome />
-            <Comparison models scenario />
+            <Comparison models scenario context />
         </div>
     }
 }
@@ -247,6 +289,10 @@ fn field_label(i18n: leptos_i18n::I18nContext<crate::i18n::Locale>, key: &str) -
         "investment_usd" => t_string!(i18n, field_investment_usd),
         "maintenance_usd_month" => t_string!(i18n, field_maintenance_usd_month),
         "uptime_pct" => t_string!(i18n, field_uptime_pct),
+        "hosting_usd_per_miner_month" => t_string!(i18n, field_hosting_usd_per_miner_month),
+        "hosting_usd_per_kw_month" => t_string!(i18n, field_hosting_usd_per_kw_month),
+        "hosting_markup_usd_kwh" => t_string!(i18n, field_hosting_markup_usd_kwh),
+        "host_site_cost_usd_kwh" => t_string!(i18n, field_host_site_cost_usd_kwh),
         _ => t_string!(i18n, field_other),
     }
 }
@@ -304,6 +350,7 @@ fn Figures(response: Memo<Option<CalcResponse>>) -> impl IntoView {
                 <div><dt>{t!(i18n, out_daily_btc)}</dt><dd id="out-daily-btc">{show(|r| format!("{:.8}", r.daily_btc))}</dd></div>
                 <div><dt>{t!(i18n, out_daily_revenue)}</dt><dd id="out-daily-revenue">{show(|r| usd(r.daily_revenue_usd))}</dd></div>
                 <div><dt>{t!(i18n, out_daily_electricity)}</dt><dd id="out-daily-electricity">{show(|r| usd(r.daily_electricity_usd))}</dd></div>
+                <div><dt>{t!(i18n, out_daily_hosting_fees)}</dt><dd id="out-daily-hosting-fees">{show(|r| usd(r.daily_hosting_fees_usd))}</dd></div>
                 <div><dt>{t!(i18n, out_daily_profit)}</dt><dd id="out-daily-profit">{show(|r| usd(r.daily_profit_usd))}</dd></div>
                 <div><dt>{t!(i18n, out_payback)}</dt><dd id="out-payback">{payback}</dd></div>
                 <div><dt>{t!(i18n, out_total_profit)}</dt><dd id="out-total-profit">{show(|r| usd(r.total_profit_usd))}</dd></div>
@@ -315,6 +362,41 @@ fn Figures(response: Memo<Option<CalcResponse>>) -> impl IntoView {
                 <div><dt>{t!(i18n, out_hashprice)}</dt><dd id="out-hashprice">{show(|r| format!("{:.4}", r.hashprice_usd_th_day))}</dd></div>
                 <div><dt>{t!(i18n, out_hashcost)}</dt><dd id="out-hashcost">{show(|r| format!("{:.4}", r.hashcost_usd_th_day))}</dd></div>
             </dl>
+        </section>
+    }
+}
+
+/// The host's side of the contract: what the client pays, what the site's energy costs, and
+/// the difference. Shown only to roles that see host figures.
+#[component]
+fn HostSide(response: Memo<Option<CalcResponse>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let body = move || {
+        response.with(|r| {
+            let host = r.as_ref().and_then(|r| r.host.clone());
+            match host {
+                None => view! {
+                    <p class="muted" id="host-enter-site-cost">{t!(i18n, host_enter_site_cost)}</p>
+                }
+                .into_any(),
+                Some(host) => view! {
+                    <dl class="figures" id="host-figures">
+                        <div><dt>{t!(i18n, host_client_pays)}</dt><dd id="out-host-client-pays">{usd(host.daily_client_pays_usd)}</dd></div>
+                        <div><dt>{t!(i18n, host_site_cost)}</dt><dd id="out-host-site-cost">{usd(host.daily_site_cost_usd)}</dd></div>
+                        <div><dt>{t!(i18n, host_profit)}</dt><dd id="out-host-profit">{usd(host.daily_host_profit_usd)}</dd></div>
+                        <div><dt>{t!(i18n, host_margin)}</dt><dd id="out-host-margin">{pct(host.host_margin_pct)}</dd></div>
+                        <div><dt>{t!(i18n, host_total_profit)}</dt><dd id="out-host-total-profit">{usd(host.total_host_profit_usd)}</dd></div>
+                    </dl>
+                }
+                .into_any(),
+            }
+        })
+    };
+    view! {
+        <section class="card" id="host-side" aria-labelledby="host-title">
+            <h2 id="host-title">{t!(i18n, host_title)}</h2>
+            <p class="muted small">{t!(i18n, host_hint)}</p>
+            {body}
         </section>
     }
 }
@@ -576,7 +658,11 @@ struct ComparisonRow {
 }
 
 #[component]
-fn Comparison(models: Vec<AsicModel>, scenario: Memo<Scenario>) -> impl IntoView {
+fn Comparison(
+    models: Vec<AsicModel>,
+    scenario: Memo<Scenario>,
+    context: CalcContext,
+) -> impl IntoView {
     let i18n = use_i18n();
     let sort = RwSignal::new(SortKey::Profit);
     let models = StoredValue::new(models);
@@ -598,7 +684,7 @@ fn Comparison(models: Vec<AsicModel>, scenario: Memo<Scenario>) -> impl IntoView
                         investment_usd: investment_usd.or(Some(0.0)),
                         ..base.clone()
                     };
-                    let resolved = resolve(&request, CalcContext::default(), &|_| None).ok()?;
+                    let resolved = resolve(&request, context, &|_| None).ok()?;
                     let response = evaluate(&resolved).ok()?;
                     Some(ComparisonRow {
                         name: model.name.clone(),

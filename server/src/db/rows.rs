@@ -61,3 +61,22 @@ impl From<NetworkDayRow> for NetworkDay {
         }
     }
 }
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct SavedScenarioRow {
+    pub scenario_id: i64,
+    pub name: String,
+    pub query: String,
+    pub updated_at_ms: i64,
+}
+
+impl From<SavedScenarioRow> for app::saved_scenario::SavedScenario {
+    fn from(row: SavedScenarioRow) -> Self {
+        Self {
+            scenario_id: row.scenario_id,
+            name: row.name,
+            query: row.query,
+            updated_at_ms: row.updated_at_ms,
+        }
+    }
+}

@@ -26,7 +26,48 @@ pub const UPSERT_ASIC_MODEL: &str = "
         price_usd = excluded.price_usd
     returning asic_model_id, name, manufacturer, hashrate_hs, power_w, cooling, release_date, price_usd";
 
+pub const CREATE_ASIC_MODEL: &str = "
+    insert into asic_model (name, manufacturer, hashrate_hs, power_w, cooling, release_date, price_usd)
+    values ($1, $2, $3, $4, $5, $6, $7)
+    returning asic_model_id, name, manufacturer, hashrate_hs, power_w, cooling, release_date, price_usd";
+
+pub const UPDATE_ASIC_MODEL: &str = "
+    update asic_model set
+        name = $1, manufacturer = $2, hashrate_hs = $3, power_w = $4, cooling = $5,
+        release_date = $6, price_usd = $7
+    where asic_model_id = $8
+    returning asic_model_id, name, manufacturer, hashrate_hs, power_w, cooling, release_date, price_usd";
+
 pub const DELETE_ASIC_MODEL: &str = "delete from asic_model where asic_model_id = $1";
+
+pub const LIST_SAVED_SCENARIOS: &str = "
+    select scenario_id, name, query, updated_at_ms
+    from saved_scenario
+    where user_id = $1
+    order by lower(name), scenario_id";
+
+pub const COUNT_SAVED_SCENARIOS: &str = "select count(*) from saved_scenario where user_id = $1";
+
+pub const INSERT_SAVED_SCENARIO: &str = "
+    insert into saved_scenario (user_id, name, query, created_at_ms, updated_at_ms)
+    values ($1, $2, $3, $4, $4)
+    returning scenario_id, name, query, updated_at_ms";
+
+pub const REPLACE_SAVED_SCENARIO: &str = "
+    insert into saved_scenario (user_id, name, query, created_at_ms, updated_at_ms)
+    values ($1, $2, $3, $4, $4)
+    on conflict (user_id, name) do update set
+        query = excluded.query,
+        updated_at_ms = excluded.updated_at_ms
+    returning scenario_id, name, query, updated_at_ms";
+
+pub const RENAME_SAVED_SCENARIO: &str = "
+    update saved_scenario set name = $1, updated_at_ms = $2
+    where scenario_id = $3 and user_id = $4
+    returning scenario_id, name, query, updated_at_ms";
+
+pub const DELETE_SAVED_SCENARIO: &str =
+    "delete from saved_scenario where scenario_id = $1 and user_id = $2";
 
 pub const UPSERT_NETWORK_DAY: &str = "
     insert into network_day (day_ms, difficulty, hashrate_hs, price_usd, source, updated_at_ms)
@@ -107,6 +148,134 @@ macro_rules! impl_store {
                 .await
                 .map_err($crate::db::store_error)?
                 .try_into()
+            }
+
+            async fn create_asic_model(
+                &self,
+                model: &app::catalogue::NewAsicModel,
+            ) -> Result<app::catalogue::AsicModel, app::ssr::StoreError> {
+                sqlx::query_as::<_, $crate::db::rows::AsicModelRow>(
+                    $crate::db::store_impl::CREATE_ASIC_MODEL,
+                )
+                .bind(&model.name)
+                .bind(&model.manufacturer)
+                .bind(model.hashrate_hs)
+                .bind(model.power_w)
+                .bind(model.cooling.as_str())
+                .bind(&model.release_date)
+                .bind(model.price_usd)
+                .fetch_one(&self.pool)
+                .await
+                .map_err($crate::db::store_error)?
+                .try_into()
+            }
+
+            async fn update_asic_model(
+                &self,
+                asic_model_id: i64,
+                model: &app::catalogue::NewAsicModel,
+            ) -> Result<app::catalogue::AsicModel, app::ssr::StoreError> {
+                sqlx::query_as::<_, $crate::db::rows::AsicModelRow>(
+                    $crate::db::store_impl::UPDATE_ASIC_MODEL,
+                )
+                .bind(&model.name)
+                .bind(&model.manufacturer)
+                .bind(model.hashrate_hs)
+                .bind(model.power_w)
+                .bind(model.cooling.as_str())
+                .bind(&model.release_date)
+                .bind(model.price_usd)
+                .bind(asic_model_id)
+                .fetch_one(&self.pool)
+                .await
+                .map_err($crate::db::store_error)?
+                .try_into()
+            }
+
+            async fn list_saved_scenarios(
+                &self,
+                user_id: i64,
+            ) -> Result<Vec<app::saved_scenario::SavedScenario>, app::ssr::StoreError> {
+                let rows = sqlx::query_as::<_, $crate::db::rows::SavedScenarioRow>(
+                    $crate::db::store_impl::LIST_SAVED_SCENARIOS,
+                )
+                .bind(user_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err($crate::db::store_error)?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn count_saved_scenarios(
+                &self,
+                user_id: i64,
+            ) -> Result<i64, app::ssr::StoreError> {
+                sqlx::query_scalar::<_, i64>($crate::db::store_impl::COUNT_SAVED_SCENARIOS)
+                    .bind(user_id)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err($crate::db::store_error)
+            }
+
+            async fn save_scenario(
+                &self,
+                user_id: i64,
+                name: &str,
+                query: &str,
+                replace: bool,
+                now_ms: i64,
+            ) -> Result<app::saved_scenario::SavedScenario, app::ssr::StoreError> {
+                let sql = if replace {
+                    $crate::db::store_impl::REPLACE_SAVED_SCENARIO
+                } else {
+                    $crate::db::store_impl::INSERT_SAVED_SCENARIO
+                };
+                sqlx::query_as::<_, $crate::db::rows::SavedScenarioRow>(sql)
+                    .bind(user_id)
+                    .bind(name)
+                    .bind(query)
+                    .bind(now_ms)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map(Into::into)
+                    .map_err($crate::db::store_error)
+            }
+
+            async fn rename_saved_scenario(
+                &self,
+                user_id: i64,
+                scenario_id: i64,
+                name: &str,
+                now_ms: i64,
+            ) -> Result<app::saved_scenario::SavedScenario, app::ssr::StoreError> {
+                sqlx::query_as::<_, $crate::db::rows::SavedScenarioRow>(
+                    $crate::db::store_impl::RENAME_SAVED_SCENARIO,
+                )
+                .bind(name)
+                .bind(now_ms)
+                .bind(scenario_id)
+                .bind(user_id)
+                .fetch_one(&self.pool)
+                .await
+                .map(Into::into)
+                .map_err($crate::db::store_error)
+            }
+
+            async fn delete_saved_scenario(
+                &self,
+                user_id: i64,
+                scenario_id: i64,
+            ) -> Result<(), app::ssr::StoreError> {
+                let done = sqlx::query($crate::db::store_impl::DELETE_SAVED_SCENARIO)
+                    .bind(scenario_id)
+                    .bind(user_id)
+                    .execute(&self.pool)
+                    .await
+                    .map_err($crate::db::store_error)?;
+                if done.rows_affected() == 0 {
+                    return Err(app::ssr::StoreError::NotFound);
+                }
+                Ok(())
             }
 
             async fn delete_asic_model(

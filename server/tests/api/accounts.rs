@@ -39,11 +39,43 @@ fn server_fn_args(path: &str) -> Vec<(&'static str, String)> {
         "/api/login_history" => vec![("user_id", "1".into()), ("page", "0".into())],
         "/api/create_api_key" => vec![("name", "walk".into()), ("role", "guest".into())],
         "/api/revoke_api_key" => vec![("api_key_id", none())],
+        // Parseable, but refused by validation (422) or not found (404) when allowed.
+        "/api/create_asic_model" => empty_model_form(None),
+        "/api/update_asic_model" => empty_model_form(Some(none())),
+        "/api/delete_asic_model" => vec![("asic_model_id", none())],
+        "/api/save_scenario" => vec![
+            ("name", String::new()),
+            ("query", String::new()),
+            ("replace", "false".into()),
+        ],
+        "/api/rename_saved_scenario" => vec![("scenario_id", none()), ("name", String::new())],
+        "/api/delete_saved_scenario" => vec![("scenario_id", none())],
         _ => vec![],
     }
 }
 
-/// The answer the matrix predicts: allowed means anything but 401/403.
+/// An empty catalogue form, with the id of the model to update when given.
+fn empty_model_form(asic_model_id: Option<String>) -> Vec<(&'static str, String)> {
+    let mut args: Vec<(&'static str, String)> = [
+        "form[name]",
+        "form[manufacturer]",
+        "form[hashrate_ths]",
+        "form[power_w]",
+        "form[cooling]",
+        "form[release_date]",
+        "form[price_usd]",
+    ]
+    .into_iter()
+    .map(|key| (key, String::new()))
+    .collect();
+    if let Some(id) = asic_model_id {
+        args.push(("asic_model_id", id));
+    }
+    args
+}
+
+/// The answer the matrix predicts: allowed means anything but 401/403. Functions that keep the
+/// caller's own data also need an account, so visitors get 401 there.
 fn assert_matches_matrix(
     what: &str,
     role: Option<Role>,
@@ -51,6 +83,10 @@ fn assert_matches_matrix(
     need: Access,
     status: StatusCode,
 ) {
+    if role.is_none() && app::api::SIGNED_IN_ONLY.contains(&what) {
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{what} as a visitor");
+        return;
+    }
     match access::check(role, module, need) {
         Ok(()) => assert!(
             status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN,

@@ -6,6 +6,7 @@
 mod accounts;
 mod batch;
 mod calculate;
+mod calculator_data;
 mod cli;
 mod helpers;
 mod http;
