@@ -212,7 +212,8 @@ mod tests {
 
     #[test]
     fn each_bad_field_is_named() {
-        let cases: [(fn(&mut AsicModelForm), Rejection); 9] = [
+        type Spoil = fn(&mut AsicModelForm);
+        let cases: [(Spoil, Rejection); 9] = [
             (|f| f.name = "   ".into(), Rejection::ModelNameInvalid),
             (|f| f.name = "x".repeat(81), Rejection::ModelNameInvalid),
             (
