@@ -96,7 +96,9 @@ fn web_summary(miner: &MinerShared, now: Instant) -> Value {
         json!({ "type": kind, "status": if bad { "e" } else { "s" }, "code": 0,
                 "msg": if bad { msg } else { "" } })
     };
-    let board_msg = dead_board.map(|b| format!("chain {} has no hashrate", b + 1)).unwrap_or_default();
+    let board_msg = dead_board
+        .map(|b| format!("chain {} has no hashrate", b + 1))
+        .unwrap_or_default();
     json!({
         "STATUS": { "STATUS": "S", "when": replies::unix_now(), "Msg": "summary", "api_version": "1.0.0" },
         "INFO": {
@@ -150,7 +152,9 @@ fn miner_conf(miner: &MinerShared) -> Value {
 }
 
 fn value_as_string(v: &Value) -> Option<String> {
-    v.as_str().map(str::to_owned).or_else(|| v.as_i64().map(|n| n.to_string()))
+    v.as_str()
+        .map(str::to_owned)
+        .or_else(|| v.as_i64().map(|n| n.to_string()))
 }
 
 fn set_miner_conf(miner: &MinerShared, body: &[u8], now: Instant) -> Value {
@@ -170,9 +174,20 @@ fn set_miner_conf(miner: &MinerShared, body: &[u8], now: Instant) -> Value {
         let mut slots: Vec<PoolSlot> = pools
             .iter()
             .take(3)
-            .map(|p| PoolSlot { url: field(p, "url"), user: field(p, "user"), pass: field(p, "pass") })
+            .map(|p| PoolSlot {
+                url: field(p, "url"),
+                user: field(p, "user"),
+                pass: field(p, "pass"),
+            })
             .collect();
-        slots.resize(3, PoolSlot { url: String::new(), user: String::new(), pass: String::new() });
+        slots.resize(
+            3,
+            PoolSlot {
+                url: String::new(),
+                user: String::new(),
+                pass: String::new(),
+            },
+        );
         s.pools = slots;
     }
     if let Some(manual) = conf.get("bitmain-fan-ctrl").and_then(Value::as_bool) {

@@ -31,7 +31,7 @@ impl Default for SimConfig {
             model: "Antminer S19 Pro".to_owned(),
             seed: 0x5eed,
             decay_per_hour: 0.0,
-            reboot_offline: Duration::from_secs(60),
+            reboot_offline: Duration::from_mins(1),
             username: "root".to_owned(),
             password: "root".to_owned(),
         }

@@ -2,6 +2,7 @@
 //! demands it: every page, the root included, answers 401 until the client proves the password.
 
 use std::collections::HashMap;
+use std::fmt::Write;
 
 use md5::{Digest, Md5};
 
@@ -14,7 +15,10 @@ pub fn challenge(nonce: &str) -> String {
 
 fn md5_hex(input: &str) -> String {
     let digest = Md5::digest(input.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    digest.iter().fold(String::with_capacity(32), |mut hex, b| {
+        let _ = write!(hex, "{b:02x}"); // writing to a String cannot fail
+        hex
+    })
 }
 
 /// Parse `Digest k=v, k="v", …` into its fields.
@@ -42,7 +46,12 @@ fn parse(header: &str) -> Option<HashMap<String, String>> {
             }
             value
         } else {
-            chars.by_ref().take_while(|c| *c != ',').collect::<String>().trim().to_owned()
+            chars
+                .by_ref()
+                .take_while(|c| *c != ',')
+                .collect::<String>()
+                .trim()
+                .to_owned()
         };
         fields.insert(key.trim().to_ascii_lowercase(), value);
     }
@@ -50,13 +59,7 @@ fn parse(header: &str) -> Option<HashMap<String, String>> {
 }
 
 /// Whether `header` (the request's Authorization) answers our challenge for this request.
-pub fn verify(
-    header: &str,
-    method: &str,
-    nonce: &str,
-    username: &str,
-    password: &str,
-) -> bool {
+pub fn verify(header: &str, method: &str, nonce: &str, username: &str, password: &str) -> bool {
     let Some(f) = parse(header) else {
         return false;
     };
@@ -68,7 +71,11 @@ pub fn verify(
     let ha2 = md5_hex(&format!("{method}:{}", get("uri")));
     let expected = match get("qop") {
         "" => md5_hex(&format!("{ha1}:{nonce}:{ha2}")),
-        qop => md5_hex(&format!("{ha1}:{nonce}:{}:{}:{qop}:{ha2}", get("nc"), get("cnonce"))),
+        qop => md5_hex(&format!(
+            "{ha1}:{nonce}:{}:{}:{qop}:{ha2}",
+            get("nc"),
+            get("cnonce")
+        )),
     };
     expected.eq_ignore_ascii_case(get("response"))
 }
@@ -90,7 +97,13 @@ mod tests {
         assert!(verify(&header, "GET", nonce, "Mufasa", "Circle Of Life"));
         assert!(!verify(&header, "GET", nonce, "Mufasa", "root"));
         assert!(!verify(&header, "POST", nonce, "Mufasa", "Circle Of Life"));
-        assert!(!verify(&header, "GET", "othernonce", "Mufasa", "Circle Of Life"));
+        assert!(!verify(
+            &header,
+            "GET",
+            "othernonce",
+            "Mufasa",
+            "Circle Of Life"
+        ));
     }
 
     #[test]

@@ -47,7 +47,10 @@ impl Farm {
         let first = u32::from(config.base);
         first
             .checked_add(config.count - 1)
-            .ok_or(SimError::AddressOverflow { base: config.base, count: config.count })?;
+            .ok_or(SimError::AddressOverflow {
+                base: config.base,
+                count: config.count,
+            })?;
         nofile::ensure(u64::from(config.count) * FDS_PER_MINER + FDS_SPARE);
 
         let profile = Arc::new(ModelProfile::for_model(&config.model));
@@ -57,7 +60,12 @@ impl Farm {
             let ip = Ipv4Addr::from(first + index);
             let listeners = bind(ip).await?;
             let identity = Identity::new(config.seed, index, ip);
-            let shared = Arc::new(MinerShared::new(identity, Arc::clone(&profile), &config, now));
+            let shared = Arc::new(MinerShared::new(
+                identity,
+                Arc::clone(&profile),
+                &config,
+                now,
+            ));
             bound.push((shared, listeners));
         }
 
@@ -65,11 +73,17 @@ impl Farm {
         let mut tasks = JoinSet::new();
         let mut miners = Vec::with_capacity(bound.len());
         for (shared, listeners) in bound {
-            miners.push(SimMiner { shared: Arc::clone(&shared) });
+            miners.push(SimMiner {
+                shared: Arc::clone(&shared),
+            });
             tasks.spawn(run_miner(shared, listeners, shutdown.subscribe()));
         }
         tracing::info!(count = config.count, base = %config.base, model = %profile.name, "miner farm up");
-        Ok(Self { miners, shutdown, tasks })
+        Ok(Self {
+            miners,
+            shutdown,
+            tasks,
+        })
     }
 
     pub fn miners(&self) -> &[SimMiner] {
@@ -98,7 +112,9 @@ impl Farm {
 async fn bind(ip: Ipv4Addr) -> Result<(TcpListener, TcpListener), SimError> {
     let listen = |port| async move {
         let addr = SocketAddr::from((ip, port));
-        TcpListener::bind(addr).await.map_err(|source| SimError::Bind { addr, source })
+        TcpListener::bind(addr)
+            .await
+            .map_err(|source| SimError::Bind { addr, source })
     };
     Ok((listen(RPC_PORT).await?, listen(WEB_PORT).await?))
 }

@@ -18,7 +18,11 @@ pub fn ensure(wanted: u64) -> u64 {
     }
     let raised = rlimit::increase_nofile_limit(wanted).unwrap_or(soft);
     if raised < wanted {
-        tracing::warn!(wanted, raised, "open-file limit too low for this many simulated miners");
+        tracing::warn!(
+            wanted,
+            raised,
+            "open-file limit too low for this many simulated miners"
+        );
     }
     raised
 }

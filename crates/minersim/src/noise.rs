@@ -1,6 +1,6 @@
 //! Deterministic pseudo-randomness: the same seed, miner and instant always give the same number.
 
-/// SplitMix64 finaliser: a well-mixed 64-bit hash of `x`.
+/// `SplitMix64` finaliser: a well-mixed 64-bit hash of `x`.
 pub fn mix(mut x: u64) -> u64 {
     x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
     x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);

@@ -1,6 +1,9 @@
 //! cgminer/bmminer RPC replies in the shapes stock Antminer firmware sends (keys, casing, string vs
 //! number as captured from a real S19 Pro), built from a [`Telemetry`] sample.
 
+// Share counts stay far below 2^52, where u64 -> f64 would start rounding.
+#![allow(clippy::cast_precision_loss)]
+
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value, json};
@@ -11,7 +14,9 @@ use crate::telemetry::{SHARE_DIFFICULTY, Telemetry};
 const DESCRIPTION: &str = "cgminer 1.0.0";
 
 pub fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 fn status(code: u32, msg: &str) -> Value {
@@ -88,7 +93,11 @@ pub fn summary_new_api(t: &Telemetry) -> Value {
 }
 
 fn dash_joined(values: &[u32; 4]) -> String {
-    values.iter().map(u32::to_string).collect::<Vec<_>>().join("-")
+    values
+        .iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 pub fn stats(miner: &MinerShared, t: &Telemetry) -> Value {
@@ -120,8 +129,14 @@ pub fn stats(miner: &MinerShared, t: &Telemetry) -> Value {
         let chip_max = b.chip_temperatures_c.iter().max().copied().unwrap_or(0);
         put(&format!("temp{n}"), json!(pcb_max));
         put(&format!("temp2_{n}"), json!(chip_max));
-        put(&format!("temp_pcb{n}"), json!(dash_joined(&b.pcb_temperatures_c)));
-        put(&format!("temp_chip{n}"), json!(dash_joined(&b.chip_temperatures_c)));
+        put(
+            &format!("temp_pcb{n}"),
+            json!(dash_joined(&b.pcb_temperatures_c)),
+        );
+        put(
+            &format!("temp_chip{n}"),
+            json!(dash_joined(&b.chip_temperatures_c)),
+        );
         put(&format!("chain_acn{n}"), json!(b.working_chips));
         let acs = if b.working_chips == 0 {
             String::new()
@@ -131,23 +146,32 @@ pub fn stats(miner: &MinerShared, t: &Telemetry) -> Value {
         put(&format!("chain_acs{n}"), json!(acs));
         put(&format!("chain_hw{n}"), json!(b.hardware_errors));
         // Stock firmware sends per-chain rates as strings with two decimals.
-        put(&format!("chain_rate{n}"), json!(format!("{:.2}", b.hashrate_ghs)));
+        put(
+            &format!("chain_rate{n}"),
+            json!(format!("{:.2}", b.hashrate_ghs)),
+        );
         put(&format!("freq{n}"), json!(b.frequency_mhz));
     }
     put("temp_max", json!(t.max_chip_temperature_c()));
-    put("total_acn", json!(t.boards.iter().map(|b| b.working_chips).sum::<u32>()));
+    put(
+        "total_acn",
+        json!(t.boards.iter().map(|b| b.working_chips).sum::<u32>()),
+    );
     put("total rate", json!(round2(t.hashrate_avg_ghs)));
     put("total_rateideal", json!(round2(t.ideal_hashrate_ghs)));
     put("total_freqavg", json!(miner.profile.frequency_mhz));
     put("rate_unit", json!("GH"));
     put("miner_version", json!(miner.profile.miner_version));
-    put("miner_id", json!(format!("{:016x}", crate::noise::mix(miner.seed ^ 0x1D))));
+    put(
+        "miner_id",
+        json!(format!("{:016x}", crate::noise::mix(miner.seed ^ 0x1D))),
+    );
     json!({ "STATUS": status(70, "CGMiner stats"), "STATS": [miner_header(miner), Value::Object(s)], "id": 1 })
 }
 
 /// `stats` with `{"new_api": true}`: one entry with chain and fan arrays, and the power draw
 /// that the legacy reply does not carry.
-#[allow(clippy::cast_possible_truncation)]
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // power is a few kW, never negative
 pub fn stats_new_api(t: &Telemetry) -> Value {
     let chains: Vec<Value> = t
         .boards
@@ -192,8 +216,11 @@ pub fn pools(slots: &[PoolSlot], t: &Telemetry) -> Value {
         .filter(|(_, p)| !p.url.is_empty())
         .map(|(i, p)| {
             let active = i == 0;
-            let (accepted, rejected) =
-                if active { (t.accepted_shares, t.rejected_shares) } else { (0, 0) };
+            let (accepted, rejected) = if active {
+                (t.accepted_shares, t.rejected_shares)
+            } else {
+                (0, 0)
+            };
             let host = p.url.split("://").nth(1).unwrap_or(&p.url);
             json!({
                 "POOL": i,

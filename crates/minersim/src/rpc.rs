@@ -65,14 +65,20 @@ async fn read_request(stream: &mut TcpStream) -> Option<Value> {
 }
 
 fn trim_request(buf: &[u8]) -> &[u8] {
-    let end = buf.iter().rposition(|b| !matches!(b, b'\0' | b'\n' | b'\r' | b' ')).map_or(0, |i| i + 1);
+    let end = buf
+        .iter()
+        .rposition(|b| !matches!(b, b'\0' | b'\n' | b'\r' | b' '))
+        .map_or(0, |i| i + 1);
     &buf[..end]
 }
 
 /// The reply to one request: `{"command": "...", "new_api": true?}`.
 pub(crate) fn handle(miner: &MinerShared, request: &Value) -> Value {
     let command = request.get("command").and_then(Value::as_str).unwrap_or("");
-    let new_api = request.get("new_api").and_then(Value::as_bool).unwrap_or(false);
+    let new_api = request
+        .get("new_api")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     let telemetry = || miner.telemetry(Instant::now());
     match command {
         "version" => replies::version(miner),

@@ -21,7 +21,7 @@ pub enum WorkMode {
 }
 
 impl WorkMode {
-    /// The value get_miner_conf.cgi reports (a string on stock firmware).
+    /// The value `get_miner_conf.cgi` reports (a string on stock firmware).
     pub fn web_value(self) -> &'static str {
         match self {
             Self::Normal => "0",
@@ -65,6 +65,8 @@ pub struct PoolSlot {
     pub pass: String,
 }
 
+// Fault switches are independent and any combination is valid, so plain bools fit.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug)]
 pub(crate) struct MinerState {
     pub mode: WorkMode,
@@ -103,9 +105,9 @@ impl MinerState {
 
     pub fn hashing_s(&self, now: Instant) -> f64 {
         self.hashing_s_before
-            + self
-                .hashing_since
-                .map_or(0.0, |since| now.saturating_duration_since(since).as_secs_f64())
+            + self.hashing_since.map_or(0.0, |since| {
+                now.saturating_duration_since(since).as_secs_f64()
+            })
     }
 
     pub fn set_mode(&mut self, mode: WorkMode, now: Instant) {
@@ -145,13 +147,20 @@ impl Identity {
     pub(crate) fn new(seed: u64, index: u32, ip: Ipv4Addr) -> Self {
         // Locally administered unicast prefix (02:…) so a simulated MAC never collides with a
         // vendor's; the low bytes are the index, so MACs are unique within a farm.
-        let [a, b, c] = [(index >> 16) as u8, (index >> 8) as u8, index as u8];
-        let salt = noise::mix_all(&[seed, 0xAC]) as u8;
+        let [_, a, b, c] = index.to_be_bytes();
+        let salt = noise::mix_all(&[seed, 0xAC]).to_be_bytes()[0];
         let mac = format!("02:42:{salt:02X}:{a:02X}:{b:02X}:{c:02X}");
         let serial_hash = noise::mix_all(&[seed, u64::from(index), 0x5E]);
         let serial = format!("SIM{:013X}", serial_hash & 0x000F_FFFF_FFFF_FFFF);
         let nonce = format!("{:016x}", noise::mix_all(&[seed, u64::from(index), 0xD1]));
-        Self { index, ip, mac, serial, hostname: "Antminer".to_owned(), nonce }
+        Self {
+            index,
+            ip,
+            mac,
+            serial,
+            hostname: "Antminer".to_owned(),
+            nonce,
+        }
     }
 }
 
@@ -191,7 +200,9 @@ impl MinerShared {
 
     pub fn lock(&self) -> MutexGuard<'_, MinerState> {
         // A panic while holding the lock leaves plain data behind; keep serving it.
-        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     pub fn telemetry(&self, now: Instant) -> Telemetry {
@@ -217,7 +228,11 @@ fn default_pools(identity: &Identity) -> Vec<PoolSlot> {
             user: worker,
             pass: "x".to_owned(),
         },
-        PoolSlot { url: String::new(), user: String::new(), pass: String::new() },
+        PoolSlot {
+            url: String::new(),
+            user: String::new(),
+            pass: String::new(),
+        },
     ]
 }
 
@@ -289,6 +304,8 @@ impl SimMiner {
 
 impl std::fmt::Debug for SimMiner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SimMiner").field("ip", &self.ip()).finish_non_exhaustive()
+        f.debug_struct("SimMiner")
+            .field("ip", &self.ip())
+            .finish_non_exhaustive()
     }
 }

@@ -49,7 +49,11 @@ impl Telemetry {
     }
 
     pub fn max_chip_temperature_c(&self) -> u32 {
-        self.boards.iter().flat_map(|b| b.chip_temperatures_c).max().unwrap_or(0)
+        self.boards
+            .iter()
+            .flat_map(|b| b.chip_temperatures_c)
+            .max()
+            .unwrap_or(0)
     }
 }
 
@@ -63,7 +67,11 @@ fn mode_factor(mode: WorkMode) -> (f64, f64) {
     }
 }
 
-#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss
+)]
 pub(crate) fn sample(miner: &MinerShared, state: &MinerState, now: Instant) -> Telemetry {
     let profile = &miner.profile;
     let index = u64::from(miner.identity.index);

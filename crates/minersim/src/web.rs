@@ -17,7 +17,7 @@ use crate::digest;
 use crate::rpc::GARBAGE;
 use crate::state::MinerShared;
 
-/// set_miner_conf bodies are a few hundred bytes; refuse anything absurd.
+/// `set_miner_conf` bodies are a few hundred bytes; refuse anything absurd.
 const MAX_BODY_BYTES: usize = 64 * 1024;
 
 pub(crate) async fn serve_connection(miner: Arc<MinerShared>, stream: TcpStream) {
@@ -79,7 +79,10 @@ async fn respond(miner: &Arc<MinerShared>, req: Request<Incoming>) -> Response<F
         return response;
     }
     let path = req.uri().path().to_owned();
-    let body = match Limited::new(req.into_body(), MAX_BODY_BYTES).collect().await {
+    let body = match Limited::new(req.into_body(), MAX_BODY_BYTES)
+        .collect()
+        .await
+    {
         Ok(collected) => collected.to_bytes(),
         Err(_) => return reply(StatusCode::PAYLOAD_TOO_LARGE, "text/plain", "too large"),
     };
@@ -90,7 +93,10 @@ async fn respond(miner: &Arc<MinerShared>, req: Request<Incoming>) -> Response<F
         );
         return reply(StatusCode::OK, "text/html", page);
     }
-    let Some(name) = path.strip_prefix("/cgi-bin/").and_then(|p| p.strip_suffix(".cgi")) else {
+    let Some(name) = path
+        .strip_prefix("/cgi-bin/")
+        .and_then(|p| p.strip_suffix(".cgi"))
+    else {
         return reply(StatusCode::NOT_FOUND, "text/html", "404 - Not Found");
     };
     match cgi::handle(miner, name, &body) {

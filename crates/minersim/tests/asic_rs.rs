@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use asic_rs::MinerFactory;
 use asic_rs::core::data::hashrate::HashRateUnit;
 use asic_rs::core::traits::miner::Miner;
-use minersim::{Fault, Farm, SimConfig, WorkMode};
+use minersim::{Farm, Fault, SimConfig, WorkMode};
 
 async fn farm(third_octet: u8, count: u32) -> Farm {
     let config = SimConfig {
@@ -18,7 +18,9 @@ async fn farm(third_octet: u8, count: u32) -> Farm {
         reboot_offline: Duration::from_secs(2),
         ..SimConfig::default()
     };
-    Farm::start(config).await.expect("farm binds its loopback ports (needs root for port 80)")
+    Farm::start(config)
+        .await
+        .expect("farm binds its loopback ports (needs root for port 80)")
 }
 
 async fn identify(ip: Ipv4Addr) -> Box<dyn Miner> {
@@ -30,7 +32,12 @@ async fn identify(ip: Ipv4Addr) -> Box<dyn Miner> {
 }
 
 fn ths(miner_data: &asic_rs::core::data::miner::MinerData) -> f64 {
-    miner_data.hashrate.clone().expect("hashrate reported").as_unit(HashRateUnit::TeraHash).value
+    miner_data
+        .hashrate
+        .clone()
+        .expect("hashrate reported")
+        .as_unit(HashRateUnit::TeraHash)
+        .value
 }
 
 #[tokio::test]
@@ -59,7 +66,13 @@ async fn subnet_and_range_scans_find_exactly_the_simulated_miners() {
         .unwrap()
         .with_connectivity_timeout(Duration::from_millis(300))
         .with_connectivity_retries(0);
-    let mut found: Vec<IpAddr> = factory.scan().await.unwrap().iter().map(|m| m.get_ip()).collect();
+    let mut found: Vec<IpAddr> = factory
+        .scan()
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| m.get_ip())
+        .collect();
     found.sort();
     assert_eq!(found, expected);
 
@@ -83,14 +96,34 @@ async fn get_data_reports_the_simulated_telemetry() {
     let data = miner.get_data().await;
 
     let hashrate_ths = ths(&data);
-    assert!((104.0..116.0).contains(&hashrate_ths), "hashrate {hashrate_ths} TH/s ≈ 110");
-    let expected = data.expected_hashrate.clone().unwrap().as_unit(HashRateUnit::TeraHash).value;
-    assert!((expected - 110.0).abs() < 0.01, "expected hashrate {expected}");
+    assert!(
+        (104.0..116.0).contains(&hashrate_ths),
+        "hashrate {hashrate_ths} TH/s ≈ 110"
+    );
+    let expected = data
+        .expected_hashrate
+        .clone()
+        .unwrap()
+        .as_unit(HashRateUnit::TeraHash)
+        .value;
+    assert!(
+        (expected - 110.0).abs() < 0.01,
+        "expected hashrate {expected}"
+    );
 
     assert_eq!(data.hashboards.len(), 3);
     for board in &data.hashboards {
-        let board_ths = board.hashrate.clone().unwrap().as_unit(HashRateUnit::TeraHash).value;
-        assert!((33.0..40.0).contains(&board_ths), "board {} at {board_ths}", board.position);
+        let board_ths = board
+            .hashrate
+            .clone()
+            .unwrap()
+            .as_unit(HashRateUnit::TeraHash)
+            .value;
+        assert!(
+            (33.0..40.0).contains(&board_ths),
+            "board {} at {board_ths}",
+            board.position
+        );
         assert_eq!(board.working_chips, Some(114));
         assert_eq!(board.active, Some(true));
         let temp_c = board.board_temperature.unwrap().as_celsius();
@@ -98,7 +131,10 @@ async fn get_data_reports_the_simulated_telemetry() {
     }
     assert_eq!(data.total_chips, Some(342));
     let average_c = data.average_temperature.unwrap().as_celsius();
-    assert!((55.0..75.0).contains(&average_c), "average temperature {average_c}");
+    assert!(
+        (55.0..75.0).contains(&average_c),
+        "average temperature {average_c}"
+    );
 
     assert_eq!(data.fans.len(), 4);
     for fan in &data.fans {
@@ -119,15 +155,28 @@ async fn get_data_reports_the_simulated_telemetry() {
         Some("stratum+tcp://btc.sim-pool.example:3333")
     );
 
-    assert!(data.uptime.unwrap() < Duration::from_secs(60));
+    assert!(data.uptime.unwrap() < Duration::from_mins(1));
     assert!(data.is_mining);
-    assert_eq!(data.mac.unwrap().to_string().to_uppercase(), sim.identity().mac);
-    assert_eq!(data.serial_number.as_deref(), Some(sim.identity().serial.as_str()));
+    assert_eq!(
+        data.mac.unwrap().to_string().to_uppercase(),
+        sim.identity().mac
+    );
+    assert_eq!(
+        data.serial_number.as_deref(),
+        Some(sim.identity().serial.as_str())
+    );
     assert_eq!(data.hostname.as_deref(), Some("Antminer"));
     assert_eq!(data.api_version.as_deref(), Some("3.1"));
-    assert_eq!(data.firmware_version.as_deref(), Some("Tue Dec  6 16:12:30 CST 2022"));
+    assert_eq!(
+        data.firmware_version.as_deref(),
+        Some("Tue Dec  6 16:12:30 CST 2022")
+    );
     assert_eq!(data.light_flashing, Some(false));
-    assert!(data.messages.is_empty(), "healthy miner has no messages: {:?}", data.messages);
+    assert!(
+        data.messages.is_empty(),
+        "healthy miner has no messages: {:?}",
+        data.messages
+    );
     farm.shutdown().await;
 }
 
@@ -142,7 +191,11 @@ async fn shares_and_uptime_grow_with_time() {
     let uptime = data.uptime.unwrap();
     assert!(uptime >= Duration::from_secs(2), "uptime {uptime:?}");
     let accepted = data.pools[0].pools[0].accepted_shares.unwrap();
-    assert!(accepted >= before.accepted_shares, "{accepted} vs {}", before.accepted_shares);
+    assert!(
+        accepted >= before.accepted_shares,
+        "{accepted} vs {}",
+        before.accepted_shares
+    );
     farm.shutdown().await;
 }
 
@@ -157,8 +210,16 @@ async fn pause_puts_the_miner_to_sleep_and_resume_wakes_it() {
     assert_eq!(sim.work_mode(), WorkMode::Sleep);
     let data = miner.get_data().await;
     assert!(!data.is_mining);
-    assert!(ths(&data).abs() < f64::EPSILON, "sleeping hashrate {}", ths(&data));
-    assert!(data.hashboards.iter().all(|b| b.hashrate.as_ref().unwrap().value == 0.0));
+    assert!(
+        ths(&data).abs() < f64::EPSILON,
+        "sleeping hashrate {}",
+        ths(&data)
+    );
+    assert!(
+        data.hashboards
+            .iter()
+            .all(|b| b.hashrate.as_ref().unwrap().value == 0.0)
+    );
     assert!(data.wattage.unwrap().as_watts() < 50.0);
 
     assert!(miner.resume(None).await.unwrap());
@@ -181,16 +242,33 @@ async fn dead_board_and_overheating_faults_show_in_the_data() {
     let rates: Vec<f64> = data
         .hashboards
         .iter()
-        .map(|b| b.hashrate.clone().unwrap().as_unit(HashRateUnit::TeraHash).value)
+        .map(|b| {
+            b.hashrate
+                .clone()
+                .unwrap()
+                .as_unit(HashRateUnit::TeraHash)
+                .value
+        })
         .collect();
-    assert_eq!(rates[1], 0.0);
+    assert!(
+        rates[1].abs() < f64::EPSILON,
+        "dead board hashes nothing: {rates:?}"
+    );
     assert!(rates[0] > 30.0 && rates[2] > 30.0, "{rates:?}");
     assert_eq!(data.hashboards[1].working_chips, Some(0));
     assert_eq!(data.hashboards[1].active, Some(false));
-    assert!((65.0..80.0).contains(&ths(&data)), "two boards ≈ 73 TH/s, got {}", ths(&data));
+    assert!(
+        (65.0..80.0).contains(&ths(&data)),
+        "two boards ≈ 73 TH/s, got {}",
+        ths(&data)
+    );
     let hot_c = data.hashboards[0].board_temperature.unwrap().as_celsius();
     assert!(hot_c > 80.0, "overheating board at {hot_c} °C");
-    assert!(data.messages.len() >= 2, "errors reported: {:?}", data.messages);
+    assert!(
+        data.messages.len() >= 2,
+        "errors reported: {:?}",
+        data.messages
+    );
 
     sim.clear_faults();
     let data = miner.get_data().await;
@@ -206,12 +284,15 @@ async fn timeout_fault_makes_asic_rs_give_up_instead_of_hanging() {
 
     sim.inject(Fault::Timeout);
     let started = Instant::now();
-    let data = tokio::time::timeout(Duration::from_secs(60), miner.get_data())
+    let data = tokio::time::timeout(Duration::from_mins(1), miner.get_data())
         .await
         .expect("asic-rs times out on its own");
     assert!(data.hashrate.is_none());
     assert!(data.hashboards.iter().all(|b| b.hashrate.is_none()));
-    assert!(started.elapsed() >= Duration::from_secs(4), "it did wait for the miner");
+    assert!(
+        started.elapsed() >= Duration::from_secs(4),
+        "it did wait for the miner"
+    );
 
     let found = MinerFactory::new()
         .with_identification_timeout(Duration::from_secs(3))
@@ -231,7 +312,13 @@ async fn garbage_fault_yields_no_data_and_no_identification() {
     let data = miner.get_data().await;
     assert!(data.hashrate.is_none());
     assert!(data.uptime.is_none());
-    assert!(MinerFactory::new().get_miner(IpAddr::V4(sim.ip())).await.unwrap().is_none());
+    assert!(
+        MinerFactory::new()
+            .get_miner(IpAddr::V4(sim.ip()))
+            .await
+            .unwrap()
+            .is_none()
+    );
     sim.clear_faults();
     assert!(ths(&miner.get_data().await) > 100.0);
     farm.shutdown().await;
@@ -254,7 +341,11 @@ async fn restart_takes_the_miner_offline_then_uptime_starts_again() {
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert!(!sim.is_offline());
     let data = miner.get_data().await;
-    assert!(data.uptime.unwrap() < Duration::from_secs(2), "uptime restarted: {:?}", data.uptime);
+    assert!(
+        data.uptime.unwrap() < Duration::from_secs(2),
+        "uptime restarted: {:?}",
+        data.uptime
+    );
     assert!(ths(&data) > 100.0);
     farm.shutdown().await;
 }
@@ -291,13 +382,21 @@ async fn ports_4029_and_8889_stay_closed_and_shutdown_frees_the_ports() {
 }
 
 async fn farm_at(base: Ipv4Addr) -> Farm {
-    Farm::start(SimConfig { count: 1, base, ..SimConfig::default() }).await.unwrap()
+    let config = SimConfig {
+        count: 1,
+        base,
+        ..SimConfig::default()
+    };
+    Farm::start(config).await.expect("ports free again")
 }
 
 #[tokio::test]
 async fn same_seed_gives_same_identities() {
     let a = farm(11, 2).await;
-    let (mac, serial) = (a.miner(1).unwrap().identity().mac.clone(), a.miner(1).unwrap().identity().serial.clone());
+    let (mac, serial) = (
+        a.miner(1).unwrap().identity().mac.clone(),
+        a.miner(1).unwrap().identity().serial.clone(),
+    );
     a.shutdown().await;
     let b = farm(11, 2).await;
     assert_eq!(b.miner(1).unwrap().identity().mac, mac);
