@@ -20,6 +20,8 @@ pub const WEB_PORT: u16 = 80;
 /// Descriptors per miner: two listeners plus room for a scan's concurrent connections.
 const FDS_PER_MINER: u64 = 3;
 const FDS_SPARE: u64 = 4096;
+/// Room left for the process's own files and a few client connections.
+const MIN_FDS_SPARE: u64 = 256;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SimError {
@@ -27,6 +29,11 @@ pub enum SimError {
     NoMiners,
     #[error("{count} consecutive addresses from {base} run past 255.255.255.255")]
     AddressOverflow { base: Ipv4Addr, count: u32 },
+    #[error(
+        "{count} miners need at least {needed} open files but the limit is {limit}; raise the hard \
+         limit (ulimit -Hn, systemd LimitNOFILE, docker --ulimit nofile)"
+    )]
+    FileLimit { count: u32, needed: u64, limit: u64 },
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: io::Error },
 }
@@ -51,7 +58,16 @@ impl Farm {
                 base: config.base,
                 count: config.count,
             })?;
-        nofile::ensure(u64::from(config.count) * FDS_PER_MINER + FDS_SPARE);
+        let limit = nofile::ensure(u64::from(config.count) * FDS_PER_MINER + FDS_SPARE);
+        // Two listeners per miner are the floor; fail before binding half a farm.
+        let needed = u64::from(config.count) * 2 + MIN_FDS_SPARE;
+        if limit != 0 && limit < needed {
+            return Err(SimError::FileLimit {
+                count: config.count,
+                needed,
+                limit,
+            });
+        }
 
         let profile = Arc::new(ModelProfile::for_model(&config.model));
         let now = Instant::now();
