@@ -51,6 +51,29 @@ pub enum Command {
     /// Accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Simulated stock Antminers on loopback addresses (one per miner, on the real ports 80 and
+    /// 4028), for demos and tests of the collector; runs until Ctrl-C.
+    Minersim(MinersimArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MinersimArgs {
+    /// How many miners to serve.
+    #[arg(long, default_value_t = 10)]
+    pub count: u32,
+    /// Address of the first miner; the others follow (127.1.0.1, 127.1.0.2, …). Must be
+    /// loopback.
+    #[arg(long, default_value = "127.1.0.1")]
+    pub base: std::net::Ipv4Addr,
+    /// Model name the miners report.
+    #[arg(long, default_value = "Antminer S19 Pro")]
+    pub model: String,
+    /// Seed of every per-miner number (MAC, serial, noise), so runs repeat.
+    #[arg(long, default_value_t = 0x5eed)]
+    pub seed: u64,
+    /// Hashrate lost per hour of uptime, percent.
+    #[arg(long, value_name = "PCT", default_value_t = 0.0)]
+    pub decay_pct_hour: f64,
 }
 
 #[derive(Debug, Subcommand)]

@@ -11,6 +11,7 @@ pub mod db;
 pub mod health;
 pub mod locale;
 pub mod market;
+pub mod minersim;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

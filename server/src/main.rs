@@ -33,6 +33,7 @@ async fn main() -> std::process::ExitCode {
         Command::User(UserCommand::Create(args)) => {
             server::accounts::command(&settings, &args).await
         }
+        Command::Minersim(args) => server::minersim::command(&args).await,
     };
     match outcome {
         Ok(code) => code,

@@ -25,7 +25,7 @@ use crate::components::session::use_viewer;
 use crate::components::with_catalogue::WithCatalogue;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::market::{MarketNow, MarketValue, Provenance, iso_date};
-use crate::routes::saved_scenarios::SavedScenarios;
+use crate::routes::saved_scenarios::{SavedData, SavedScenarios};
 use crate::scenario::{FIELDS, HOST_FIELDS, MARKET_FIELDS, Scenario};
 use crate::timing::now_ms;
 
@@ -58,6 +58,7 @@ fn compute(scenario: &Scenario, specs: &[(String, ModelSpecs)], context: CalcCon
 fn Calculator(models: Vec<AsicModel>) -> impl IntoView {
     let market = Resource::new(|| (), |()| current_market());
     let viewer = use_viewer().0;
+    let saved = SavedData::default();
     let models = StoredValue::new(models);
     view! {
         <Suspense>
@@ -65,7 +66,7 @@ fn Calculator(models: Vec<AsicModel>) -> impl IntoView {
                 // Without market data the calculator still works from its defaults.
                 let market = market.await.unwrap_or_default();
                 let viewer = viewer.await.ok().flatten();
-                view! { <CalculatorForm models=models.get_value() market viewer /> }
+                view! { <CalculatorForm models=models.get_value() market viewer saved /> }
             })}
         </Suspense>
     }
@@ -77,6 +78,7 @@ fn CalculatorForm(
     models: Vec<AsicModel>,
     market: MarketNow,
     viewer: Option<Viewer>,
+    saved: SavedData,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
@@ -239,7 +241,7 @@ fn CalculatorForm(
             </section>
             <Figures response />
             {host_view.then(|| view! { <HostSide response /> })}
-            <SavedScenarios scenario signed_in load />
+            <SavedScenarios scenario signed_in data=saved load />
             <Scenarios outcome />
             <Charts response />
             <SensitivityHeatmap outcome />

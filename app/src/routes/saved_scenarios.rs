@@ -14,16 +14,53 @@ use crate::market::iso_date;
 use crate::saved_scenario::SavedScenario;
 use crate::scenario::{Scenario, percent_encode};
 
+/// The list and its actions. Created with the page's other resources (before any `Suspend`),
+/// so that the server's answer is the one the browser hydrates with: a resource created deeper
+/// in nested `Suspend`s was fetched again in the browser, and the page failed to hydrate.
+#[derive(Clone, Copy)]
+pub struct SavedData {
+    save: ServerAction<SaveScenario>,
+    rename: ServerAction<RenameSavedScenario>,
+    delete: ServerAction<DeleteSavedScenario>,
+    list: Resource<Result<Vec<SavedScenario>, AppError>>,
+}
+
+impl Default for SavedData {
+    fn default() -> Self {
+        let save = ServerAction::<SaveScenario>::new();
+        let rename = ServerAction::<RenameSavedScenario>::new();
+        let delete = ServerAction::<DeleteSavedScenario>::new();
+        // Visitors get `SignInRequired`, and the page shows them a sign-in link instead.
+        let list = Resource::new(
+            move || {
+                (
+                    save.version().get(),
+                    rename.version().get(),
+                    delete.version().get(),
+                )
+            },
+            |_| list_saved_scenarios(),
+        );
+        Self {
+            save,
+            rename,
+            delete,
+            list,
+        }
+    }
+}
+
 #[component]
 pub fn SavedScenarios(
     scenario: Memo<Scenario>,
     signed_in: bool,
+    data: SavedData,
     /// Puts a saved scenario's query into the inputs.
     load: Callback<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let body = if signed_in {
-        view! { <SavedList scenario load /> }.into_any()
+        view! { <SavedList scenario data load /> }.into_any()
     } else {
         let next = move || {
             let here = format!("/calculator?{}", scenario.with(Scenario::to_query));
@@ -43,21 +80,14 @@ pub fn SavedScenarios(
 }
 
 #[component]
-fn SavedList(scenario: Memo<Scenario>, load: Callback<String>) -> impl IntoView {
+fn SavedList(scenario: Memo<Scenario>, data: SavedData, load: Callback<String>) -> impl IntoView {
     let i18n = use_i18n();
-    let save = ServerAction::<SaveScenario>::new();
-    let rename = ServerAction::<RenameSavedScenario>::new();
-    let delete = ServerAction::<DeleteSavedScenario>::new();
-    let list = Resource::new(
-        move || {
-            (
-                save.version().get(),
-                rename.version().get(),
-                delete.version().get(),
-            )
-        },
-        |_| list_saved_scenarios(),
-    );
+    let SavedData {
+        save,
+        rename,
+        delete,
+        list,
+    } = data;
     let name = RwSignal::new(String::new());
     let save_result = move || save.value().get();
     let error = Signal::derive(move || {
@@ -117,9 +147,9 @@ fn SavedList(scenario: Memo<Scenario>, load: Callback<String>) -> impl IntoView 
             </Show>
             <FormError error />
         </form>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match list.await {
+        <Transition fallback=|| ()>
+            {move || {
+                list.get().map(|found| match found {
                     Err(error) => view! { <FormError error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
                     Ok(items) if items.is_empty() => view! {
                         <p class="muted" id="saved-none">{t!(i18n, saved_none)}</p>
@@ -132,9 +162,9 @@ fn SavedList(scenario: Memo<Scenario>, load: Callback<String>) -> impl IntoView 
                                 .collect_view()}
                         </ul>
                     }.into_any(),
-                }
-            })}
-        </Suspense>
+                })
+            }}
+        </Transition>
     }
 }
 

@@ -145,3 +145,75 @@ fn sigterm_stops_the_server_gracefully() {
     );
     assert!(rest.iter().any(|l| l.contains("stopped")), "{rest:?}");
 }
+
+/// Sends one cgminer RPC command and reads the reply (NUL-terminated, then closed).
+fn rpc(ip: &str, command: &str) -> serde_json::Value {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect((ip, 4028)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(stream, "{{\"command\":\"{command}\"}}").unwrap();
+    let mut reply = Vec::new();
+    stream.read_to_end(&mut reply).unwrap();
+    let text = String::from_utf8(reply).unwrap();
+    serde_json::from_str(text.trim_end_matches('\0')).unwrap()
+}
+
+#[test]
+fn minersim_serves_antminers_on_their_own_addresses_until_sigterm() {
+    /// Kills the simulator if the test fails half-way, so its addresses are free for the next run.
+    struct KillOnDrop(std::process::Child);
+    impl Drop for KillOnDrop {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut child = KillOnDrop(
+        hashinsight()
+            .args(["minersim", "--count", "3", "--base", "127.78.0.1"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap(),
+    );
+    let mut lines = BufReader::new(child.0.stdout.take().unwrap()).lines();
+    let ready = lines.next().unwrap().unwrap();
+    assert!(ready.contains("127.78.0.1–127.78.0.3"), "{ready}");
+
+    // The last miner answers as stock firmware does: identified as an Antminer, mining near
+    // its nameplate 110 TH/s.
+    let version = rpc("127.78.0.3", "version");
+    assert_eq!(
+        version["VERSION"][0]["Type"], "Antminer S19 Pro",
+        "{version}"
+    );
+    let summary = rpc("127.78.0.3", "summary");
+    let ghs = summary["SUMMARY"][0]["GHS 5s"]
+        .as_f64()
+        .or_else(|| summary["SUMMARY"][0]["GHS 5s"].as_str()?.parse().ok())
+        .unwrap_or_else(|| panic!("no GHS 5s in {summary}"));
+    assert!((100_000.0..=120_000.0).contains(&ghs), "{summary}");
+    // Nothing past the farm.
+    assert!(std::net::TcpStream::connect(("127.78.0.4", 4028)).is_err());
+
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    assert!(child.0.wait().unwrap().success());
+    assert!(std::net::TcpStream::connect(("127.78.0.1", 4028)).is_err());
+}
+
+#[test]
+fn minersim_refuses_an_address_outside_loopback() {
+    let output = hashinsight()
+        .args(["minersim", "--count", "1", "--base", "10.0.0.1"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("not a loopback address"), "{stderr}");
+}
