@@ -28,6 +28,32 @@ async fn rejection(response: reqwest::Response) -> String {
     body["Rejected"].as_str().unwrap_or_default().to_owned()
 }
 
+/// Another user sees none of the scenario `id`, and cannot rename or delete it even by guessing
+/// ids around it.
+async fn assert_out_of_reach(app: &TestApp, other: &reqwest::Client, id: i64) {
+    let bobs = json_of(call(other, app, "/api/list_saved_scenarios", &[]).await).await;
+    assert_eq!(bobs.as_array().unwrap().len(), 0);
+    for guess in [id, id + 1, id - 1] {
+        let guess = guess.to_string();
+        let rename = call(
+            other,
+            app,
+            "/api/rename_saved_scenario",
+            &[("scenario_id", &guess), ("name", "mine now")],
+        )
+        .await;
+        assert_eq!(rename.status(), StatusCode::NOT_FOUND, "rename {guess}");
+        let delete = call(
+            other,
+            app,
+            "/api/delete_saved_scenario",
+            &[("scenario_id", &guess)],
+        )
+        .await;
+        assert_eq!(delete.status(), StatusCode::NOT_FOUND, "delete {guess}");
+    }
+}
+
 async fn saved_scenarios_are_kept_per_user(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else {
         return;
@@ -95,28 +121,7 @@ async fn saved_scenarios_are_kept_per_user(backend: Backend) {
     let list = json_of(call(&alice.client, &app, "/api/list_saved_scenarios", &[]).await).await;
     assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
 
-    // Bob sees none of Alice's, and cannot rename or delete them even by guessing ids.
-    let bobs = json_of(call(&bob.client, &app, "/api/list_saved_scenarios", &[]).await).await;
-    assert_eq!(bobs.as_array().unwrap().len(), 0);
-    for guess in [id, id + 1, id - 1] {
-        let guess = guess.to_string();
-        let rename = call(
-            &bob.client,
-            &app,
-            "/api/rename_saved_scenario",
-            &[("scenario_id", &guess), ("name", "mine now")],
-        )
-        .await;
-        assert_eq!(rename.status(), StatusCode::NOT_FOUND, "rename {guess}");
-        let delete = call(
-            &bob.client,
-            &app,
-            "/api/delete_saved_scenario",
-            &[("scenario_id", &guess)],
-        )
-        .await;
-        assert_eq!(delete.status(), StatusCode::NOT_FOUND, "delete {guess}");
-    }
+    assert_out_of_reach(&app, &bob.client, id).await;
     // Bob may use the same name for his own.
     let bobs_own = call(&bob.client, &app, "/api/save_scenario", &replace).await;
     assert_eq!(bobs_own.status(), StatusCode::OK);
@@ -341,31 +346,7 @@ async fn admins_edit_the_catalogue(backend: Backend) {
     let clash = call(&admin.client, &app, "/api/update_asic_model", &clash).await;
     assert_eq!(clash.status(), StatusCode::CONFLICT);
 
-    // Nobody below admin may edit, and visitors are asked to sign in.
-    for role in [
-        Role::MiningSiteOwner,
-        Role::Operator,
-        Role::Client,
-        Role::Guest,
-    ] {
-        let member = app.member(role).await;
-        let response = call(
-            &member.client,
-            &app,
-            "/api/delete_asic_model",
-            &[("asic_model_id", &id_text)],
-        )
-        .await;
-        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{role}");
-    }
-    let visitor = call(
-        &app.client,
-        &app,
-        "/api/delete_asic_model",
-        &[("asic_model_id", &id_text)],
-    )
-    .await;
-    assert_eq!(visitor.status(), StatusCode::UNAUTHORIZED);
+    assert_only_admins_edit(&app, &id_text).await;
 
     let deleted = call(
         &admin.client,
@@ -388,7 +369,46 @@ async fn admins_edit_the_catalogue(backend: Backend) {
         StatusCode::UNPROCESSABLE_ENTITY
     );
 
-    // Every change is in the audit log, with who made it.
+    assert_catalogue_changes_audited(&app, &admin.email).await;
+    app.stop().await;
+}
+
+on_both_engines!(
+    admins_edit_the_catalogue_sqlite,
+    admins_edit_the_catalogue_postgres,
+    admins_edit_the_catalogue
+);
+
+/// Nobody below admin may edit the catalogue, and visitors are asked to sign in.
+async fn assert_only_admins_edit(app: &TestApp, id_text: &str) {
+    for role in [
+        Role::MiningSiteOwner,
+        Role::Operator,
+        Role::Client,
+        Role::Guest,
+    ] {
+        let member = app.member(role).await;
+        let response = call(
+            &member.client,
+            app,
+            "/api/delete_asic_model",
+            &[("asic_model_id", id_text)],
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{role}");
+    }
+    let visitor = call(
+        &app.client,
+        app,
+        "/api/delete_asic_model",
+        &[("asic_model_id", id_text)],
+    )
+    .await;
+    assert_eq!(visitor.status(), StatusCode::UNAUTHORIZED);
+}
+
+/// Create, update and delete are in the audit log, each with who made it.
+async fn assert_catalogue_changes_audited(app: &TestApp, admin_email: &str) {
     let (entries, _) = app
         .store
         .list_audit(
@@ -409,16 +429,9 @@ async fn admins_edit_the_catalogue(backend: Backend) {
     assert!(
         entries
             .iter()
-            .all(|e| e.actor.as_deref() == Some(admin.email.as_str()))
+            .all(|e| e.actor.as_deref() == Some(admin_email))
     );
-    app.stop().await;
 }
-
-on_both_engines!(
-    admins_edit_the_catalogue_sqlite,
-    admins_edit_the_catalogue_postgres,
-    admins_edit_the_catalogue
-);
 
 fn hosted_request() -> Value {
     json!({
