@@ -6,6 +6,7 @@ pub mod error_view;
 pub mod language;
 pub mod layout;
 pub mod market_origin;
+pub mod page_title;
 pub mod quick_estimate;
 pub mod session;
 pub mod theme;

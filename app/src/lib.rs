@@ -106,6 +106,18 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// Text for the `<head>`: read now on the server, where leptos_axum renders the head after the
+/// body and a closure read then can find the request's reactive values disposed (see
+/// `components::page_title`); reactive in the browser.
+fn head_text(
+    text: impl Fn() -> &'static str + Send + Sync + 'static,
+) -> leptos::text_prop::TextProp {
+    #[cfg(feature = "ssr")]
+    return leptos::text_prop::TextProp::from(text());
+    #[cfg(not(feature = "ssr"))]
+    leptos::text_prop::TextProp::from(text)
+}
+
 /// Document-wide metadata that follows the language and theme.
 #[component]
 fn Head() -> impl IntoView {
@@ -122,7 +134,7 @@ fn Head() -> impl IntoView {
         <Title formatter=move |page: String| {
             if page.is_empty() { "HashInsight".to_owned() } else { format!("{page} · HashInsight") }
         } />
-        <Meta name="description" content=move || t_string!(i18n, tagline) />
-        <Meta name="color-scheme" content=move || theme.color_scheme() />
+        <Meta name="description" content=head_text(move || t_string!(i18n, tagline)) />
+        <Meta name="color-scheme" content=head_text(move || theme.color_scheme()) />
     }
 }

@@ -1,12 +1,12 @@
 //! The signed-in user's own page: who they are, their wallets, their API keys.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::access::{Access, Module, Role, Viewer};
 use crate::account::ApiKeyInfo;
 use crate::api::keys::{CreateApiKey, RevokeApiKey, list_api_keys};
 use crate::components::error_view::FormError;
+use crate::components::page_title::PageTitle;
 use crate::components::session::{Refusal, use_viewer};
 use crate::components::wallet::WalletButton;
 use crate::error::AppError;
@@ -20,7 +20,7 @@ pub fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
     let viewer = use_viewer().0;
     view! {
-        <Title text=move || t_string!(i18n, account_title) />
+        <PageTitle text=|i18n| t_string!(i18n, account_title) />
         <h1>{t!(i18n, account_title)}</h1>
         <Suspense fallback=|| ()>
             {move || {

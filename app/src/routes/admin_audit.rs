@@ -1,12 +1,12 @@
 //! The audit log: who did what, when and from where, filtered by action, account and dates.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::access::{Access, Module};
 use crate::account::{AuditFilter, AuditPage};
 use crate::api::users::list_audit;
+use crate::components::page_title::PageTitle;
 use crate::components::session::{Refusal, RequireAccess};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::routes::admin_users::format_time;
@@ -15,7 +15,7 @@ use crate::routes::admin_users::format_time;
 pub fn AdminAuditPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, audit_title) />
+        <PageTitle text=|i18n| t_string!(i18n, audit_title) />
         <h1>{t!(i18n, audit_title)}</h1>
         <RequireAccess module=Module::Audit need=Access::Read>
             <AuditLog />

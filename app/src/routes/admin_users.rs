@@ -2,7 +2,6 @@
 //! deleting (owner only), and the mail waiting to be passed on.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::access::{Access, Module, Role};
@@ -11,6 +10,7 @@ use crate::api::users::{
     CreateUser, DeleteUser, SetUserAccess, SetUserDisabled, SetUserRole, list_outbox, list_users,
 };
 use crate::components::error_view::FormError;
+use crate::components::page_title::PageTitle;
 use crate::components::session::{Refusal, RequireAccess, use_viewer};
 use crate::i18n::{t, t_string, use_i18n};
 
@@ -75,7 +75,7 @@ impl Actions {
 pub fn AdminUsersPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, users_title) />
+        <PageTitle text=|i18n| t_string!(i18n, users_title) />
         <h1>{t!(i18n, users_title)}</h1>
         <RequireAccess module=Module::UserManage need=Access::Full>
             <UsersAdmin />

@@ -5,13 +5,13 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use mining::batch::{BatchError, BatchReport, RowErrorCode, RowResult};
 
 use crate::batch::{EXPORT_PATH, SpecIndex, batch_defaults, compute};
 #[cfg(feature = "hydrate")]
 use crate::batch::{IMPORT_PATH, ImportErrorCode, ImportRefused, ImportedRows};
 use crate::catalogue::AsicModel;
+use crate::components::page_title::PageTitle;
 use crate::components::with_catalogue::WithCatalogue;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::timing::now_ms;
@@ -44,7 +44,7 @@ lazy_page!(BatchRoute, BatchPage);
 pub fn BatchPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, batch_title) />
+        <PageTitle text=|i18n| t_string!(i18n, batch_title) />
         <h1>{t!(i18n, batch_title)}</h1>
         <p class="muted">{t!(i18n, batch_intro)}</p>
         <RequireAccess module=Module::BatchCalculator need=Access::Read>

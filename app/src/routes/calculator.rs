@@ -5,7 +5,7 @@
 //! where a link's markup is folded into the electricity price they pay.
 
 use leptos::prelude::*;
-use leptos_meta::{Script, Title};
+use leptos_meta::Script;
 use leptos_router::hooks::use_query_map;
 use mining::heatmap::{Heatmap, HeatmapAxes, heatmap};
 use mining::projection::scenarios;
@@ -21,6 +21,7 @@ use crate::chart_options::{self, ChartText};
 use crate::components::charts::{BarChart, CumulativeChart};
 use crate::components::echart::{ECHARTS_SCRIPT, EChart};
 use crate::components::market_origin::{origin_class, origin_text};
+use crate::components::page_title::PageTitle;
 use crate::components::session::use_viewer;
 use crate::components::with_catalogue::WithCatalogue;
 use crate::i18n::{t, t_string, use_i18n};
@@ -35,7 +36,7 @@ lazy_page!(CalculatorRoute, CalculatorPage);
 pub fn CalculatorPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, calc_title) />
+        <PageTitle text=|i18n| t_string!(i18n, calc_title) />
         <Script src=ECHARTS_SCRIPT defer="defer" />
         <h1>{t!(i18n, calc_title)}</h1>
         <p class="muted">{t!(i18n, calc_intro)}</p>

@@ -3,12 +3,12 @@
 //! reaches the calculator, the batch calculator and the API at once.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::access::{Access, Module};
 use crate::api::catalogue::{CreateAsicModel, DeleteAsicModel, UpdateAsicModel, list_asic_models};
 use crate::catalogue::{AsicModel, AsicModelForm, Cooling};
 use crate::components::error_view::{ErrorView, FormError};
+use crate::components::page_title::PageTitle;
 use crate::components::session::use_viewer;
 use crate::i18n::{t, t_string, use_i18n};
 
@@ -19,7 +19,7 @@ pub fn CataloguePage() -> impl IntoView {
     let i18n = use_i18n();
     let viewer = use_viewer().0;
     view! {
-        <Title text=move || t_string!(i18n, catalogue_title) />
+        <PageTitle text=|i18n| t_string!(i18n, catalogue_title) />
         <h1>{t!(i18n, catalogue_title)}</h1>
         <Suspense fallback=move || view! { <p>{t!(i18n, catalogue_loading)}</p> }>
             {move || Suspend::new(async move {

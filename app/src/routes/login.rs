@@ -1,12 +1,12 @@
 //! Signing in: e-mail and password, or a wallet; links to registration and password reset.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::{Login, needs_setup};
 use crate::components::error_view::FormError;
+use crate::components::page_title::PageTitle;
 use crate::components::wallet::WalletButton;
 use crate::i18n::{t, t_string, use_i18n};
 
@@ -19,7 +19,7 @@ pub fn LoginPage() -> impl IntoView {
     let error = Signal::derive(move || login.value().get().and_then(Result::err));
     let setup = Resource::new(|| (), |()| needs_setup());
     view! {
-        <Title text=move || t_string!(i18n, login_title) />
+        <PageTitle text=|i18n| t_string!(i18n, login_title) />
         <section class="card auth-card">
             <h1>{t!(i18n, login_title)}</h1>
             <Suspense fallback=|| ()>

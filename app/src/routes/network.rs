@@ -3,13 +3,14 @@
 //! keeps fresh (or its dated snapshot when offline, said plainly).
 
 use leptos::prelude::*;
-use leptos_meta::{Script, Title};
+use leptos_meta::Script;
 
 use crate::api::market::{current_market, network_history};
 use crate::chart_options;
 use crate::components::echart::{ECHARTS_SCRIPT, EChart};
 use crate::components::error_view::ErrorView;
 use crate::components::market_origin::MarketOrigin;
+use crate::components::page_title::PageTitle;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::market::{MarketNow, MarketValue, NetworkDay, Sentiment, iso_date};
 use crate::network::NetworkFigures;
@@ -22,9 +23,8 @@ lazy_page!(NetworkRoute, NetworkPage);
 /// Market analytics are for members whose role includes them (matrix: analytics:network).
 #[component]
 pub fn NetworkPage() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, network_title) />
+        <PageTitle text=|i18n| t_string!(i18n, network_title) />
         <RequireAccess module=Module::Network need=Access::Read>
             <NetworkContent />
         </RequireAccess>
@@ -36,7 +36,7 @@ fn NetworkContent() -> impl IntoView {
     let i18n = use_i18n();
     let market = Resource::new(|| (), |()| current_market());
     view! {
-        <Title text=move || t_string!(i18n, network_title) />
+        <PageTitle text=|i18n| t_string!(i18n, network_title) />
         <Script src=ECHARTS_SCRIPT defer="defer" />
         <h1>{t!(i18n, network_title)}</h1>
         <Suspense fallback=move || view! { <p>{t!(i18n, network_loading)}</p> }>

@@ -1,9 +1,9 @@
 //! The 404 page; on the server it also sets the status code.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
+use crate::components::page_title::PageTitle;
 use crate::i18n::{t, t_string, use_i18n};
 
 #[component]
@@ -14,7 +14,7 @@ pub fn NotFoundPage() -> impl IntoView {
     }
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, not_found_title) />
+        <PageTitle text=|i18n| t_string!(i18n, not_found_title) />
         <section class="card" id="not-found">
             <h1>{t!(i18n, not_found_title)}</h1>
             <p>{t!(i18n, not_found_body)}</p>

@@ -1,11 +1,11 @@
 //! Forgotten passwords: asking for a link, and choosing a new password with it.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::{RequestPasswordReset, ResetPassword};
 use crate::components::error_view::FormError;
+use crate::components::page_title::PageTitle;
 use crate::i18n::{t, t_string, use_i18n};
 
 #[component]
@@ -15,7 +15,7 @@ pub fn ForgotPage() -> impl IntoView {
     let error = Signal::derive(move || request.value().get().and_then(Result::err));
     let sent = move || matches!(request.value().get(), Some(Ok(())));
     view! {
-        <Title text=move || t_string!(i18n, forgot_title) />
+        <PageTitle text=|i18n| t_string!(i18n, forgot_title) />
         <section class="card auth-card">
             <h1>{t!(i18n, forgot_title)}</h1>
             <p class="muted">{t!(i18n, forgot_intro)}</p>
@@ -42,7 +42,7 @@ pub fn ResetPage() -> impl IntoView {
     let reset = ServerAction::<ResetPassword>::new();
     let error = Signal::derive(move || reset.value().get().and_then(Result::err));
     view! {
-        <Title text=move || t_string!(i18n, reset_title) />
+        <PageTitle text=|i18n| t_string!(i18n, reset_title) />
         <section class="card auth-card">
             <h1>{t!(i18n, reset_title)}</h1>
             <ActionForm action=reset attr:class="form-grid auth-form" attr:id="reset-form">

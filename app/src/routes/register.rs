@@ -1,10 +1,10 @@
 //! Creating an account (guest role until an administrator gives another).
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::api::auth::Register;
 use crate::components::error_view::FormError;
+use crate::components::page_title::PageTitle;
 use crate::components::wallet::WalletButton;
 use crate::i18n::{t, t_string, use_i18n};
 
@@ -14,7 +14,7 @@ pub fn RegisterPage() -> impl IntoView {
     let register = ServerAction::<Register>::new();
     let error = Signal::derive(move || register.value().get().and_then(Result::err));
     view! {
-        <Title text=move || t_string!(i18n, register_title) />
+        <PageTitle text=|i18n| t_string!(i18n, register_title) />
         <section class="card auth-card">
             <h1>{t!(i18n, register_title)}</h1>
             <p class="muted">{t!(i18n, register_hint)}</p>

@@ -1,11 +1,11 @@
 //! The first run: creating the owner account from the one-time link the server printed.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::SetupOwner;
 use crate::components::error_view::FormError;
+use crate::components::page_title::PageTitle;
 use crate::i18n::{t, t_string, use_i18n};
 
 #[component]
@@ -16,7 +16,7 @@ pub fn SetupPage() -> impl IntoView {
     let setup = ServerAction::<SetupOwner>::new();
     let error = Signal::derive(move || setup.value().get().and_then(Result::err));
     view! {
-        <Title text=move || t_string!(i18n, setup_title) />
+        <PageTitle text=|i18n| t_string!(i18n, setup_title) />
         <section class="card auth-card">
             <h1>{t!(i18n, setup_title)}</h1>
             <p class="muted">{t!(i18n, setup_intro)}</p>

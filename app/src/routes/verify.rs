@@ -2,11 +2,11 @@
 //! open links must not use them up.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::VerifyEmail;
 use crate::components::error_view::FormError;
+use crate::components::page_title::PageTitle;
 use crate::i18n::{t, t_string, use_i18n};
 
 #[component]
@@ -18,7 +18,7 @@ pub fn VerifyPage() -> impl IntoView {
     let error = Signal::derive(move || verify.value().get().and_then(Result::err));
     let done = move || matches!(verify.value().get(), Some(Ok(())));
     view! {
-        <Title text=move || t_string!(i18n, verify_title) />
+        <PageTitle text=|i18n| t_string!(i18n, verify_title) />
         <section class="card auth-card">
             <h1>{t!(i18n, verify_title)}</h1>
             <Show
