@@ -16,8 +16,8 @@ use tokio::task::JoinSet;
 use crate::config::CollectorConfig;
 use crate::convert::{has_reading, sample_from_data};
 use crate::error::{PollError, PollErrorKind};
-use crate::liveness::Liveness;
-use crate::probe;
+use crate::liveness::{Liveness, Presence};
+use crate::probe::{self, Ports};
 use crate::sample::Sample;
 
 /// How long the after-failure port check may take; loopback and LAN refusals are instant.
@@ -174,9 +174,7 @@ impl Collector {
         let now = now_ms();
         report.offline = queued
             .into_iter()
-            .filter(|&ip| {
-                self.liveness.presence(ip, now) == Some(crate::liveness::Presence::Offline)
-            })
+            .filter(|&ip| self.liveness.presence(ip, now) == Some(Presence::Offline))
             .collect();
         report.offline.sort_unstable();
         report.duration = started.elapsed();
@@ -284,16 +282,15 @@ impl Job {
 async fn identify(factory: &MinerFactory, ip: Ipv4Addr) -> Result<Arc<dyn Miner>, PollError> {
     match factory.get_miner(IpAddr::V4(ip)).await {
         Ok(Some(miner)) => Ok(Arc::from(miner)),
-        Ok(None) if probe::any_port_open(ip, PROBE_WAIT).await => Err(PollError::new(
-            ip,
-            PollErrorKind::Unidentified,
-            "a miner port answers but asic-rs does not recognise the device",
-        )),
-        Ok(None) => Err(PollError::new(
-            ip,
-            PollErrorKind::Unreachable,
-            "no miner port accepts connections",
-        )),
+        Ok(None) => Err(match probe::check(ip, PROBE_WAIT).await {
+            Ports::Open => PollError::new(
+                ip,
+                PollErrorKind::Unidentified,
+                "a miner port answers but asic-rs does not recognise the device",
+            ),
+            Ports::Closed => unreachable(ip),
+            Ports::Unknown(error) => local_failure(ip, &error),
+        }),
         Err(error) => Err(PollError::new(
             ip,
             PollErrorKind::Unidentified,
@@ -312,19 +309,33 @@ async fn classify_empty_reading(ip: Ipv4Addr, took: Duration) -> PollError {
             format!("asic-rs gave up after {took:?} without an answer"),
         );
     }
-    if probe::any_port_open(ip, PROBE_WAIT).await {
-        PollError::new(
+    match probe::check(ip, PROBE_WAIT).await {
+        Ports::Open => PollError::new(
             ip,
             PollErrorKind::ReadError,
             "the miner answered but none of its replies could be read",
-        )
-    } else {
-        PollError::new(
-            ip,
-            PollErrorKind::Unreachable,
-            "no miner port accepts connections",
-        )
+        ),
+        Ports::Closed => unreachable(ip),
+        Ports::Unknown(error) => local_failure(ip, &error),
     }
+}
+
+fn unreachable(ip: Ipv4Addr) -> PollError {
+    PollError::new(
+        ip,
+        PollErrorKind::Unreachable,
+        "no miner port accepts connections",
+    )
+}
+
+/// The collector's own host failed (typically out of descriptors): not the miner's fault, so
+/// not "unreachable"; reported as a read error that names the cause.
+fn local_failure(ip: Ipv4Addr, error: &std::io::Error) -> PollError {
+    PollError::new(
+        ip,
+        PollErrorKind::ReadError,
+        format!("could not read the miner, collector host error: {error}"),
+    )
 }
 
 /// Unix time in milliseconds; 0 if the clock is before 1970 (a misconfigured host), which the

@@ -20,7 +20,7 @@ pub struct Sample {
     pub online: bool,
     pub make: Option<String>,
     pub model: Option<String>,
-    /// Firmware family as asic-rs names it, e.g. "AntMiner Stock".
+    /// Firmware family as asic-rs names it, e.g. `AntMiner Stock`.
     pub firmware: Option<String>,
     /// Version string the firmware reports (stock Antminers report their build date).
     pub firmware_version: Option<String>,

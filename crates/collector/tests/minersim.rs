@@ -48,19 +48,31 @@ fn assert_healthy_s19_pro(s: &Sample) {
         assert!((33.0..40.0).contains(&board_ths), "{ip}: board {board_ths}");
     }
     assert_eq!(s.fans_rpm.len(), 4, "{ip}");
-    assert!(s.fans_rpm.iter().all(|&r| (5000..=6000).contains(&r)), "{ip}: {:?}", s.fans_rpm);
+    assert!(
+        s.fans_rpm.iter().all(|&r| (5000..=6000).contains(&r)),
+        "{ip}: {:?}",
+        s.fans_rpm
+    );
     let power = s.power_w.expect("power");
     assert!((3150.0..3350.0).contains(&power), "{ip}: {power} W");
     assert!(!s.power_estimated, "stock S19 Pro reports power");
     let board_max = s.board_temp_max_c.expect("board temperature");
     let board_avg = s.board_temp_avg_c.expect("board temperature");
-    assert!((50.0..80.0).contains(&board_max) && board_avg <= board_max, "{ip}");
+    assert!(
+        (50.0..80.0).contains(&board_max) && board_avg <= board_max,
+        "{ip}"
+    );
     assert_eq!(
         s.pool_url.as_deref(),
         Some("stratum+tcp://btc.sim-pool.example:3333"),
         "{ip}"
     );
-    assert!(s.pool_user.as_deref().unwrap().starts_with("hashinsight.sim"));
+    assert!(
+        s.pool_user
+            .as_deref()
+            .expect("pool user")
+            .starts_with("hashinsight.sim")
+    );
     assert!(s.accepted_shares.is_some() && s.rejected_shares.is_some());
     assert!(s.uptime_s.is_some());
     assert!(s.is_mining);
@@ -89,7 +101,10 @@ async fn twenty_miners_give_twenty_samples_and_the_second_cycle_reuses_identific
         assert_healthy_s19_pro(sample);
         // Each sim miner's serial and MAC come through, so samples can follow a miner that moves.
         let sim = farm.miner_by_ip(*ip).unwrap();
-        assert_eq!(sample.serial_number.as_deref(), Some(sim.identity().serial.as_str()));
+        assert_eq!(
+            sample.serial_number.as_deref(),
+            Some(sim.identity().serial.as_str())
+        );
         assert_eq!(sample.mac.as_deref(), Some(sim.identity().mac.as_str()));
     }
     assert_eq!(collector.identified_count(), 20);
@@ -112,7 +127,10 @@ async fn twenty_miners_give_twenty_samples_and_the_second_cycle_reuses_identific
     );
     let now = collector::now_ms();
     for ip in &ips {
-        assert_eq!(collector.liveness().presence(*ip, now), Some(Presence::Online));
+        assert_eq!(
+            collector.liveness().presence(*ip, now),
+            Some(Presence::Online)
+        );
     }
     assert!(second.offline.is_empty());
     farm.shutdown().await;
@@ -134,8 +152,14 @@ async fn silent_garbled_and_absent_miners_are_errors_and_do_not_hold_up_the_rest
     assert_eq!(report.samples.len(), 4, "{:?}", report.errors);
     report.samples.iter().for_each(assert_healthy_s19_pro);
     assert_eq!(report.error(silent).unwrap().kind, PollErrorKind::Timeout);
-    assert_eq!(report.error(garbled).unwrap().kind, PollErrorKind::Unidentified);
-    assert_eq!(report.error(absent).unwrap().kind, PollErrorKind::Unreachable);
+    assert_eq!(
+        report.error(garbled).unwrap().kind,
+        PollErrorKind::Unidentified
+    );
+    assert_eq!(
+        report.error(absent).unwrap().kind,
+        PollErrorKind::Unreachable
+    );
     assert_eq!(report.errors.len(), 3);
     // Everyone ran at once: the whole cycle is one timeout plus slack, not one per fault.
     assert!(
@@ -149,7 +173,10 @@ async fn silent_garbled_and_absent_miners_are_errors_and_do_not_hold_up_the_rest
     farm.miner(1).unwrap().clear_faults();
     let report = collector.poll_cycle(&ips).await;
     assert_eq!(report.samples.len(), 6, "{:?}", report.errors);
-    assert_eq!(report.identifications, 3, "two healed miners and the absent address");
+    assert_eq!(
+        report.identifications, 3,
+        "two healed miners and the absent address"
+    );
 
     // After identification: the cached handles meet the faults.
     farm.miner(0).unwrap().inject(Fault::Timeout);
@@ -157,9 +184,19 @@ async fn silent_garbled_and_absent_miners_are_errors_and_do_not_hold_up_the_rest
     let report = collector.poll_cycle(&ips).await;
     assert_eq!(report.samples.len(), 4);
     assert_eq!(report.error(silent).unwrap().kind, PollErrorKind::Timeout);
-    assert_eq!(report.error(garbled).unwrap().kind, PollErrorKind::ReadError);
-    assert!(report.duration < TIMEOUT + Duration::from_secs(2), "{:?}", report.duration);
-    assert!(collector.miner(silent).is_none(), "failed miners are re-identified");
+    assert_eq!(
+        report.error(garbled).unwrap().kind,
+        PollErrorKind::ReadError
+    );
+    assert!(
+        report.duration < TIMEOUT + Duration::from_secs(2),
+        "{:?}",
+        report.duration
+    );
+    assert!(
+        collector.miner(silent).is_none(),
+        "failed miners are re-identified"
+    );
     assert!(collector.miner(ips[2]).is_some());
     farm.shutdown().await;
 }
@@ -178,10 +215,17 @@ async fn a_dead_board_shows_in_that_miners_sample_only() {
     assert_eq!(dead.position, 1);
     assert_eq!(dead.active, Some(false));
     assert_eq!(dead.working_chips, Some(0));
-    assert!(dead.hashrate_hs.unwrap().abs() < 1.0, "{:?}", dead.hashrate_hs);
+    assert!(
+        dead.hashrate_hs.unwrap().abs() < 1.0,
+        "{:?}",
+        dead.hashrate_hs
+    );
     assert!(sick.boards[0].active == Some(true) && sick.boards[2].active == Some(true));
     let total = ths(sick.hashrate_hs);
-    assert!((65.0..80.0).contains(&total), "two boards ≈ 73 TH/s, got {total}");
+    assert!(
+        (65.0..80.0).contains(&total),
+        "two boards ≈ 73 TH/s, got {total}"
+    );
     assert!(!sick.messages.is_empty(), "the firmware reports the board");
 
     assert_healthy_s19_pro(report.sample(ips[1]).unwrap());
@@ -197,7 +241,9 @@ async fn paused_miners_report_not_mining_and_zero_hashrate() {
 
     // One put to sleep on the miner itself, one paused through the collector's asic-rs handle.
     farm.miner(0).unwrap().set_work_mode(WorkMode::Sleep);
-    let handle = collector.miner(ips[1]).expect("identified in the first cycle");
+    let handle = collector
+        .miner(ips[1])
+        .expect("identified in the first cycle");
     assert!(handle.pause(None).await.unwrap());
     assert_eq!(farm.miner(1).unwrap().work_mode(), WorkMode::Sleep);
 
@@ -206,8 +252,16 @@ async fn paused_miners_report_not_mining_and_zero_hashrate() {
     for ip in &ips[..2] {
         let s = report.sample(*ip).unwrap();
         assert!(!s.is_mining, "{ip}");
-        assert!(s.hashrate_hs.unwrap().abs() < 1.0, "{ip}: {:?}", s.hashrate_hs);
-        assert!(s.power_w.unwrap() < 50.0, "{ip}: sleeping draw {:?}", s.power_w);
+        assert!(
+            s.hashrate_hs.unwrap().abs() < 1.0,
+            "{ip}: {:?}",
+            s.hashrate_hs
+        );
+        assert!(
+            s.power_w.unwrap() < 50.0,
+            "{ip}: sleeping draw {:?}",
+            s.power_w
+        );
         assert!(!s.power_estimated);
         assert!(s.uptime_s.is_some(), "a sleeping miner is still online");
     }

@@ -205,7 +205,10 @@ fn no_active_pool_falls_back_to_the_first_and_no_pools_means_no_shares() {
     );
     data.pools.clear();
     let s = sample_from_data(IP, 0, &data, 29.5);
-    assert_eq!((s.pool_url, s.accepted_shares, s.rejected_shares), (None, None, None));
+    assert_eq!(
+        (s.pool_url, s.accepted_shares, s.rejected_shares),
+        (None, None, None)
+    );
 }
 
 #[test]
@@ -256,7 +259,10 @@ fn messages_keep_severity_code_and_text() {
     let s = sample_from_data(IP, 0, &data, 29.5);
     assert_eq!(s.messages.len(), 1);
     assert_eq!(s.messages[0].severity, Severity::Error);
-    assert_eq!((s.messages[0].code, s.messages[0].text.as_str()), (7, "chain 1 has 0 chips"));
+    assert_eq!(
+        (s.messages[0].code, s.messages[0].text.as_str()),
+        (7, "chain 1 has 0 chips")
+    );
 }
 
 #[test]
