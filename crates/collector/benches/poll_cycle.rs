@@ -2,7 +2,9 @@
 //!
 //! `cargo bench -p collector --bench poll_cycle` runs 1,000 and 6,000 miners;
 //! `COLLECTOR_BENCH_SIZES=500,2000`, `COLLECTOR_BENCH_CYCLES` (cached cycles, default 3) and
-//! `COLLECTOR_BENCH_CONCURRENCY` (default: the collector's) change that.
+//! `COLLECTOR_BENCH_CONCURRENCY` (default: the collector's) and `COLLECTOR_BENCH_HANDLES=rebuild`
+//! (default `keep`, see `HandleCache`) change that. Run one size per process for a clean
+//! resident-set figure: memory freed by an earlier size is reused by the next.
 //!
 //! The farm runs in child processes (this binary re-executed), at most 2,000 miners each: every
 //! identified asic-rs handle keeps about three idle keep-alive HTTP connections open, and
@@ -16,7 +18,7 @@ use std::net::Ipv4Addr;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use collector::{Collector, CollectorConfig, CycleReport};
+use collector::{Collector, CollectorConfig, CycleReport, HandleCache};
 use minersim::{Farm, SimConfig};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::process::{Child, Command};
@@ -67,11 +69,16 @@ async fn bench() {
     let defaults = CollectorConfig::default();
     let config = CollectorConfig {
         concurrency: env_or("COLLECTOR_BENCH_CONCURRENCY", defaults.concurrency),
+        handles: match std::env::var("COLLECTOR_BENCH_HANDLES").as_deref() {
+            Ok("rebuild") => HandleCache::Rebuild,
+            _ => HandleCache::Keep,
+        },
         ..defaults
     };
     eprintln!(
-        "poll_cycle bench: concurrency {}, miner timeout {:?}, {} worker threads",
+        "poll_cycle bench: concurrency {}, handles {:?}, miner timeout {:?}, {} worker threads",
         config.concurrency,
+        config.handles,
         config.miner_timeout,
         std::thread::available_parallelism().map_or(0, std::num::NonZero::get)
     );

@@ -7,13 +7,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use asic_rs::MinerFactory;
+use asic_rs::core::traits::entry::FirmwareEntry;
 use asic_rs::core::traits::miner::Miner;
 use asic_rs::core::util::DEFAULT_RPC_TIMEOUT;
 use serde::Serialize;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use crate::config::CollectorConfig;
+use crate::config::{CollectorConfig, HandleCache};
 use crate::convert::{has_reading, sample_from_data};
 use crate::error::{PollError, PollErrorKind};
 use crate::liveness::{Liveness, Presence};
@@ -52,20 +53,24 @@ impl CycleReport {
     }
 }
 
-/// Polls miners with asic-rs. Keeps each miner's identified handle between cycles, since
-/// identification costs several round trips plus asic-rs's 300 ms wait for non-stock firmware.
+/// Polls miners with asic-rs. Remembers what identification found between cycles (the handle
+/// itself or its firmware, see [`HandleCache`]), since identification costs several round trips
+/// plus asic-rs's 300 ms wait for non-stock firmware.
 pub struct Collector {
     config: CollectorConfig,
     factory: Arc<MinerFactory>,
-    miners: HashMap<Ipv4Addr, Arc<dyn Miner>>,
+    miners: HashMap<Ipv4Addr, Known>,
+    /// asic-rs's firmware list, to find the entry an identified miner came from.
+    firmwares: Arc<[Arc<dyn FirmwareEntry>]>,
     liveness: Liveness,
     identifications: u64,
 }
 
 impl Collector {
     pub fn new(config: CollectorConfig) -> Self {
-        // Identified miners keep an idle HTTP connection each (reqwest's pool outlives a
-        // 60 s interval), so open files grow with the farm, not only with concurrency.
+        // With `HandleCache::Keep`, identified miners keep their idle HTTP connections
+        // (reqwest's pool outlives a 60 s interval), so open files grow with the farm, not
+        // only with concurrency.
         // Raising the soft limit to the hard one is best effort: a failure shows up later as
         // connect errors, which are reported per miner.
         if let Err(error) = rlimit::increase_nofile_limit(u64::MAX) {
@@ -79,6 +84,7 @@ impl Collector {
             config,
             factory: Arc::new(factory),
             miners: HashMap::new(),
+            firmwares: asic_rs::factory::default_firmware_registry().into(),
             identifications: 0,
         }
     }
@@ -97,14 +103,18 @@ impl Collector {
         self.identifications
     }
 
-    /// Miners whose identified handle is cached.
+    /// Miners identified and remembered (handle or firmware).
     pub fn identified_count(&self) -> usize {
         self.miners.len()
     }
 
-    /// The cached asic-rs handle for `ip`, to pause, resume or restart the miner.
+    /// The cached asic-rs handle for `ip`, to pause, resume or restart the miner. Only with
+    /// [`HandleCache::Keep`]; otherwise identify with asic-rs's `MinerFactory` when needed.
     pub fn miner(&self, ip: Ipv4Addr) -> Option<Arc<dyn Miner>> {
-        self.miners.get(&ip).cloned()
+        match self.miners.get(&ip)? {
+            Known::Handle(miner) => Some(Arc::clone(miner)),
+            Known::Firmware(_) => None,
+        }
     }
 
     /// Drop everything known about miners outside `ips` (removed from the farm).
@@ -158,6 +168,8 @@ impl Collector {
                 ip,
                 cached,
                 factory: Arc::clone(&self.factory),
+                firmwares: Arc::clone(&self.firmwares),
+                handles: self.config.handles,
                 timeout: self.config.miner_timeout,
                 nominal_w_per_th: self.config.nominal_w_per_th,
             };
@@ -209,8 +221,8 @@ impl Collector {
         };
         match outcome.result {
             Ok(reading) => {
-                if let Some(miner) = reading.identified {
-                    self.miners.insert(outcome.ip, miner);
+                if let Some(known) = reading.identified {
+                    self.miners.insert(outcome.ip, known);
                 }
                 self.liveness.seen(outcome.ip, reading.sample.taken_at_ms);
                 report.samples.push(reading.sample);
@@ -225,11 +237,20 @@ impl Collector {
     }
 }
 
+/// What the collector remembers about an identified miner.
+#[derive(Clone)]
+enum Known {
+    Handle(Arc<dyn Miner>),
+    Firmware(Arc<dyn FirmwareEntry>),
+}
+
 /// One miner's work in one cycle, owned so it can run on any worker thread.
 struct Job {
     ip: Ipv4Addr,
-    cached: Option<Arc<dyn Miner>>,
+    cached: Option<Known>,
     factory: Arc<MinerFactory>,
+    firmwares: Arc<[Arc<dyn FirmwareEntry>]>,
+    handles: HandleCache,
     timeout: Duration,
     nominal_w_per_th: f64,
 }
@@ -241,8 +262,8 @@ struct Outcome {
 
 struct Reading {
     sample: Sample,
-    /// The handle to cache when this cycle had to identify the miner.
-    identified: Option<Arc<dyn Miner>>,
+    /// What to remember when this cycle had to identify the miner.
+    identified: Option<Known>,
 }
 
 impl Job {
@@ -262,20 +283,46 @@ impl Job {
 
     async fn read(self) -> Result<Reading, PollError> {
         let ip = self.ip;
+        let asked = Instant::now();
         let (miner, fresh) = match self.cached {
-            Some(miner) => (miner, false),
+            Some(Known::Handle(miner)) => (miner, false),
+            Some(Known::Firmware(firmware)) => {
+                match firmware.build_miner(IpAddr::V4(ip), None).await {
+                    Ok(miner) => (Arc::from(miner), false),
+                    Err(_) => return Err(classify_empty_reading(ip, asked.elapsed()).await),
+                }
+            }
             None => (identify(&self.factory, ip).await?, true),
         };
-        let asked = Instant::now();
         let data = miner.get_data().await;
         if !has_reading(&data) {
             return Err(classify_empty_reading(ip, asked.elapsed()).await);
         }
         let sample = sample_from_data(ip, now_ms(), &data, self.nominal_w_per_th);
-        Ok(Reading {
-            sample,
-            identified: fresh.then_some(miner),
-        })
+        let identified = if fresh {
+            remember(miner, self.handles, &self.firmwares)
+        } else {
+            None
+        };
+        Ok(Reading { sample, identified })
+    }
+}
+
+fn remember(
+    miner: Arc<dyn Miner>,
+    handles: HandleCache,
+    firmwares: &[Arc<dyn FirmwareEntry>],
+) -> Option<Known> {
+    match handles {
+        HandleCache::Keep => Some(Known::Handle(miner)),
+        HandleCache::Rebuild => {
+            // asic-rs names a miner's firmware as its registry entry displays itself.
+            let name = miner.get_device_info().firmware;
+            firmwares
+                .iter()
+                .find(|f| f.to_string() == name)
+                .map(|f| Known::Firmware(Arc::clone(f)))
+        }
     }
 }
 

@@ -17,6 +17,8 @@ pub struct CollectorConfig {
     pub interval: Duration,
     /// Silence after which a miner counts as offline.
     pub offline_after: Duration,
+    /// What to keep of an identified miner between cycles.
+    pub handles: HandleCache,
     /// W/TH used to estimate power for miners that report none (S19 Pro: 3250 W / 110 TH/s).
     pub nominal_w_per_th: f64,
 }
@@ -29,6 +31,21 @@ impl Default for CollectorConfig {
             interval: Duration::from_mins(1),
             offline_after: DEFAULT_OFFLINE_AFTER,
             nominal_w_per_th: 29.5,
+            handles: HandleCache::Keep,
         }
     }
+}
+
+/// What the collector keeps of an identified miner between cycles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HandleCache {
+    /// Keep asic-rs's miner handle: the cheapest cycle, but each handle holds its own HTTP
+    /// client (~250 KB) and its idle keep-alive connections (about 5 sockets on a stock Antminer
+    /// whose web server never closes them, as minersim's does not).
+    #[default]
+    Keep,
+    /// Keep only which firmware answered and rebuild the handle each cycle (skipping
+    /// discovery): memory and sockets stay bounded by `concurrency`, at the price of the
+    /// model/version requests `build_miner` makes every cycle.
+    Rebuild,
 }

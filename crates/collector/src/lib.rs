@@ -16,7 +16,7 @@ mod run;
 mod sample;
 
 pub use collector::{Collector, CycleReport, now_ms};
-pub use config::CollectorConfig;
+pub use config::{CollectorConfig, HandleCache};
 pub use convert::{hashrate_hs, power_w, sample_from_data};
 pub use error::{PollError, PollErrorKind};
 pub use liveness::{Liveness, Presence};

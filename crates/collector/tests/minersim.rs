@@ -4,7 +4,7 @@
 use std::net::Ipv4Addr;
 use std::time::Duration;
 
-use collector::{Collector, CollectorConfig, PollErrorKind, Presence, RunEnd, Sample};
+use collector::{Collector, CollectorConfig, HandleCache, PollErrorKind, Presence, RunEnd, Sample};
 use minersim::{Farm, Fault, SimConfig, WorkMode};
 use tokio::sync::{mpsc, oneshot, watch};
 
@@ -317,5 +317,36 @@ async fn run_reports_every_interval_until_shutdown() {
     assert_eq!(end, RunEnd::Shutdown);
     assert_eq!(collector.identified_count(), 2);
     assert!(collector.liveness().get(farm.ips()[2]).is_none());
+    farm.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rebuild_mode_remembers_the_firmware_and_skips_discovery() {
+    let farm = farm(5, 4).await;
+    let ips = farm.ips();
+    let mut collector = Collector::new(CollectorConfig {
+        miner_timeout: TIMEOUT,
+        handles: HandleCache::Rebuild,
+        ..CollectorConfig::default()
+    });
+    let first = collector.poll_cycle(&ips).await;
+    assert_eq!((first.samples.len(), first.identifications), (4, 4));
+    let second = collector.poll_cycle(&ips).await;
+    assert_eq!(second.samples.len(), 4, "{:?}", second.errors);
+    assert_eq!(
+        second.identifications, 0,
+        "no discovery on the second cycle"
+    );
+    second.samples.iter().for_each(assert_healthy_s19_pro);
+    assert_eq!(collector.identified_count(), 4);
+    assert!(collector.miner(ips[0]).is_none(), "no handle is kept");
+
+    // A miner gone quiet is still an error, and is identified afresh once it is back.
+    farm.miner(0).unwrap().inject(Fault::Timeout);
+    let third = collector.poll_cycle(&ips).await;
+    assert_eq!(third.error(ips[0]).unwrap().kind, PollErrorKind::Timeout);
+    farm.miner(0).unwrap().clear_faults();
+    let fourth = collector.poll_cycle(&ips).await;
+    assert_eq!((fourth.samples.len(), fourth.identifications), (4, 1));
     farm.shutdown().await;
 }
