@@ -283,17 +283,18 @@ impl Job {
 
     async fn read(self) -> Result<Reading, PollError> {
         let ip = self.ip;
-        let asked = Instant::now();
+        let started = Instant::now();
         let (miner, fresh) = match self.cached {
             Some(Known::Handle(miner)) => (miner, false),
             Some(Known::Firmware(firmware)) => {
                 match firmware.build_miner(IpAddr::V4(ip), None).await {
                     Ok(miner) => (Arc::from(miner), false),
-                    Err(_) => return Err(classify_empty_reading(ip, asked.elapsed()).await),
+                    Err(_) => return Err(classify_empty_reading(ip, started.elapsed()).await),
                 }
             }
             None => (identify(&self.factory, ip).await?, true),
         };
+        let asked = Instant::now();
         let data = miner.get_data().await;
         if !has_reading(&data) {
             return Err(classify_empty_reading(ip, asked.elapsed()).await);
