@@ -1,0 +1,51 @@
+//! Collector settings and their defaults.
+
+use std::time::Duration;
+
+use crate::liveness::DEFAULT_OFFLINE_AFTER;
+
+/// How the collector polls.
+#[derive(Debug, Clone)]
+pub struct CollectorConfig {
+    /// Longest one miner may take per cycle, identification included. A miner over it gets a
+    /// timeout error and never holds up the rest of the cycle.
+    pub miner_timeout: Duration,
+    /// Miners read at once. Each read opens a few sockets at a time (RPC plus the web API), so
+    /// this also bounds the collector's open files.
+    pub concurrency: usize,
+    /// Time between the starts of two cycles in [`crate::Collector::run`].
+    pub interval: Duration,
+    /// Silence after which a miner counts as offline.
+    pub offline_after: Duration,
+    /// What to keep of an identified miner between cycles.
+    pub handles: HandleCache,
+    /// W/TH used to estimate power for miners that report none (S19 Pro: 3250 W / 110 TH/s).
+    pub nominal_w_per_th: f64,
+}
+
+impl Default for CollectorConfig {
+    fn default() -> Self {
+        Self {
+            miner_timeout: Duration::from_secs(10),
+            concurrency: 256,
+            interval: Duration::from_mins(1),
+            offline_after: DEFAULT_OFFLINE_AFTER,
+            nominal_w_per_th: 29.5,
+            handles: HandleCache::Keep,
+        }
+    }
+}
+
+/// What the collector keeps of an identified miner between cycles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HandleCache {
+    /// Keep asic-rs's miner handle: the cheapest cycle, but each handle holds its own HTTP
+    /// client (~250 KB) and its idle keep-alive connections (about 5 sockets on a stock Antminer
+    /// whose web server never closes them, as minersim's does not).
+    #[default]
+    Keep,
+    /// Keep only which firmware answered and rebuild the handle each cycle (skipping
+    /// discovery): memory and sockets stay bounded by `concurrency`, at the price of the
+    /// model/version requests `build_miner` makes every cycle.
+    Rebuild,
+}
