@@ -106,7 +106,7 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Text for the `<head>`: read now on the server, where leptos_axum renders the head after the
+/// Text for the `<head>`: read now on the server, where `leptos_axum` renders the head after the
 /// body and a closure read then can find the request's reactive values disposed (see
 /// `components::page_title`); reactive in the browser.
 fn head_text(

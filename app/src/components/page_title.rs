@@ -1,6 +1,6 @@
 //! The page's `<title>`, translated.
 //!
-//! On the server the text is read while the page is being built. leptos_axum renders the
+//! On the server the text is read while the page is being built. `leptos_axum` renders the
 //! `<head>` after the body, and a title closure read then can find the request's reactive values
 //! already disposed. Under load that panicked the request (an empty reply, or a hang until the
 //! request timeout). In the browser the title stays reactive, so switching the language

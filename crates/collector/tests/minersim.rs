@@ -181,11 +181,7 @@ async fn silent_garbled_and_absent_miners_are_errors_and_do_not_hold_up_the_rest
         report.error(garbled).unwrap().kind,
         PollErrorKind::ReadError
     );
-    assert!(
-        report.duration < TIMEOUT * 3,
-        "{:?}",
-        report.duration
-    );
+    assert!(report.duration < TIMEOUT * 3, "{:?}", report.duration);
     assert!(
         collector.miner(silent).is_none(),
         "failed miners are re-identified"
