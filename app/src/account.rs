@@ -112,9 +112,16 @@ pub fn normalise_email(text: &str) -> Option<String> {
 
 /// A display name: trimmed, 1 to 80 characters, no control characters.
 pub fn normalise_display_name(text: &str) -> Option<String> {
-    let name = text.trim();
-    let count = name.chars().count();
-    ((1..=80).contains(&count) && !name.chars().any(char::is_control)).then(|| name.to_owned())
+    bounded_label(text, 80)
+}
+
+/// Trimmed text of 1 to `max_chars` characters without control characters: the rule for every
+/// name people type (accounts, keys, catalogue models).
+pub fn bounded_label(text: &str, max_chars: usize) -> Option<String> {
+    let label = text.trim();
+    let count = label.chars().count();
+    ((1..=max_chars).contains(&count) && !label.chars().any(char::is_control))
+        .then(|| label.to_owned())
 }
 
 /// A local path to go to after signing in; anything else (another site, a protocol-relative

@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::account::bounded_label;
 use crate::error::Rejection;
+use crate::scenario::parse_number as number;
 
 /// How a machine is cooled; decides where it can be hosted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,8 +108,9 @@ impl AsicModelForm {
 
     /// Checks every field and converts to catalogue units; the first bad field is named.
     pub fn parse(&self) -> Result<NewAsicModel, Rejection> {
-        let name = label(&self.name, 80).ok_or(Rejection::ModelNameInvalid)?;
-        let manufacturer = label(&self.manufacturer, 60).ok_or(Rejection::ManufacturerInvalid)?;
+        let name = bounded_label(&self.name, 80).ok_or(Rejection::ModelNameInvalid)?;
+        let manufacturer =
+            bounded_label(&self.manufacturer, 60).ok_or(Rejection::ManufacturerInvalid)?;
         let hashrate_ths = number(&self.hashrate_ths)
             .filter(|ths| *ths > 0.0 && *ths <= MAX_HASHRATE_THS)
             .ok_or(Rejection::HashrateInvalid)?;
@@ -140,48 +143,25 @@ impl AsicModelForm {
     }
 }
 
-/// Trimmed text of 1 to `max_chars` characters without control characters.
-fn label(text: &str, max_chars: usize) -> Option<String> {
-    let text = text.trim();
-    let count = text.chars().count();
-    ((1..=max_chars).contains(&count) && !text.chars().any(char::is_control))
-        .then(|| text.to_owned())
-}
-
-/// A finite number, with thousands separators allowed.
-fn number(text: &str) -> Option<f64> {
-    text.trim()
-        .replace([',', ' ', '_'], "")
-        .parse::<f64>()
-        .ok()
-        .filter(|value| value.is_finite())
-}
-
 /// 200.0 → "200", 0.1 + 0.2 → "0.3": numbers as a person would type them.
 pub fn trim_number(value: f64) -> String {
     let text = format!("{value:.6}");
     text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
-/// A real calendar date written YYYY-MM-DD, between 2009 (Bitcoin) and 2100.
+/// A real calendar date written YYYY-MM-DD (zero-padded, as the database stores it), between
+/// 2009 (Bitcoin) and 2100.
 fn is_iso_date(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
-        return false;
-    }
-    let field = |range: std::ops::Range<usize>| text.get(range)?.parse::<u32>().ok();
-    let (Some(year), Some(month), Some(day)) = (field(0..4), field(5..7), field(8..10)) else {
-        return false;
-    };
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days_in_month = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (2009..=2100).contains(&year) && (1..=days_in_month).contains(&day)
+    let shape = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    shape
+        && text[0..4]
+            .parse::<u32>()
+            .is_ok_and(|year| (2009..=2100).contains(&year))
+        && crate::market::day_from_iso(text).is_some()
 }
 
 #[cfg(test)]
@@ -213,7 +193,7 @@ mod tests {
     #[test]
     fn each_bad_field_is_named() {
         type Spoil = fn(&mut AsicModelForm);
-        let cases: [(Spoil, Rejection); 9] = [
+        let cases: [(Spoil, Rejection); 10] = [
             (|f| f.name = "   ".into(), Rejection::ModelNameInvalid),
             (|f| f.name = "x".repeat(81), Rejection::ModelNameInvalid),
             (
@@ -228,6 +208,10 @@ mod tests {
             ),
             (|f| f.power_w = "NaN".into(), Rejection::PowerInvalid),
             (|f| f.cooling = "steam".into(), Rejection::CoolingInvalid),
+            (
+                |f| f.release_date = "2024-002-9".into(),
+                Rejection::DateInvalid,
+            ),
             (
                 |f| f.release_date = "2023-02-29".into(),
                 Rejection::DateInvalid,

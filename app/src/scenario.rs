@@ -211,7 +211,7 @@ impl Scenario {
 }
 
 /// A number as people type it (thousands separators allowed); `None` when empty or not one.
-fn parse_number(text: &str) -> Option<f64> {
+pub fn parse_number(text: &str) -> Option<f64> {
     text.trim()
         .replace([',', ' ', '_'], "")
         .parse::<f64>()
