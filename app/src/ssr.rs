@@ -40,6 +40,17 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl StoreError {
+    /// The error for the user when a unique constraint refused the write: `rejection` (a name or
+    /// address already taken), anything else as usual.
+    pub fn conflict_as(self, rejection: crate::error::Rejection) -> AppError {
+        match self {
+            Self::Conflict { .. } => AppError::Rejected(rejection),
+            other => other.into(),
+        }
+    }
+}
+
 /// Persistence, implemented for SQLite and PostgreSQL by the server.
 #[async_trait]
 pub trait Store: accounts::AccountStore + Send + Sync + 'static {
@@ -65,7 +76,6 @@ pub trait Store: accounts::AccountStore + Send + Sync + 'static {
 
     /// A user's saved scenarios, by name.
     async fn list_saved_scenarios(&self, user_id: i64) -> Result<Vec<SavedScenario>, StoreError>;
-    async fn count_saved_scenarios(&self, user_id: i64) -> Result<i64, StoreError>;
     /// Saves under `name`: a new row, or with `replace` the user's scenario of that name gets
     /// the new query. `Conflict` when the name is taken and `replace` is false.
     async fn save_scenario(

@@ -9,7 +9,6 @@ use crate::error::AppError;
 use crate::{
     access::{Access, Module},
     error::Rejection,
-    ssr::StoreError,
     ssr::auth::guard,
     ssr::identity,
 };
@@ -23,14 +22,6 @@ pub async fn list_asic_models() -> Result<Vec<AsicModel>, AppError> {
     Ok(store.list_asic_models().await?)
 }
 
-#[cfg(feature = "ssr")]
-fn name_conflict(err: StoreError) -> AppError {
-    match err {
-        StoreError::Conflict { .. } => AppError::Rejected(Rejection::ModelNameTaken),
-        other => other.into(),
-    }
-}
-
 /// Adds a model (owner and admin). A name already in the catalogue is refused, never
 /// overwritten.
 #[server(endpoint = "create_asic_model")]
@@ -41,7 +32,7 @@ pub async fn create_asic_model(form: AsicModelForm) -> Result<AsicModel, AppErro
     let created = store
         .create_asic_model(&model)
         .await
-        .map_err(name_conflict)?;
+        .map_err(|err| err.conflict_as(Rejection::ModelNameTaken))?;
     identity::audit(
         &*store,
         &caller,
@@ -67,7 +58,7 @@ pub async fn update_asic_model(
     let updated = store
         .update_asic_model(asic_model_id, &model)
         .await
-        .map_err(name_conflict)?;
+        .map_err(|err| err.conflict_as(Rejection::ModelNameTaken))?;
     identity::audit(
         &*store,
         &caller,

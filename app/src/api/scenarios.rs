@@ -12,7 +12,6 @@ use crate::{
     access::{Access, Module},
     error::Rejection,
     saved_scenario::{MAX_PER_USER, canonical_query, normalise_name},
-    ssr::StoreError,
     ssr::auth::guard,
     ssr::identity::now_ms,
 };
@@ -23,14 +22,6 @@ fn scenario_owner() -> Result<(i64, bool), AppError> {
     let caller = guard(Module::Calculator, Access::Read)?;
     let member = caller.member()?;
     Ok((member.user_id, member.role.sees_host_figures()))
-}
-
-#[cfg(feature = "ssr")]
-fn name_conflict(err: StoreError) -> AppError {
-    match err {
-        StoreError::Conflict { .. } => AppError::Rejected(Rejection::ScenarioNameTaken),
-        other => other.into(),
-    }
 }
 
 #[server(endpoint = "list_saved_scenarios")]
@@ -53,18 +44,15 @@ pub async fn save_scenario(
         .ok_or(AppError::Rejected(Rejection::ScenarioInvalid))?;
     let store = crate::ssr::store()?;
     // A replacement does not add a row, so only new names count against the limit.
-    let exists = store
-        .list_saved_scenarios(user_id)
-        .await?
-        .iter()
-        .any(|saved| saved.name == name);
-    if !exists && store.count_saved_scenarios(user_id).await? >= MAX_PER_USER {
+    let saved = store.list_saved_scenarios(user_id).await?;
+    let exists = saved.iter().any(|s| s.name == name);
+    if !exists && i64::try_from(saved.len()).unwrap_or(i64::MAX) >= MAX_PER_USER {
         return Err(AppError::Rejected(Rejection::ScenarioLimit));
     }
     store
         .save_scenario(user_id, &name, &query, replace, now_ms())
         .await
-        .map_err(name_conflict)
+        .map_err(|err| err.conflict_as(Rejection::ScenarioNameTaken))
 }
 
 #[server(endpoint = "rename_saved_scenario")]
@@ -77,7 +65,7 @@ pub async fn rename_saved_scenario(
     crate::ssr::store()?
         .rename_saved_scenario(user_id, scenario_id, &name, now_ms())
         .await
-        .map_err(name_conflict)
+        .map_err(|err| err.conflict_as(Rejection::ScenarioNameTaken))
 }
 
 #[server(endpoint = "delete_saved_scenario")]

@@ -188,12 +188,7 @@ async fn link(
     store
         .link_wallet(user_id, address, identity::now_ms())
         .await
-        .map_err(|err| match err {
-            crate::ssr::StoreError::Conflict { .. } => {
-                AppError::Rejected(Rejection::WalletAlreadyLinked)
-            }
-            other => other.into(),
-        })?;
+        .map_err(|err| err.conflict_as(Rejection::WalletAlreadyLinked))?;
     identity::audit(
         store,
         caller,

@@ -479,10 +479,7 @@ fn mail_text(purpose: TokenPurpose, link: &str, hours: u64) -> (String, String) 
 
 /// Creating an account whose e-mail address another account has: the translated refusal.
 pub fn email_taken(err: StoreError) -> AppError {
-    match err {
-        StoreError::Conflict { .. } => AppError::Rejected(Rejection::EmailTaken),
-        other => other.into(),
-    }
+    err.conflict_as(Rejection::EmailTaken)
 }
 
 /// The same password rules everywhere, as translated refusals.

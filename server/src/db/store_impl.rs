@@ -46,8 +46,6 @@ pub const LIST_SAVED_SCENARIOS: &str = "
     where user_id = $1
     order by lower(name), scenario_id";
 
-pub const COUNT_SAVED_SCENARIOS: &str = "select count(*) from saved_scenario where user_id = $1";
-
 pub const INSERT_SAVED_SCENARIO: &str = "
     insert into saved_scenario (user_id, name, query, created_at_ms, updated_at_ms)
     values ($1, $2, $3, $4, $4)
@@ -204,17 +202,6 @@ macro_rules! impl_store {
                 .await
                 .map_err($crate::db::store_error)?;
                 Ok(rows.into_iter().map(Into::into).collect())
-            }
-
-            async fn count_saved_scenarios(
-                &self,
-                user_id: i64,
-            ) -> Result<i64, app::ssr::StoreError> {
-                sqlx::query_scalar::<_, i64>($crate::db::store_impl::COUNT_SAVED_SCENARIOS)
-                    .bind(user_id)
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err($crate::db::store_error)
             }
 
             async fn save_scenario(
