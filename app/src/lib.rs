@@ -30,6 +30,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{Lazy, SsrMode, path};
 
 use crate::components::layout::Layout;
+use crate::components::page_title::head_text;
 use crate::components::theme::{ThemeProvider, use_theme};
 use crate::i18n::{I18nContextProvider, t_string, use_i18n};
 use crate::routes::{
@@ -104,18 +105,6 @@ pub fn App() -> impl IntoView {
             </ThemeProvider>
         </I18nContextProvider>
     }
-}
-
-/// Text for the `<head>`: read now on the server, where `leptos_axum` renders the head after the
-/// body and a closure read then can find the request's reactive values disposed (see
-/// `components::page_title`); reactive in the browser.
-fn head_text(
-    text: impl Fn() -> &'static str + Send + Sync + 'static,
-) -> leptos::text_prop::TextProp {
-    #[cfg(feature = "ssr")]
-    return leptos::text_prop::TextProp::from(text());
-    #[cfg(not(feature = "ssr"))]
-    leptos::text_prop::TextProp::from(text)
 }
 
 /// Document-wide metadata that follows the language and theme.

@@ -16,9 +16,13 @@ use crate::i18n::{Locale, use_i18n};
 #[component]
 pub fn PageTitle(text: fn(I18nContext<Locale>) -> &'static str) -> impl IntoView {
     let i18n = use_i18n();
+    view! { <Title text=head_text(move || text(i18n)) /> }
+}
+
+/// Text for the `<head>` (title, meta): read now on the server, reactive in the browser.
+pub fn head_text(text: impl Fn() -> &'static str + Send + Sync + 'static) -> TextProp {
     #[cfg(feature = "ssr")]
-    let text = TextProp::from(text(i18n));
+    return TextProp::from(text());
     #[cfg(not(feature = "ssr"))]
-    let text = TextProp::from(move || text(i18n));
-    view! { <Title text /> }
+    TextProp::from(text)
 }
