@@ -54,6 +54,37 @@ pub enum Command {
     /// Simulated stock Antminers on loopback addresses (one per miner, on the real ports 80 and
     /// 4028), for demos and tests of the collector; runs until Ctrl-C.
     Minersim(MinersimArgs),
+    /// Standalone collector for a farm's network: polls the site's miners every interval and
+    /// uploads to the server's ingest API, buffering on disk while the server is unreachable.
+    Collect(CollectArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    /// Base URL of the HashInsight server, e.g. https://hashinsight.example.com.
+    #[arg(long, env = "HASHINSIGHT_SERVER", default_value = "http://127.0.0.1:3000")]
+    pub server: String,
+    /// The site's collector key (hsc_…), as created on the site's page.
+    #[arg(long, env = "HASHINSIGHT_COLLECTOR_KEY", hide_env_values = true)]
+    pub key: String,
+    /// The site this collector serves; checked against the key's site.
+    #[arg(long)]
+    pub site: Option<i64>,
+    /// Where cycles wait for upload (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "./data/spool")]
+    pub spool_dir: PathBuf,
+    /// Seconds between the starts of two poll cycles.
+    #[arg(long, default_value_t = 60)]
+    pub interval_s: u64,
+    /// Longest one miner may take per cycle, in seconds.
+    #[arg(long, default_value_t = 10)]
+    pub timeout_s: u64,
+    /// Miners read at once.
+    #[arg(long, default_value_t = 256)]
+    pub concurrency: usize,
+    /// Stop after this many cycles (after trying to upload them); runs until Ctrl-C otherwise.
+    #[arg(long)]
+    pub cycles: Option<u64>,
 }
 
 #[derive(Debug, Args)]

@@ -34,6 +34,7 @@ async fn main() -> std::process::ExitCode {
             server::accounts::command(&settings, &args).await
         }
         Command::Minersim(args) => server::minersim::command(&args).await,
+        Command::Collect(args) => server::collect::command(&args).await,
     };
     match outcome {
         Ok(code) => code,

@@ -26,7 +26,7 @@ use tracing::Level;
 use crate::config::Settings;
 use crate::market::{Feed, Market};
 use crate::state::AppState;
-use crate::{auth, batch, calc, db, health, market};
+use crate::{auth, batch, calc, db, health, ingest, market};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -168,6 +168,16 @@ pub fn build_router(state: AppState, request_timeout: Duration) -> Router {
                 app::batch::IMPORT_PATH,
                 post(batch::import_handler).layer(DefaultBodyLimit::max(batch::MAX_BODY_BYTES)),
             ),
+        )
+        // Collectors sign in with their site's key, not as a person: no role guard here.
+        .route(
+            crate::collect::uplink::TARGETS_PATH,
+            get(ingest::targets_handler),
+        )
+        .route(
+            crate::collect::uplink::TELEMETRY_PATH,
+            post(ingest::telemetry_handler)
+                .layer(DefaultBodyLimit::max(ingest::MAX_BODY_BYTES)),
         )
         .leptos_routes_with_context(&state, routes, context.clone(), page_shell)
         .fallback(file_and_error_handler_with_context::<AppState, _>(

@@ -19,6 +19,10 @@ pub const SECRET_BYTES: usize = 32;
 /// recognisable by people and secret scanners, and so the server can tell it from a session id.
 pub const API_KEY_PREFIX: &str = "hik_";
 
+/// Prefix of a site collector's key: told apart from people's API keys at a glance, and
+/// refused where a person's key is expected.
+pub const COLLECTOR_KEY_PREFIX: &str = "hsc_";
+
 /// Characters of an API key shown in the UI to recognise it: the prefix plus 8 characters
 /// (48 bits), enough to tell a user's keys apart, far too few to guess the rest.
 pub const API_KEY_DISPLAY_PREFIX_LEN: usize = 12;
@@ -102,6 +106,13 @@ pub fn hash_secret(plain: &str) -> String {
     out
 }
 
+/// A new collector key (`hsc_…`): `plain` goes to the farm's collector once, `hash` is stored.
+pub fn new_collector_key() -> Secret {
+    let plain = format!("{COLLECTOR_KEY_PREFIX}{}", random_base64url());
+    let hash = hash_secret(&plain);
+    Secret { plain, hash }
+}
+
 /// A new API key (`hik_…`) with its display prefix and stored hash.
 pub fn new_api_key() -> ApiKeySecret {
     let plain = format!("{API_KEY_PREFIX}{}", random_base64url());
@@ -170,6 +181,15 @@ mod tests {
         );
         assert_eq!(hash_secret(&s.plain), s.hash);
         assert!(!format!("{s:?}").contains(&s.plain));
+    }
+
+    #[test]
+    fn collector_keys_carry_their_prefix_and_are_stored_by_hash() {
+        let key = new_collector_key();
+        assert!(key.plain.starts_with(COLLECTOR_KEY_PREFIX));
+        assert_eq!(key.plain.len(), COLLECTOR_KEY_PREFIX.len() + 43);
+        assert_eq!(hash_secret(&key.plain), key.hash);
+        assert_ne!(new_collector_key().plain, key.plain);
     }
 
     #[test]

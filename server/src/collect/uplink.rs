@@ -1,0 +1,131 @@
+//! The standalone collector's side of the ingest API: which miners to poll, and uploading
+//! spooled batches. Every request carries the site's collector key.
+
+use std::net::Ipv4Addr;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde::{Deserialize, Serialize};
+
+/// The header that carries a site's collector key (not `Authorization`, which belongs to
+/// people's API keys).
+pub const KEY_HEADER: &str = "x-collector-key";
+pub const TARGETS_PATH: &str = "/api/v1/collector/targets";
+pub const TELEMETRY_PATH: &str = "/api/v1/collector/telemetry";
+
+/// What a site's collector polls.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Targets {
+    pub site_id: i64,
+    pub miners: Vec<Target>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Target {
+    pub miner_id: i64,
+    pub ip: Ipv4Addr,
+}
+
+/// The server's answer to an upload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IngestReply {
+    pub inserted: u64,
+    pub duplicates: u64,
+    /// Miners named in the batch that are not this site's: not written.
+    pub unknown_miners: Vec<i64>,
+}
+
+/// Why a request did not go through, sorted by what the collector does next.
+#[derive(Debug, thiserror::Error)]
+pub enum UplinkError {
+    /// Network trouble, a server error or a rate limit: keep the batch and try again later.
+    #[error("server unreachable or busy: {0}")]
+    Retry(String),
+    /// The key was refused (revoked, or another site's): keep every batch, tell the operator.
+    #[error("the collector key was refused ({0}); batches stay in the spool")]
+    Unauthorized(u16),
+    /// The server will never take this batch (malformed or too large).
+    #[error("the server refused the batch ({status}): {body}")]
+    Refused { status: u16, body: String },
+}
+
+pub struct Uplink {
+    http: reqwest::Client,
+    base_url: String,
+    key: String,
+}
+
+impl Uplink {
+    pub fn new(base_url: &str, key: &str, timeout: Duration) -> anyhow::Result<Self> {
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .user_agent(concat!("hashinsight-collector/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(Self {
+            http,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            key: key.to_owned(),
+        })
+    }
+
+    pub async fn targets(&self) -> Result<Targets, UplinkError> {
+        let response = self
+            .http
+            .get(format!("{}{TARGETS_PATH}", self.base_url))
+            .header(KEY_HEADER, &self.key)
+            .send()
+            .await
+            .map_err(|e| UplinkError::Retry(e.to_string()))?;
+        let response = check(response).await?;
+        response
+            .json()
+            .await
+            .map_err(|e| UplinkError::Retry(e.to_string()))
+    }
+
+    /// Sends one spooled batch (gzip-compressed JSON) as it is.
+    pub async fn send(&self, gzip_json: Vec<u8>) -> Result<IngestReply, UplinkError> {
+        let response = self
+            .http
+            .post(format!("{}{TELEMETRY_PATH}", self.base_url))
+            .header(KEY_HEADER, &self.key)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header(reqwest::header::CONTENT_ENCODING, "gzip")
+            .body(gzip_json)
+            .send()
+            .await
+            .map_err(|e| UplinkError::Retry(e.to_string()))?;
+        let response = check(response).await?;
+        response
+            .json()
+            .await
+            .map_err(|e| UplinkError::Retry(e.to_string()))
+    }
+}
+
+async fn check(response: reqwest::Response) -> Result<reqwest::Response, UplinkError> {
+    let status = response.status();
+    if status.is_success() {
+        return Ok(response);
+    }
+    if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
+        return Err(UplinkError::Unauthorized(status.as_u16()));
+    }
+    if status.is_server_error()
+        || status == StatusCode::TOO_MANY_REQUESTS
+        || status == StatusCode::REQUEST_TIMEOUT
+    {
+        return Err(UplinkError::Retry(format!("HTTP {status}")));
+    }
+    let body: String = response
+        .text()
+        .await
+        .unwrap_or_default()
+        .chars()
+        .take(500)
+        .collect();
+    Err(UplinkError::Refused {
+        status: status.as_u16(),
+        body,
+    })
+}
