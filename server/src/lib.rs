@@ -17,3 +17,4 @@ pub mod minersim;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod upkeep;

@@ -36,6 +36,7 @@ pub struct Application {
     router: Router,
     shutdown_grace: Duration,
     market: Market,
+    upkeep: tokio::task::JoinHandle<()>,
 }
 
 impl Application {
@@ -56,6 +57,7 @@ impl Application {
             market: market.service.clone(),
             auth,
         };
+        let upkeep = crate::upkeep::spawn(state.store.clone());
         let (state_store, state_auth) = (state.store.clone(), state.auth.clone());
         let router = build_router(
             state,
@@ -71,6 +73,7 @@ impl Application {
             router,
             shutdown_grace: Duration::from_secs(settings.server.shutdown_grace_secs),
             market,
+            upkeep,
         })
     }
 
@@ -95,6 +98,7 @@ impl Application {
         tracing::info!(%addr, "HashInsight listening on http://{addr}");
         let grace = self.shutdown_grace;
         let mut market = self.market;
+        let upkeep = self.upkeep;
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
         let server = axum::serve(
             self.listener,
@@ -114,6 +118,7 @@ impl Application {
             } => tracing::warn!(?grace, "grace period over; closing remaining connections"),
         }
         market.stop();
+        upkeep.abort();
         tracing::info!("stopped");
         Ok(())
     }

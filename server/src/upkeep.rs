@@ -1,0 +1,43 @@
+//! Telemetry upkeep in the background: closed 5-minute buckets and days are rolled up every
+//! minute, and data past its retention (raw 24 h, 5-minute 90 days, daily 365 days) is purged
+//! every hour. Both jobs are idempotent, so several server replicas may run them.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::ssr::Store;
+use tokio::task::JoinHandle;
+
+const ROLL_UP_EVERY: Duration = Duration::from_secs(60);
+/// Purges run on every n-th roll-up tick.
+const PURGE_EVERY_TICKS: u32 = 60;
+
+/// Runs until the handle is aborted (at shutdown).
+pub fn spawn(store: Arc<dyn Store>) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(ROLL_UP_EVERY);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut tick = 0_u32;
+        loop {
+            ticks.tick().await;
+            run_once(&*store, tick % PURGE_EVERY_TICKS == 0).await;
+            tick = tick.wrapping_add(1);
+        }
+    })
+}
+
+/// One round: roll up, and purge when asked. Failures are logged and retried next round;
+/// nothing is lost by waiting, since raw samples are never purged before they are rolled up.
+pub async fn run_once(store: &dyn Store, purge: bool) {
+    let now_ms = app::market::unix_now_ms();
+    match store.roll_up(now_ms).await {
+        Ok(counts) => tracing::debug!(?counts, "telemetry rolled up"),
+        Err(error) => tracing::warn!(%error, "telemetry roll-up failed; retrying next minute"),
+    }
+    if purge {
+        match store.purge(now_ms).await {
+            Ok(counts) => tracing::info!(?counts, "telemetry purged past retention"),
+            Err(error) => tracing::warn!(%error, "telemetry purge failed; retrying next hour"),
+        }
+    }
+}
