@@ -57,6 +57,58 @@ pub enum Command {
     /// Standalone collector for a farm's network: polls the site's miners every interval and
     /// uploads to the server's ingest API, buffering on disk while the server is unreachable.
     Collect(CollectArgs),
+    /// Hosting sites: create one, give its collector a key, import its miners.
+    #[command(subcommand)]
+    Site(SiteCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SiteCommand {
+    /// Create a site with a flat electricity price.
+    Create(SiteCreateArgs),
+    /// List the sites: id, name, location, capacity.
+    List,
+    /// Create a key for the site's standalone collector and print it (shown this once).
+    Key(SiteKeyArgs),
+    /// Import miners from a CSV or XLSX inventory; prints each refused row and why.
+    Import(SiteImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SiteCreateArgs {
+    #[arg(long)]
+    pub name: String,
+    #[arg(long, default_value = "")]
+    pub location: String,
+    #[arg(long, default_value_t = 0.0)]
+    pub capacity_mw: f64,
+    /// Flat electricity price, USD per kWh.
+    #[arg(long, default_value_t = 0.05)]
+    pub usd_kwh: f64,
+    /// The account that owns the site (a site owner).
+    #[arg(long)]
+    pub owner_email: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SiteKeyArgs {
+    #[arg(long)]
+    pub site: i64,
+    /// What the key is for, e.g. the collector machine's name.
+    #[arg(long, default_value = "collector")]
+    pub label: String,
+}
+
+#[derive(Debug, Args)]
+pub struct SiteImportArgs {
+    #[arg(long)]
+    pub site: i64,
+    /// The inventory: CSV (comma, semicolon or tab) or XLSX, with a header row.
+    #[arg(long, value_name = "FILE")]
+    pub file: PathBuf,
+    /// Approve the imported miners at once, on behalf of this account (owner or admin).
+    #[arg(long, value_name = "EMAIL")]
+    pub approve_as: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -15,6 +15,7 @@ pub mod locale;
 pub mod market;
 pub mod minersim;
 pub mod startup;
+pub mod sites;
 pub mod state;
 pub mod telemetry;
 pub mod upkeep;

@@ -35,6 +35,7 @@ async fn main() -> std::process::ExitCode {
         }
         Command::Minersim(args) => server::minersim::command(&args).await,
         Command::Collect(args) => server::collect::command(&args).await,
+        Command::Site(command) => server::sites::command(&settings, &command).await,
     };
     match outcome {
         Ok(code) => code,

@@ -1,0 +1,177 @@
+//! `hashinsight site …`: setting up a hosting site from the shell — create it, give its
+//! collector a key, import its inventory — for operators who script their farms and for the
+//! demo. The web pages call the same store functions.
+
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use app::fleet::{Approval, NewMiner, NewSite, Tariff};
+use app::ssr::Store;
+
+use crate::cli::{SiteCommand, SiteCreateArgs, SiteImportArgs, SiteKeyArgs};
+use crate::config::Settings;
+
+pub async fn command(settings: &Settings, command: &SiteCommand) -> anyhow::Result<ExitCode> {
+    let store = crate::db::open(&settings.database).await?;
+    let mut out = std::io::stdout().lock();
+    let text = match command {
+        SiteCommand::Create(args) => create(&*store, args).await?,
+        SiteCommand::List => list(&*store).await?,
+        SiteCommand::Key(args) => key(&*store, args).await?,
+        SiteCommand::Import(args) => import(&*store, args).await?,
+    };
+    std::io::Write::write_all(&mut out, text.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn create(store: &dyn Store, args: &SiteCreateArgs) -> anyhow::Result<String> {
+    let tariff = Tariff::Flat {
+        usd_kwh: args.usd_kwh,
+    };
+    tariff
+        .validate()
+        .map_err(|e| anyhow::anyhow!("--usd-kwh: {e}"))?;
+    let owner_user_id = match &args.owner_email {
+        Some(email) => Some(
+            store
+                .user_by_email(&email.to_lowercase())
+                .await
+                .with_context(|| format!("no account with the e-mail {email}"))?
+                .user_id,
+        ),
+        None => None,
+    };
+    let site = NewSite {
+        name: args.name.trim().to_owned(),
+        location: args.location.trim().to_owned(),
+        capacity_mw: args.capacity_mw,
+        tariff,
+        owner_user_id,
+    };
+    if site.name.is_empty() || !(0.0..=10_000.0).contains(&site.capacity_mw) {
+        bail!("a site needs a name and a capacity between 0 and 10,000 MW");
+    }
+    let site = store
+        .create_site(&site, app::market::unix_now_ms())
+        .await
+        .map_err(|e| match e {
+            app::ssr::StoreError::Conflict { .. } => {
+                anyhow::anyhow!("a site named {:?} exists already", args.name)
+            }
+            other => other.into(),
+        })?;
+    Ok(format!("site {} created: {}\n", site.site_id, site.name))
+}
+
+async fn list(store: &dyn Store) -> anyhow::Result<String> {
+    let mut text = String::new();
+    for site in store.list_sites(None).await? {
+        text.push_str(&format!(
+            "{}\t{}\t{}\t{} MW\n",
+            site.site_id, site.name, site.location, site.capacity_mw
+        ));
+    }
+    Ok(text)
+}
+
+async fn key(store: &dyn Store, args: &SiteKeyArgs) -> anyhow::Result<String> {
+    let site = store
+        .get_site(args.site)
+        .await
+        .with_context(|| format!("no site {}", args.site))?;
+    let label = args.label.trim();
+    if label.is_empty() || label.chars().count() > 80 {
+        bail!("--label must have 1 to 80 characters");
+    }
+    let key = auth::token::new_collector_key();
+    store
+        .create_collector_key(site.site_id, &key.hash, label, app::market::unix_now_ms())
+        .await?;
+    // The key is shown once, on stdout only: it is stored as a hash.
+    Ok(format!("{}\n", key.plain))
+}
+
+async fn import(store: &dyn Store, args: &SiteImportArgs) -> anyhow::Result<String> {
+    let site = store
+        .get_site(args.site)
+        .await
+        .with_context(|| format!("no site {}", args.site))?;
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("reading {}", args.file.display()))?;
+    let models = store.list_asic_models().await?;
+    let catalogue = fleet::import::ModelCatalogue::new(models.iter().map(|m| m.name.clone()));
+    let report = fleet::import::import(fleet::import::InventoryFile::detect(&bytes), &catalogue)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
+    let model_id = |name: &str| {
+        models
+            .iter()
+            .find(|m| m.name == name)
+            .map(|m| m.asic_model_id)
+    };
+    let miners: Vec<NewMiner> = report
+        .rows
+        .iter()
+        .map(|row| NewMiner {
+            customer_id: None,
+            asic_model_id: model_id(&row.model),
+            model_name: row.model.clone(),
+            serial: row.serial.clone(),
+            ip: row.ip.to_string(),
+            mac: row.mac.clone(),
+            rack: row.rack.clone().unwrap_or_default(),
+            status: row
+                .status
+                .and_then(|s| app::fleet::MinerStatus::parse(s.code()))
+                .unwrap_or(app::fleet::MinerStatus::Active),
+        })
+        .collect();
+    let now_ms = app::market::unix_now_ms();
+    let outcomes = store.insert_miners(site.site_id, &miners, now_ms).await?;
+    let mut text = String::new();
+    let mut inserted = Vec::new();
+    for (row, outcome) in report.rows.iter().zip(&outcomes) {
+        match outcome {
+            app::fleet::InsertOutcome::Inserted { miner_id } => inserted.push(*miner_id),
+            other => text.push_str(&format!("row {}: {other:?}\n", row.row)),
+        }
+    }
+    for error in &report.errors {
+        text.push_str(&format!(
+            "row {}, {}: {} ({:?})\n",
+            error.row,
+            error.column.code(),
+            error.reason.code(),
+            error.value
+        ));
+    }
+    if let Some(email) = &args.approve_as {
+        let approver = store
+            .user_by_email(&email.to_lowercase())
+            .await
+            .with_context(|| format!("no account with the e-mail {email}"))?;
+        for step in [Approval::Pending, Approval::Approved] {
+            store
+                .set_approval(
+                    site.site_id,
+                    &inserted,
+                    step,
+                    approver.user_id,
+                    None,
+                    now_ms,
+                )
+                .await?;
+        }
+    }
+    text.push_str(&format!(
+        "{} of {} rows imported into site {} ({})\n",
+        inserted.len(),
+        report.total_rows,
+        site.site_id,
+        if args.approve_as.is_some() {
+            "approved"
+        } else {
+            "drafts, waiting for approval"
+        }
+    ));
+    Ok(text)
+}
