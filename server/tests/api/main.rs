@@ -10,5 +10,6 @@ mod calculator_data;
 mod cli;
 mod helpers;
 mod http;
+mod ingest;
 mod market;
 mod store_contract;
