@@ -32,9 +32,9 @@ fi
 
 stage "format" cargo fmt --all --check
 # Per target, never one workspace run: that would build `app` with ssr and hydrate together.
-stage "clippy (server, native)" cargo clippy --locked -p server -p app -p mining -p market -p sheets -p auth -p minersim -p collector --all-targets -- -D warnings
+stage "clippy (server, native)" cargo clippy --locked -p server -p app -p mining -p market -p sheets -p fleet -p auth -p minersim -p collector --all-targets -- -D warnings
 stage "clippy (browser, wasm32)" cargo clippy --locked -p frontend -p mining --target wasm32-unknown-unknown -- -D warnings
-stage "unit and integration tests" cargo test --locked -p mining -p market -p sheets -p auth -p minersim -p collector -p app -p server
+stage "unit and integration tests" cargo test --locked -p mining -p market -p sheets -p fleet -p auth -p minersim -p collector -p app -p server
 stage "release build (server + WASM)" cargo leptos build --release --split
 stage "WASM size" scripts/wasm-size.sh
 stage "end-to-end (Chromium)" scripts/e2e.sh

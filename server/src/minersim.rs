@@ -30,6 +30,8 @@ pub async fn command(args: &MinersimArgs) -> anyhow::Result<ExitCode> {
     let farm = Farm::start(config)
         .await
         .context("starting the simulated farm")?;
+    // Listening for the stop signal before the readiness line, which scripts act on at once.
+    let stop = crate::startup::shutdown_signal();
     let ips = farm.ips();
     let (first, last) = (ips[0], ips[ips.len() - 1]);
     // The readiness line scripts wait for, on stdout.
@@ -39,7 +41,7 @@ pub async fn command(args: &MinersimArgs) -> anyhow::Result<ExitCode> {
         ips.len(),
         args.model,
     )?;
-    crate::startup::shutdown_signal().await;
+    stop.await;
     farm.shutdown().await;
     Ok(ExitCode::SUCCESS)
 }

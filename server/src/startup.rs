@@ -238,29 +238,42 @@ fn context_provider(
     }
 }
 
-pub(crate) async fn shutdown_signal() {
-    let ctrl_c = async {
+/// Completes at the first SIGINT or SIGTERM. The handlers are registered by this call, not
+/// when the future is first polled: a signal that arrives between a readiness line and the
+/// first poll must stop the process gracefully, not kill it with the default action.
+pub(crate) fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let interrupt = signal(SignalKind::interrupt());
+        let terminate = signal(SignalKind::terminate());
+        async move {
+            tokio::select! {
+                () = received(interrupt, "SIGINT") => tracing::info!("SIGINT received"),
+                () = received(terminate, "SIGTERM") => tracing::info!("SIGTERM received"),
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    async {
         if let Err(err) = tokio::signal::ctrl_c().await {
-            tracing::error!(%err, "cannot listen for SIGINT");
+            tracing::error!(%err, "cannot listen for Ctrl-C");
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(err) => {
-                tracing::error!(%err, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
+        tracing::info!("Ctrl-C received");
+    }
+}
+
+/// Waits for a registered signal; never completes when registering failed (logged once).
+#[cfg(unix)]
+async fn received(signal: std::io::Result<tokio::signal::unix::Signal>, name: &str) {
+    match signal {
+        Ok(mut signal) => {
+            signal.recv().await;
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => tracing::info!("SIGINT received"),
-        () = terminate => tracing::info!("SIGTERM received"),
+        Err(err) => {
+            tracing::error!(%err, "cannot listen for {name}");
+            std::future::pending::<()>().await;
+        }
     }
 }

@@ -6,12 +6,11 @@
 //! (default `keep`, see `HandleCache`) change that. Run one size per process for a clean
 //! resident-set figure: memory freed by an earlier size is reused by the next.
 //!
-//! The farm runs in child processes (this binary re-executed), at most 2,000 miners each: every
-//! identified asic-rs handle keeps about three idle keep-alive HTTP connections open, and
-//! minersim never closes idle ones, so a simulator process holds two listeners plus about three
-//! connection ends per miner. 6,000 miners in one process need ~30,000 descriptors, past this
-//! machine's 20,000 hard limit. Separate processes also keep the simulator's memory out of the
-//! collector's resident-set growth measured here.
+//! The farm runs in child processes (this binary re-executed), at most 2,000 miners each: a
+//! simulator process holds two listeners per miner plus the connections of the cycle in flight
+//! (minersim closes idle keep-alive connections after 5 s, as stock lighttpd does), and
+//! separate processes keep the simulator's memory out of the collector's resident-set growth
+//! measured here.
 
 use std::io::Write;
 use std::net::Ipv4Addr;

@@ -3,13 +3,14 @@
 
 use std::convert::Infallible;
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
 use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpStream;
 
 use crate::cgi::{self, CgiReply};
@@ -19,6 +20,11 @@ use crate::state::MinerShared;
 
 /// `set_miner_conf` bodies are a few hundred bytes; refuse anything absurd.
 const MAX_BODY_BYTES: usize = 64 * 1024;
+/// How long an idle keep-alive connection stays open: lighttpd's default
+/// `server.max-keep-alive-idle`, which stock Antminer firmware keeps. Clients therefore find
+/// their pooled connections closed between 60 s poll cycles, as on a real farm, and hold no
+/// idle sockets for thousands of miners.
+pub(crate) const KEEP_ALIVE_IDLE: Duration = Duration::from_secs(5);
 
 pub(crate) async fn serve_connection(miner: Arc<MinerShared>, stream: TcpStream) {
     if miner.lock().timeout {
@@ -30,6 +36,8 @@ pub(crate) async fn serve_connection(miner: Arc<MinerShared>, stream: TcpStream)
     });
     // A client hanging up mid-request is routine for scanners; nothing to report.
     let _ = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(KEEP_ALIVE_IDLE)
         .serve_connection(TokioIo::new(stream), service)
         .await;
 }

@@ -7,6 +7,10 @@
 //! files from many tools: a quote inside an unquoted field is kept as text, text after a closing
 //! quote is appended to the field, and a lone CR ends a record like CRLF. Only an unterminated
 //! quoted field is an error, since everything after it would be misread.
+//!
+//! Fields are separated by commas unless a [`Delimiter`] is named: spreadsheets in locales with
+//! a decimal comma (much of Europe) save with semicolons, and copies from a sheet are tab
+//! separated. [`Delimiter::detect`] picks one from the header line.
 
 use std::borrow::Cow;
 
@@ -42,16 +46,69 @@ impl CsvRecord<'_> {
     }
 }
 
+/// What separates the fields of a record. An enum rather than any byte, so the reader only
+/// ever splits at ASCII and its slices stay on char boundaries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum Delimiter {
+    #[default]
+    Comma,
+    Semicolon,
+    Tab,
+}
+
+impl Delimiter {
+    const fn byte(self) -> u8 {
+        match self {
+            Self::Comma => b',',
+            Self::Semicolon => b';',
+            Self::Tab => b'\t',
+        }
+    }
+
+    /// The delimiter a file most likely uses: whichever of comma, semicolon and tab occurs
+    /// most often outside quotes on its first line (a header row names every column, so it
+    /// holds one fewer delimiter than there are columns). Ties and a one-column file give
+    /// comma, the RFC 4180 default.
+    pub fn detect(text: &str) -> Self {
+        let mut counts = [0_usize; 3];
+        let mut quoted = false;
+        for byte in text.bytes() {
+            match byte {
+                b'"' => quoted = !quoted,
+                b'\r' | b'\n' if !quoted => break,
+                b',' if !quoted => counts[0] += 1,
+                b';' if !quoted => counts[1] += 1,
+                b'\t' if !quoted => counts[2] += 1,
+                _ => {}
+            }
+        }
+        let [comma, semicolon, tab] = counts;
+        if semicolon > comma && semicolon >= tab {
+            Self::Semicolon
+        } else if tab > comma && tab > semicolon {
+            Self::Tab
+        } else {
+            Self::Comma
+        }
+    }
+}
+
 /// The records of a CSV text, read one at a time so a large file is not held twice.
 ///
 /// The iterator yields at most one error and then stops.
 pub fn records(text: &str) -> Records<'_> {
+    records_with(text, Delimiter::Comma)
+}
+
+/// [`records`] with fields separated by `delimiter`.
+pub fn records_with(text: &str, delimiter: Delimiter) -> Records<'_> {
     Records {
         text: text.strip_prefix('\u{feff}').unwrap_or(text),
         pos: 0,
         row: 0,
         fields_hint: 0,
         failed: false,
+        delimiter: delimiter.byte(),
     }
 }
 
@@ -72,6 +129,8 @@ pub struct Records<'a> {
     /// next one's vector without regrowing it.
     fields_hint: usize,
     failed: bool,
+    /// The field separator, always ASCII (see [`Delimiter`]).
+    delimiter: u8,
 }
 
 impl<'a> Iterator for Records<'a> {
@@ -102,14 +161,14 @@ impl<'a> Records<'a> {
             let field = if bytes.get(self.pos) == Some(&b'"') {
                 self.read_quoted(row)?
             } else {
-                let end = find_delimiter(bytes, self.pos);
+                let end = find_delimiter(bytes, self.pos, self.delimiter);
                 let field = &text[self.pos..end];
                 self.pos = end;
                 Cow::Borrowed(field)
             };
             fields.push(field);
             match bytes.get(self.pos) {
-                Some(b',') => self.pos += 1,
+                Some(&byte) if byte == self.delimiter => self.pos += 1,
                 Some(b'\r') => {
                     self.pos += 1;
                     if bytes.get(self.pos) == Some(&b'\n') {
@@ -150,7 +209,7 @@ impl<'a> Records<'a> {
                 continue;
             }
             let after = quote + 1;
-            let stray_end = find_delimiter(bytes, after);
+            let stray_end = find_delimiter(bytes, after, self.delimiter);
             self.pos = stray_end;
             return Ok(match owned {
                 None if stray_end == after => Cow::Borrowed(&text[start..quote]),
@@ -165,11 +224,11 @@ impl<'a> Records<'a> {
     }
 }
 
-/// Offset of the next comma, CR or LF at or after `from`, or the end of the text.
-fn find_delimiter(bytes: &[u8], from: usize) -> usize {
+/// Offset of the next delimiter, CR or LF at or after `from`, or the end of the text.
+fn find_delimiter(bytes: &[u8], from: usize, delimiter: u8) -> usize {
     bytes[from..]
         .iter()
-        .position(|b| matches!(b, b',' | b'\r' | b'\n'))
+        .position(|&b| b == delimiter || b == b'\r' || b == b'\n')
         .map_or(bytes.len(), |offset| from + offset)
 }
 
@@ -233,6 +292,28 @@ mod tests {
             rows(text),
             vec![vec!["S19, \"Pro\"", "two\r\nlines", ""], vec!["next"]]
         );
+    }
+
+    #[test]
+    fn semicolons_and_tabs_separate_fields_when_named_and_commas_stay_text() {
+        let text = "a;\"b;c\";1,5\nx;y;z";
+        let fields: Vec<Vec<String>> = records_with(text, Delimiter::Semicolon)
+            .map(|r| r.unwrap().fields.into_iter().map(Cow::into_owned).collect())
+            .collect();
+        assert_eq!(fields, vec![vec!["a", "b;c", "1,5"], vec!["x", "y", "z"]]);
+        let tabbed: Vec<usize> = records_with("a\tb, c\n1\t2", Delimiter::Tab)
+            .map(|r| r.unwrap().fields.len())
+            .collect();
+        assert_eq!(tabbed, vec![2, 2]);
+    }
+
+    #[test]
+    fn the_delimiter_is_detected_from_the_first_line_outside_quotes() {
+        assert_eq!(Delimiter::detect("a,b,c\n1;2;3;4;5"), Delimiter::Comma);
+        assert_eq!(Delimiter::detect("a;b;\"c,d,e\"\n"), Delimiter::Semicolon);
+        assert_eq!(Delimiter::detect("a\tb\tc, d"), Delimiter::Tab);
+        assert_eq!(Delimiter::detect("model"), Delimiter::Comma);
+        assert_eq!(Delimiter::detect(""), Delimiter::Comma);
     }
 
     #[test]

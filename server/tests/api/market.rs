@@ -146,7 +146,11 @@ async fn live_values_replace_the_snapshot_and_readers_cost_no_requests() {
     }
     for _ in 0..20 {
         let page = app.get("/calculator").await.text().await.unwrap();
-        assert!(page.contains("CoinGecko"));
+        assert!(
+            page.contains("CoinGecko"),
+            "the calculator page lost the price's source: {}",
+            &page[page.len().saturating_sub(3000)..]
+        );
         assert!(!page.contains("id=\"market-offline\""));
     }
     let after = market(&app).await["outbound_requests"].as_u64().unwrap();
