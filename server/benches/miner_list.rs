@@ -7,6 +7,7 @@
 //! criterion does not report. Run: `cargo bench -p server --bench miner_list`.
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
+use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -67,8 +68,9 @@ fn rows(run: u32, customers: &[i64]) -> Vec<NewMiner> {
         .collect()
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let rank = (p / 100.0 * sorted.len() as f64).ceil() as usize;
+/// The nearest-rank percentile `p` (0–100) of sorted samples.
+fn percentile(sorted: &[Duration], p: usize) -> Duration {
+    let rank = (p * sorted.len()).div_ceil(100);
     sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
@@ -77,8 +79,8 @@ fn report(engine: &str, what: &str, mut samples: Vec<Duration>) {
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     println!(
         "{engine:8} {what:44} p50 {:8.2} ms  p95 {:8.2} ms  max {:8.2} ms  (n={})",
-        ms(percentile(&samples, 50.0)),
-        ms(percentile(&samples, 95.0)),
+        ms(percentile(&samples, 50)),
+        ms(percentile(&samples, 95)),
         ms(*samples.last().unwrap()),
         samples.len()
     );
@@ -100,12 +102,14 @@ async fn fill_live(url: &str, site_id: i64, ids: &[i64]) {
             } else {
                 NOW_MS - 20_000
             };
-            let hashrate = 1.8e14 + (n * 7_919 % 4_000) as f64 * 1e10;
+            let hashrate = 1.8e14 + f64::from(u32::try_from(n * 7_919 % 4_000).unwrap()) * 1e10;
             let sep = if i == 0 { "" } else { "," };
-            sql.push_str(&format!(
+            write!(
+                sql,
                 "{sep}({id}, {site_id}, {seen}, {seen}, true, true, {hashrate}, 2e14, 3500, false, {})",
                 55 + n % 30
-            ));
+            )
+            .unwrap();
         }
         sql.push_str(";\n");
     }

@@ -154,6 +154,10 @@ pub const KEY_TOUCH_INTERVAL_MS: i64 = 60_000;
 /// Rows per multi-row insert: 8 parameters a row plus 2 shared stays under SQLite's 32,766
 /// bound parameters (PostgreSQL allows 65,535).
 pub const INSERT_CHUNK_ROWS: usize = 4_000;
+const SQLITE_MAX_PARAMETERS: usize = 32_766;
+const _: () = assert!(2 + INSERT_CHUNK_ROWS * 8 <= SQLITE_MAX_PARAMETERS);
+// One list value beside at most one fixed parameter (the site).
+const _: () = assert!(IN_LIST_CHUNK < SQLITE_MAX_PARAMETERS);
 /// Values per `in (…)` list, under both engines' parameter limits.
 pub const IN_LIST_CHUNK: usize = 4_000;
 
@@ -169,8 +173,8 @@ pub fn placeholders(first: usize, count: usize) -> String {
     text
 }
 
-/// Inserts `rows` drafts of site `$1` at time `$2`; each row binds customer_id, asic_model_id,
-/// model_name, serial, ip, mac, rack, status. A row hitting a unique constraint that another
+/// Inserts `rows` drafts of site `$1` at time `$2`; each row binds `customer_id`,
+/// `asic_model_id`, `model_name`, `serial`, `ip`, `mac`, `rack`, `status`. A row hitting a unique constraint that another
 /// writer claimed since the checks is skipped rather than failing the import.
 pub fn insert_miners(rows: usize) -> String {
     let mut sql = String::from(
@@ -379,8 +383,7 @@ mod tests {
     }
 
     #[test]
-    fn an_insert_chunk_stays_under_the_sqlite_parameter_limit() {
-        assert!(2 + INSERT_CHUNK_ROWS * 8 <= 32_766);
+    fn insert_rows_take_eight_parameters_after_the_shared_two() {
         let sql = insert_miners(2);
         assert!(sql.contains("($1, $3, $4, $5, $6, $7, $8, $9, $10, 'draft', $2, $2)"));
         assert!(sql.contains("($1, $11, $12, $13, $14, $15, $16, $17, $18, 'draft', $2, $2)"));

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use app::access::Role;
 use app::fleet::{
-    Approval, InsertOutcome, MinerFieldError, MinerQuery, MinerStatus, NewCustomer, NewMiner,
-    NewSite, RefusedApproval, Tariff, UniqueField,
+    Approval, ApprovalReport, InsertOutcome, MinerFieldError, MinerQuery, MinerStatus, NewCustomer,
+    NewMiner, NewSite, RefusedApproval, Tariff, UniqueField,
 };
 use app::ssr::accounts::NewUser;
 use app::ssr::{Store, StoreError};
@@ -259,11 +259,8 @@ on_both_engines!(
     customers_link_one_account_each
 );
 
-async fn an_import_writes_good_rows_and_reports_each_duplicate(backend: Backend) {
-    let Some(db) = TestDatabase::new(backend).await else {
-        return;
-    };
-    let store = db.store().await;
+/// Two sites, "Farm" and "Other".
+async fn two_sites(store: &dyn Store) -> (i64, i64) {
     let farm = store
         .create_site(&site("Farm", None), NOW_MS)
         .await
@@ -272,95 +269,67 @@ async fn an_import_writes_good_rows_and_reports_each_duplicate(backend: Backend)
         .create_site(&site("Other", None), NOW_MS)
         .await
         .unwrap();
-    let first = store
-        .insert_miners(farm.site_id, &[miner(1)], NOW_MS)
-        .await
-        .unwrap();
-    assert_eq!(inserted_ids(&first).len(), 1);
+    (farm.site_id, other.site_id)
+}
 
-    let rows = vec![
-        miner(2),
-        NewMiner {
-            serial: "SN000001".into(),
-            ..miner(3)
-        }, // stored serial
-        NewMiner {
-            ip: miner(1).ip,
-            ..miner(4)
-        }, // stored IP, same site
-        NewMiner {
-            mac: miner(1).mac,
-            ..miner(5)
-        }, // stored MAC
-        NewMiner {
-            serial: "SN000002".into(),
-            ..miner(6)
-        }, // serial of row 0
-        NewMiner {
-            ip: miner(2).ip,
-            ..miner(7)
-        }, // IP of row 0
-        NewMiner {
-            mac: None,
-            ..miner(8)
-        },
-        NewMiner {
-            ip: "10.0.0.300".into(),
-            ..miner(9)
-        },
-        NewMiner {
-            customer_id: Some(999),
-            ..miner(10)
-        },
-    ];
-    let outcomes = store
-        .insert_miners(farm.site_id, &rows, NOW_MS)
-        .await
-        .unwrap();
-    let dup = |field| InsertOutcome::Duplicate { field };
-    let invalid = |error| InsertOutcome::Invalid { error };
-    assert!(matches!(outcomes[0], InsertOutcome::Inserted { .. }));
+async fn import(store: &dyn Store, site_id: i64, rows: &[NewMiner]) -> Vec<InsertOutcome> {
+    store.insert_miners(site_id, rows, NOW_MS).await.unwrap()
+}
+
+fn with(n: u32, change: impl FnOnce(&mut NewMiner)) -> NewMiner {
+    let mut row = miner(n);
+    change(&mut row);
+    row
+}
+
+const fn dup(field: UniqueField) -> InsertOutcome {
+    InsertOutcome::Duplicate { field }
+}
+
+async fn an_import_writes_good_rows_and_reports_each_duplicate(backend: Backend) {
+    let Some(db) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let store = db.store().await;
+    let (farm, _) = two_sites(&*store).await;
     assert_eq!(
-        outcomes[1..8],
+        inserted_ids(&import(&*store, farm, &[miner(1)]).await).len(),
+        1
+    );
+    let rows = [
+        miner(2),
+        with(3, |m| m.serial = miner(1).serial), // stored serial
+        with(4, |m| m.ip = miner(1).ip),         // stored IP, same site
+        with(5, |m| m.mac = miner(1).mac),       // stored MAC
+        with(6, |m| m.serial = miner(2).serial), // serial of the first row
+        with(7, |m| m.ip = miner(2).ip),         // IP of the first row
+        with(8, |m| m.mac = None),
+        with(9, |m| m.ip = "10.0.0.300".into()),
+        with(10, |m| m.customer_id = Some(999)),
+    ];
+    let outcomes = import(&*store, farm, &rows).await;
+    let invalid = |error| InsertOutcome::Invalid { error };
+    let ids = inserted_ids(&outcomes);
+    assert_eq!(ids.len(), 2);
+    assert_eq!(outcomes[0], InsertOutcome::Inserted { miner_id: ids[0] });
+    assert_eq!(outcomes[6], InsertOutcome::Inserted { miner_id: ids[1] });
+    assert_eq!(
+        outcomes[1..6],
         [
             dup(UniqueField::Serial),
             dup(UniqueField::Ip),
             dup(UniqueField::Mac),
             dup(UniqueField::Serial),
             dup(UniqueField::Ip),
-            outcomes[6],
-            invalid(MinerFieldError::Ip),
         ]
     );
-    assert!(matches!(outcomes[6], InsertOutcome::Inserted { .. }));
+    assert_eq!(outcomes[7], invalid(MinerFieldError::Ip));
     assert_eq!(outcomes[8], invalid(MinerFieldError::UnknownCustomer));
-    let stored = store.get_miner(inserted_ids(&outcomes)[0]).await.unwrap();
+    let stored = store.get_miner(ids[0]).await.unwrap();
     assert_eq!(
-        (stored.serial.as_str(), stored.approval),
-        ("SN000002", Approval::Draft)
+        (stored.serial, stored.approval),
+        (miner(2).serial, Approval::Draft)
     );
-
-    // The same IP is free on another site; serials and MACs are unique everywhere.
-    let elsewhere = vec![
-        NewMiner {
-            serial: "X1".into(),
-            mac: None,
-            ..miner(1)
-        },
-        miner(2),
-    ];
-    let outcomes = store
-        .insert_miners(other.site_id, &elsewhere, NOW_MS)
-        .await
-        .unwrap();
-    assert!(matches!(outcomes[0], InsertOutcome::Inserted { .. }));
-    assert_eq!(outcomes[1], dup(UniqueField::Serial));
-    assert!(matches!(
-        store
-            .insert_miners(other.site_id + 100, &[miner(50)], NOW_MS)
-            .await,
-        Err(StoreError::NotFound)
-    ));
     db.cleanup().await;
 }
 on_both_engines!(
@@ -369,34 +338,46 @@ on_both_engines!(
     an_import_writes_good_rows_and_reports_each_duplicate
 );
 
+async fn ips_repeat_across_sites_but_serials_never(backend: Backend) {
+    let Some(db) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let store = db.store().await;
+    let (farm, other) = two_sites(&*store).await;
+    import(&*store, farm, &[miner(1), miner(2)]).await;
+    let elsewhere = [
+        with(1, |m| (m.serial, m.mac) = ("X1".into(), None)),
+        miner(2),
+    ];
+    let outcomes = import(&*store, other, &elsewhere).await;
+    assert!(matches!(outcomes[0], InsertOutcome::Inserted { .. }));
+    assert_eq!(outcomes[1], dup(UniqueField::Serial));
+    assert!(matches!(
+        store.insert_miners(other + 100, &[miner(50)], NOW_MS).await,
+        Err(StoreError::NotFound)
+    ));
+    db.cleanup().await;
+}
+on_both_engines!(
+    across_sites_sqlite,
+    across_sites_postgres,
+    ips_repeat_across_sites_but_serials_never
+);
+
 async fn a_large_import_spans_several_statements_in_one_go(backend: Backend) {
     let Some(db) = TestDatabase::new(backend).await else {
         return;
     };
     let store = db.store().await;
-    let farm = store
-        .create_site(&site("Farm", None), NOW_MS)
-        .await
-        .unwrap();
+    let (farm, _) = two_sites(&*store).await;
     // More rows than one multi-row statement takes, with a late duplicate of an early row.
     let mut rows: Vec<NewMiner> = (0..4_100).map(miner).collect();
-    rows.push(NewMiner {
-        serial: "LATE".into(),
-        ..miner(17)
-    });
-    let outcomes = store
-        .insert_miners(farm.site_id, &rows, NOW_MS)
-        .await
-        .unwrap();
+    rows.push(with(17, |m| m.serial = "LATE".into()));
+    let outcomes = import(&*store, farm, &rows).await;
     assert_eq!(inserted_ids(&outcomes).len(), 4_100);
-    assert_eq!(
-        outcomes[4_100],
-        InsertOutcome::Duplicate {
-            field: UniqueField::Ip
-        }
-    );
+    assert_eq!(outcomes[4_100], dup(UniqueField::Ip));
     let query = MinerQuery {
-        site_id: Some(farm.site_id),
+        site_id: Some(farm),
         ..MinerQuery::default()
     };
     assert_eq!(
@@ -411,148 +392,83 @@ on_both_engines!(
     a_large_import_spans_several_statements_in_one_go
 );
 
+/// A reviewer, four drafts on "Farm" and one on "Other".
+struct Review {
+    store: Arc<dyn Store>,
+    reviewer: i64,
+    farm: i64,
+    ids: Vec<i64>,
+    foreign: i64,
+}
+
+impl Review {
+    async fn new(db: &TestDatabase) -> Self {
+        let store = db.store().await;
+        let reviewer = user(&*store, "reviewer@example.com").await;
+        let (farm, other) = two_sites(&*store).await;
+        let rows: Vec<NewMiner> = (1..=4).map(miner).collect();
+        let ids = inserted_ids(&import(&*store, farm, &rows).await);
+        let foreign = inserted_ids(&import(&*store, other, &[miner(9)]).await)[0];
+        Self {
+            store,
+            reviewer,
+            farm,
+            ids,
+            foreign,
+        }
+    }
+
+    async fn step(
+        &self,
+        ids: &[i64],
+        next: Approval,
+        note: Option<&str>,
+        at: i64,
+    ) -> ApprovalReport {
+        self.store
+            .set_approval(self.farm, ids, next, self.reviewer, note, NOW_MS + at)
+            .await
+            .unwrap()
+    }
+
+    async fn approval(&self, miner_id: i64) -> Approval {
+        self.store.get_miner(miner_id).await.unwrap().approval
+    }
+}
+
+fn refused(miner_id: i64, current: Option<Approval>) -> RefusedApproval {
+    RefusedApproval { miner_id, current }
+}
+
 async fn approval_steps_follow_the_workflow_and_report_refusals(backend: Backend) {
     let Some(db) = TestDatabase::new(backend).await else {
         return;
     };
-    let store = db.store().await;
-    let reviewer = user(&*store, "reviewer@example.com").await;
-    let farm = store
-        .create_site(&site("Farm", None), NOW_MS)
-        .await
-        .unwrap();
-    let other = store
-        .create_site(&site("Other", None), NOW_MS)
-        .await
-        .unwrap();
-    let rows: Vec<NewMiner> = (1..=4).map(miner).collect();
-    let ids = inserted_ids(
-        &store
-            .insert_miners(farm.site_id, &rows, NOW_MS)
-            .await
-            .unwrap(),
+    let r = Review::new(&db).await;
+    let ids = &r.ids;
+    let submit = r.step(&ids[..3], Approval::Pending, None, 1).await;
+    assert_eq!(
+        (submit.moved.as_slice(), submit.refused.len()),
+        (&ids[..3], 0)
     );
-    let foreign = inserted_ids(
-        &store
-            .insert_miners(other.site_id, &[miner(9)], NOW_MS)
-            .await
-            .unwrap(),
-    )[0];
-
-    let submit = store
-        .set_approval(
-            farm.site_id,
-            &ids[..3],
-            Approval::Pending,
-            reviewer,
-            None,
-            NOW_MS + 1,
-        )
-        .await
-        .unwrap();
-    assert_eq!(submit.moved, ids[..3]);
-    assert!(submit.refused.is_empty());
 
     // ids[3] is still a draft; `foreign` is another site's; ids[0] is listed twice.
-    let asked = [ids[0], ids[1], ids[3], foreign, ids[0]];
-    let approve = store
-        .set_approval(
-            farm.site_id,
-            &asked,
-            Approval::Approved,
-            reviewer,
-            Some("racked"),
-            NOW_MS + 2,
-        )
-        .await
-        .unwrap();
+    let asked = [ids[0], ids[1], ids[3], r.foreign, ids[0]];
+    let approve = r.step(&asked, Approval::Approved, Some("racked"), 2).await;
     assert_eq!(approve.moved, [ids[0], ids[1]]);
     assert_eq!(
         approve.refused,
         [
-            RefusedApproval {
-                miner_id: ids[3],
-                current: Some(Approval::Draft)
-            },
-            RefusedApproval {
-                miner_id: foreign,
-                current: None
-            },
+            refused(ids[3], Some(Approval::Draft)),
+            refused(r.foreign, None)
         ]
     );
-    let approved = store.get_miner(ids[0]).await.unwrap();
-    assert_eq!(approved.approved_by_user_id, Some(reviewer));
+    let approved = r.store.get_miner(ids[0]).await.unwrap();
+    assert_eq!(approved.approved_by_user_id, Some(r.reviewer));
     assert_eq!(approved.approval_note.as_deref(), Some("racked"));
     assert_eq!(approved.updated_at_ms, NOW_MS + 2);
-    assert_eq!(
-        store.get_miner(ids[3]).await.unwrap().approval,
-        Approval::Draft
-    );
-    assert_eq!(
-        store.get_miner(foreign).await.unwrap().approval,
-        Approval::Draft
-    );
-
-    // Approved is final for the workflow; rejected goes back to draft.
-    let back = store
-        .set_approval(
-            farm.site_id,
-            &[ids[0]],
-            Approval::Draft,
-            reviewer,
-            None,
-            NOW_MS + 3,
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        back.refused,
-        [RefusedApproval {
-            miner_id: ids[0],
-            current: Some(Approval::Approved)
-        }]
-    );
-    store
-        .set_approval(
-            farm.site_id,
-            &[ids[2]],
-            Approval::Rejected,
-            reviewer,
-            Some("bad PSU"),
-            NOW_MS + 4,
-        )
-        .await
-        .unwrap();
-    let redo = store
-        .set_approval(
-            farm.site_id,
-            &[ids[2]],
-            Approval::Draft,
-            reviewer,
-            None,
-            NOW_MS + 5,
-        )
-        .await
-        .unwrap();
-    assert_eq!(redo.moved, [ids[2]]);
-    assert_eq!(
-        store.get_miner(ids[2]).await.unwrap().approved_by_user_id,
-        None
-    );
-
-    // The collector polls approved miners that are not retired.
-    let retired = NewMiner {
-        status: MinerStatus::Retired,
-        ..miner(2)
-    };
-    store
-        .update_miner(ids[1], &retired, NOW_MS + 6)
-        .await
-        .unwrap();
-    assert_eq!(
-        store.miner_targets(farm.site_id).await.unwrap(),
-        [(ids[0], miner(1).ip)]
-    );
+    assert_eq!(r.approval(ids[3]).await, Approval::Draft);
+    assert_eq!(r.approval(r.foreign).await, Approval::Draft);
     db.cleanup().await;
 }
 on_both_engines!(
@@ -561,37 +477,59 @@ on_both_engines!(
     approval_steps_follow_the_workflow_and_report_refusals
 );
 
+async fn rejected_miners_go_back_to_draft_and_collectors_poll_approved_ones(backend: Backend) {
+    let Some(db) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let r = Review::new(&db).await;
+    let ids = &r.ids;
+    r.step(&ids[..3], Approval::Pending, None, 1).await;
+    r.step(&ids[..2], Approval::Approved, None, 2).await;
+    // Approved is final for the workflow; rejected goes back to draft.
+    let back = r.step(&[ids[0]], Approval::Draft, None, 3).await;
+    assert_eq!(back.refused, [refused(ids[0], Some(Approval::Approved))]);
+    r.step(&[ids[2]], Approval::Rejected, Some("bad PSU"), 4)
+        .await;
+    let rejected = r.store.get_miner(ids[2]).await.unwrap();
+    assert_eq!(rejected.approval_note.as_deref(), Some("bad PSU"));
+    assert_eq!(rejected.approved_by_user_id, Some(r.reviewer));
+    assert_eq!(
+        r.step(&[ids[2]], Approval::Draft, None, 5).await.moved,
+        [ids[2]]
+    );
+    assert_eq!(
+        r.store.get_miner(ids[2]).await.unwrap().approved_by_user_id,
+        None
+    );
+
+    // The collector polls approved miners that are not retired.
+    let retired = with(2, |m| m.status = MinerStatus::Retired);
+    r.store
+        .update_miner(ids[1], &retired, NOW_MS + 6)
+        .await
+        .unwrap();
+    assert_eq!(
+        r.store.miner_targets(r.farm).await.unwrap(),
+        [(ids[0], miner(1).ip)]
+    );
+    db.cleanup().await;
+}
+on_both_engines!(
+    reject_sqlite,
+    reject_postgres,
+    rejected_miners_go_back_to_draft_and_collectors_poll_approved_ones
+);
+
 async fn miners_are_edited_and_deleted_within_their_site(backend: Backend) {
     let Some(db) = TestDatabase::new(backend).await else {
         return;
     };
     let store = db.store().await;
-    let farm = store
-        .create_site(&site("Farm", None), NOW_MS)
-        .await
-        .unwrap();
-    let other = store
-        .create_site(&site("Other", None), NOW_MS)
-        .await
-        .unwrap();
-    let ids = inserted_ids(
-        &store
-            .insert_miners(farm.site_id, &[miner(1), miner(2)], NOW_MS)
-            .await
-            .unwrap(),
-    );
-    let foreign = inserted_ids(
-        &store
-            .insert_miners(other.site_id, &[miner(3)], NOW_MS)
-            .await
-            .unwrap(),
-    )[0];
+    let (farm, other) = two_sites(&*store).await;
+    let ids = inserted_ids(&import(&*store, farm, &[miner(1), miner(2)]).await);
+    let foreign = inserted_ids(&import(&*store, other, &[miner(3)]).await)[0];
 
-    let moved = NewMiner {
-        rack: "B-07".into(),
-        ip: "10.9.9.9".into(),
-        ..miner(1)
-    };
+    let moved = with(1, |m| (m.rack, m.ip) = ("B-07".into(), "10.9.9.9".into()));
     let edited = store
         .update_miner(ids[0], &moved, NOW_MS + 1)
         .await
@@ -617,21 +555,16 @@ async fn miners_are_edited_and_deleted_within_their_site(backend: Backend) {
         Err(StoreError::NotFound)
     ));
 
-    assert_eq!(
-        store
-            .delete_miners(farm.site_id, &[ids[0], foreign, 123_456])
-            .await
-            .unwrap(),
-        1
-    );
+    let deleted = store
+        .delete_miners(farm, &[ids[0], foreign, 123_456])
+        .await
+        .unwrap();
+    assert_eq!(deleted, 1);
     assert!(matches!(
         store.get_miner(ids[0]).await,
         Err(StoreError::NotFound)
     ));
-    assert_eq!(
-        store.get_miner(foreign).await.unwrap().site_id,
-        other.site_id
-    );
+    assert_eq!(store.get_miner(foreign).await.unwrap().site_id, other);
     db.cleanup().await;
 }
 on_both_engines!(
@@ -640,67 +573,59 @@ on_both_engines!(
     miners_are_edited_and_deleted_within_their_site
 );
 
-async fn collector_keys_open_their_site_until_revoked(backend: Backend) {
-    let Some(db) = TestDatabase::new(backend).await else {
-        return;
-    };
-    let store = db.store().await;
-    let farm = store
-        .create_site(&site("Farm", None), NOW_MS)
-        .await
-        .unwrap();
-    let other = store
-        .create_site(&site("Other", None), NOW_MS)
-        .await
-        .unwrap();
+/// Two keys of "Farm" whose hashes share their first eight digits.
+async fn keys(store: &dyn Store) -> (i64, i64, String, String) {
+    let (farm, other) = two_sites(store).await;
     let hash_a = format!("abcdef01{}", "0".repeat(56));
     let hash_b = format!("abcdef01{}", "1".repeat(56));
     let key = store
-        .create_collector_key(farm.site_id, &hash_a, "rack A", NOW_MS)
+        .create_collector_key(farm, &hash_a, "rack A", NOW_MS)
         .await
         .unwrap();
     assert_eq!(key.key_hash_prefix, "abcdef010000");
     store
-        .create_collector_key(farm.site_id, &hash_b, "rack B", NOW_MS + 1)
+        .create_collector_key(farm, &hash_b, "rack B", NOW_MS + 1)
         .await
         .unwrap();
+    (farm, other, hash_a, hash_b)
+}
+
+async fn collector_key_use_is_recorded_at_most_once_a_minute(backend: Backend) {
+    let Some(db) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let store = db.store().await;
+    let (farm, other, hash_a, _) = keys(&*store).await;
     assert!(matches!(
         store
-            .create_collector_key(other.site_id, &hash_a, "copy", NOW_MS)
+            .create_collector_key(other, &hash_a, "copy", NOW_MS)
             .await,
         Err(StoreError::Conflict { .. })
     ));
-
-    assert_eq!(
-        store
-            .site_for_collector_key(&hash_a, NOW_MS + 10)
-            .await
-            .unwrap(),
-        Some(farm.site_id)
-    );
-    // A second use within the minute is not written; one after it is.
-    store
-        .site_for_collector_key(&hash_a, NOW_MS + 30_000)
-        .await
-        .unwrap();
-    let used = |keys: Vec<app::fleet::CollectorKey>| {
+    let last_used = || async {
+        let keys = store.list_collector_keys(farm).await.unwrap();
         keys.into_iter()
             .find(|k| k.label == "rack A")
             .unwrap()
             .last_used_at_ms
     };
     assert_eq!(
-        used(store.list_collector_keys(farm.site_id).await.unwrap()),
-        Some(NOW_MS + 10)
+        store
+            .site_for_collector_key(&hash_a, NOW_MS + 10)
+            .await
+            .unwrap(),
+        Some(farm)
     );
+    store
+        .site_for_collector_key(&hash_a, NOW_MS + 30_000)
+        .await
+        .unwrap();
+    assert_eq!(last_used().await, Some(NOW_MS + 10));
     store
         .site_for_collector_key(&hash_a, NOW_MS + 70_010)
         .await
         .unwrap();
-    assert_eq!(
-        used(store.list_collector_keys(farm.site_id).await.unwrap()),
-        Some(NOW_MS + 70_010)
-    );
+    assert_eq!(last_used().await, Some(NOW_MS + 70_010));
     assert_eq!(
         store
             .site_for_collector_key("unknown", NOW_MS)
@@ -708,34 +633,47 @@ async fn collector_keys_open_their_site_until_revoked(backend: Backend) {
             .unwrap(),
         None
     );
+    db.cleanup().await;
+}
+on_both_engines!(
+    key_use_sqlite,
+    key_use_postgres,
+    collector_key_use_is_recorded_at_most_once_a_minute
+);
 
+async fn a_revoked_collector_key_opens_nothing(backend: Backend) {
+    let Some(db) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let store = db.store().await;
+    let (farm, other, hash_a, hash_b) = keys(&*store).await;
     // A prefix must name exactly one key of the site.
-    let revoke = |site_id: i64, prefix: &'static str, at_ms: i64| {
+    let revoke = |site_id: i64, prefix: &'static str, at: i64| {
         let store = Arc::clone(&store);
-        async move { store.revoke_collector_key(site_id, prefix, at_ms).await }
+        async move {
+            store
+                .revoke_collector_key(site_id, prefix, NOW_MS + at)
+                .await
+        }
     };
     assert!(matches!(
-        revoke(farm.site_id, "abcdef0", NOW_MS).await,
+        revoke(farm, "abcdef0", 0).await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        revoke(farm.site_id, "abcdef0199", NOW_MS).await,
+        revoke(farm, "abcdef0199", 0).await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        revoke(other.site_id, "abcdef0100", NOW_MS).await,
+        revoke(other, "abcdef0100", 0).await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        revoke(farm.site_id, "ABCDEF01", NOW_MS).await,
+        revoke(farm, "ABCDEF01", 0).await,
         Err(StoreError::Conflict { .. })
     ));
-    revoke(farm.site_id, "ABCDEF0100", NOW_MS + 100)
-        .await
-        .unwrap();
-    revoke(farm.site_id, "abcdef0100", NOW_MS + 200)
-        .await
-        .unwrap();
+    revoke(farm, "ABCDEF0100", 100).await.unwrap();
+    revoke(farm, "abcdef0100", 200).await.unwrap();
     assert_eq!(
         store
             .site_for_collector_key(&hash_a, NOW_MS + 300)
@@ -748,20 +686,18 @@ async fn collector_keys_open_their_site_until_revoked(backend: Backend) {
             .site_for_collector_key(&hash_b, NOW_MS + 300)
             .await
             .unwrap(),
-        Some(farm.site_id)
+        Some(farm)
     );
-    let keys = store.list_collector_keys(farm.site_id).await.unwrap();
-    assert_eq!(
-        keys.iter().map(|k| k.label.as_str()).collect::<Vec<_>>(),
-        ["rack B", "rack A"]
-    );
+    let keys = store.list_collector_keys(farm).await.unwrap();
+    let labels: Vec<&str> = keys.iter().map(|k| k.label.as_str()).collect();
+    assert_eq!(labels, ["rack B", "rack A"]);
     assert_eq!(keys[1].revoked_at_ms, Some(NOW_MS + 100));
     db.cleanup().await;
 }
 on_both_engines!(
-    keys_sqlite,
-    keys_postgres,
-    collector_keys_open_their_site_until_revoked
+    revoke_sqlite,
+    revoke_postgres,
+    a_revoked_collector_key_opens_nothing
 );
 
 mod listing;

@@ -1,5 +1,6 @@
 //! The miner table: filters, customer scope, sorts (live columns included) and paging.
 
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use app::fleet::query::ONLINE_WINDOW_MS;
@@ -107,7 +108,8 @@ async fn fleet(db: &TestDatabase, backend: Backend) -> Fleet {
         } else {
             NOW_MS - 2 * ONLINE_WINDOW_MS
         };
-        sql.push_str(&format!(
+        write!(
+            sql,
             "insert into miner_live (miner_id, site_id, taken_at_ms, last_seen_ms, online, is_mining,
                  hashrate_hs, expected_hashrate_hs, power_w, power_estimated, temp_max_c)
              values ({id}, {}, {seen}, {seen}, true, true, {hashrate}, 2e14, {}, {}, {});\n",
@@ -115,7 +117,8 @@ async fn fleet(db: &TestDatabase, backend: Backend) -> Fleet {
             3_000 + n,
             n % 2 == 0,
             60 + n,
-        ));
+        )
+        .unwrap();
     }
     exec(db, backend, &sql).await;
     Fleet {
