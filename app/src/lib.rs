@@ -14,6 +14,7 @@ pub mod chart_options;
 pub mod components;
 pub mod error;
 pub mod estimate;
+pub mod fleet;
 pub mod market;
 pub mod network;
 pub mod preferences;

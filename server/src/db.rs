@@ -3,6 +3,11 @@
 
 mod account_rows;
 mod accounts_impl;
+mod fleet_impl;
+mod fleet_import;
+mod fleet_rows;
+mod fleet_sql;
+mod fleet_store_impl;
 pub mod postgres;
 mod rows;
 pub mod sqlite;

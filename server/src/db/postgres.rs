@@ -8,6 +8,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 use crate::config::{DatabaseSettings, DatabaseUrl};
 use crate::db::accounts_impl::impl_accounts;
+use crate::db::fleet_impl::impl_fleet;
 use crate::db::store_impl::impl_store;
 
 pub struct PgStore {
@@ -34,3 +35,8 @@ impl PgStore {
 
 impl_accounts!(PgStore);
 impl_store!(PgStore, "postgres");
+impl_fleet!(
+    PgStore,
+    sqlx::Postgres,
+    crate::db::fleet_sql::Dialect::Postgres
+);

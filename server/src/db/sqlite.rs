@@ -8,6 +8,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 use crate::config::{DatabaseSettings, DatabaseUrl};
 use crate::db::accounts_impl::impl_accounts;
+use crate::db::fleet_impl::impl_fleet;
 use crate::db::store_impl::impl_store;
 
 pub struct SqliteStore {
@@ -45,3 +46,8 @@ impl SqliteStore {
 
 impl_accounts!(SqliteStore);
 impl_store!(SqliteStore, "sqlite");
+impl_fleet!(
+    SqliteStore,
+    sqlx::Sqlite,
+    crate::db::fleet_sql::Dialect::Sqlite
+);

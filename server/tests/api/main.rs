@@ -8,6 +8,7 @@ mod batch;
 mod calculate;
 mod calculator_data;
 mod cli;
+mod fleet_store;
 mod helpers;
 mod http;
 mod ingest;
