@@ -9,6 +9,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use crate::config::{DatabaseSettings, DatabaseUrl};
 use crate::db::accounts_impl::impl_accounts;
 use crate::db::store_impl::impl_store;
+use crate::db::telemetry_impl::impl_telemetry;
 
 pub struct PgStore {
     pool: PgPool,
@@ -34,3 +35,4 @@ impl PgStore {
 
 impl_accounts!(PgStore);
 impl_store!(PgStore, "postgres");
+impl_telemetry!(PgStore, telemetry_postgres);

@@ -9,6 +9,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use crate::config::{DatabaseSettings, DatabaseUrl};
 use crate::db::accounts_impl::impl_accounts;
 use crate::db::store_impl::impl_store;
+use crate::db::telemetry_impl::impl_telemetry;
 
 pub struct SqliteStore {
     pool: SqlitePool,
@@ -45,3 +46,4 @@ impl SqliteStore {
 
 impl_accounts!(SqliteStore);
 impl_store!(SqliteStore, "sqlite");
+impl_telemetry!(SqliteStore, telemetry_sqlite);

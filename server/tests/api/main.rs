@@ -12,3 +12,4 @@ mod helpers;
 mod http;
 mod market;
 mod store_contract;
+mod telemetry_store;
