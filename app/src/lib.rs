@@ -23,6 +23,7 @@ pub mod saved_scenario;
 pub mod scenario;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod telemetry;
 pub mod timing;
 
 use leptos::prelude::*;

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod auth;
 pub mod fleet;
 pub mod identity;
+pub mod telemetry;
 
 use std::sync::Arc;
 
@@ -54,7 +55,9 @@ impl StoreError {
 
 /// Persistence, implemented for SQLite and PostgreSQL by the server.
 #[async_trait]
-pub trait Store: accounts::AccountStore + fleet::FleetStore + Send + Sync + 'static {
+pub trait Store:
+    accounts::AccountStore + fleet::FleetStore + telemetry::TelemetryStore + Send + Sync + 'static
+{
     /// Round trip to the database, for health checks.
     async fn ping(&self) -> Result<(), StoreError>;
     /// The engine's name, as shown by `/healthz`.

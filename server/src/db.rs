@@ -12,6 +12,11 @@ pub mod postgres;
 mod rows;
 pub mod sqlite;
 mod store_impl;
+mod telemetry_impl;
+mod telemetry_postgres;
+mod telemetry_rows;
+mod telemetry_sql;
+mod telemetry_sqlite;
 
 use std::sync::Arc;
 

@@ -10,6 +10,7 @@ use crate::config::{DatabaseSettings, DatabaseUrl};
 use crate::db::accounts_impl::impl_accounts;
 use crate::db::fleet_impl::impl_fleet;
 use crate::db::store_impl::impl_store;
+use crate::db::telemetry_impl::impl_telemetry;
 
 pub struct PgStore {
     pool: PgPool,
@@ -40,3 +41,4 @@ impl_fleet!(
     sqlx::Postgres,
     crate::db::fleet_sql::Dialect::Postgres
 );
+impl_telemetry!(PgStore, telemetry_postgres);

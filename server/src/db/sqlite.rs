@@ -10,6 +10,7 @@ use crate::config::{DatabaseSettings, DatabaseUrl};
 use crate::db::accounts_impl::impl_accounts;
 use crate::db::fleet_impl::impl_fleet;
 use crate::db::store_impl::impl_store;
+use crate::db::telemetry_impl::impl_telemetry;
 
 pub struct SqliteStore {
     pool: SqlitePool,
@@ -51,3 +52,4 @@ impl_fleet!(
     sqlx::Sqlite,
     crate::db::fleet_sql::Dialect::Sqlite
 );
+impl_telemetry!(SqliteStore, telemetry_sqlite);

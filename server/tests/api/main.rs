@@ -14,3 +14,4 @@ mod http;
 mod ingest;
 mod market;
 mod store_contract;
+mod telemetry_store;

@@ -1,0 +1,373 @@
+//! One macro implementing `app::ssr::telemetry::TelemetryStore` for each pool type: the shared
+//! SQL lives in `telemetry_sql`, the engine-specific ingest and purge in the module passed as
+//! `$engine` (`telemetry_sqlite` or `telemetry_postgres`).
+
+use app::telemetry::{
+    DAILY_RETENTION_MS, FIVE_MINUTE_RETENTION_MS, HistoryPoint, RAW_RETENTION_MS, SiteOverview,
+    SitePoint, temp_histogram,
+};
+
+use crate::db::telemetry_rows::{OverviewRow, count};
+use crate::db::telemetry_sql::bucket_of;
+
+/// Hottest reading that counts as hot, and as critical (reference §8.4).
+const HOT_C: f64 = 75.0;
+const CRITICAL_C: f64 = 85.0;
+
+/// The overview from its three reads: counts and sums, online temperatures, sparkline.
+pub fn overview(row: OverviewRow, temps_c: &[f64], sparkline: Vec<SitePoint>) -> SiteOverview {
+    let power_w = row.power_w.unwrap_or(0.0);
+    let power_estimated_share = if power_w > 0.0 {
+        row.power_estimated_w.unwrap_or(0.0) / power_w
+    } else {
+        0.0
+    };
+    let j_per_th = match (row.efficiency_power_w, row.efficiency_hashrate_hs) {
+        (Some(p), Some(h)) if h > 0.0 => Some(p / (h / 1e12)),
+        _ => None,
+    };
+    let online = count(row.online);
+    let never_seen = count(row.never_seen);
+    let miners_total = count(row.miners_total);
+    let hot = temps_c.iter().filter(|t| (HOT_C..CRITICAL_C).contains(*t));
+    SiteOverview {
+        miners_total,
+        online,
+        offline: miners_total.saturating_sub(online + never_seen),
+        never_seen,
+        sleeping: count(row.sleeping),
+        hashrate_hs: row.hashrate_hs.unwrap_or(0.0),
+        expected_hashrate_hs: row.expected_hashrate_hs.unwrap_or(0.0),
+        power_w,
+        power_estimated_share,
+        j_per_th,
+        temp_histogram: temp_histogram(temps_c.iter().copied()),
+        hot_75c: u32::try_from(hot.count()).unwrap_or(u32::MAX),
+        critical_85c: u32::try_from(temps_c.iter().filter(|t| **t >= CRITICAL_C).count())
+            .unwrap_or(u32::MAX),
+        sparkline,
+    }
+}
+
+/// Where each retention run cuts, given the oldest pending bucket and day: data a pending
+/// rollup still needs is kept whatever its age.
+// Units in names are the project's convention, even when every field shares one.
+#[allow(clippy::struct_field_names)]
+pub struct PurgeCuts {
+    /// Raw samples in buckets up to this start and taken before `raw_before_ms` go.
+    pub raw_last_bucket_ms: i64,
+    pub raw_before_ms: i64,
+    pub five_minutes_before_ms: i64,
+    pub daily_before_ms: i64,
+}
+
+impl PurgeCuts {
+    pub fn at(
+        now_ms: i64,
+        oldest_pending_bucket: Option<i64>,
+        oldest_pending_day: Option<i64>,
+    ) -> Self {
+        let raw_before_ms = now_ms - RAW_RETENTION_MS;
+        let mut raw_last_bucket_ms = bucket_of(raw_before_ms);
+        if let Some(pending) = oldest_pending_bucket {
+            raw_last_bucket_ms = raw_last_bucket_ms.min(pending - 1);
+        }
+        let mut five_minutes_before_ms = now_ms - FIVE_MINUTE_RETENTION_MS;
+        if let Some(pending) = oldest_pending_day {
+            five_minutes_before_ms = five_minutes_before_ms.min(pending);
+        }
+        Self {
+            raw_last_bucket_ms,
+            raw_before_ms,
+            five_minutes_before_ms,
+            daily_before_ms: now_ms - DAILY_RETENTION_MS,
+        }
+    }
+}
+
+/// The bucket starts a raw read of `[from_ms, to_ms)` must visit, limited to the raw
+/// retention so a careless span cannot make the query text huge.
+pub fn raw_buckets(from_ms: i64, to_ms: i64) -> Vec<i64> {
+    use app::telemetry::FIVE_MINUTES_MS;
+    let first = bucket_of(from_ms.max(to_ms - RAW_RETENTION_MS));
+    let count = (to_ms - first + FIVE_MINUTES_MS - 1) / FIVE_MINUTES_MS;
+    (0..count.max(0))
+        .map(|i| first + i * FIVE_MINUTES_MS)
+        .collect()
+}
+
+/// Converts rows into chart points.
+pub fn points<R: Into<HistoryPoint>>(rows: Vec<R>) -> Vec<HistoryPoint> {
+    rows.into_iter().map(Into::into).collect()
+}
+
+/// Implements `TelemetryStore` for a struct with a `pool` field; `$engine` is the module with
+/// `known_miners`, `insert_raw`, `upsert_live`, `PURGE_5M` and `PURGE_DAILY`.
+macro_rules! impl_telemetry {
+    ($store:ty, $engine:ident) => {
+        impl $store {
+            /// Recomputes one pending bucket, if another run has not taken it meanwhile.
+            async fn roll_bucket(&self, bucket_ms: i64) -> Result<bool, app::ssr::StoreError> {
+                use $crate::db::{store_error, telemetry_sql as sql};
+                let mut tx = self.pool.begin().await.map_err(store_error)?;
+                let taken: Option<i64> = sqlx::query_scalar(sql::TAKE_PENDING)
+                    .bind(0_i64)
+                    .bind(bucket_ms)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+                if taken.is_none() {
+                    return Ok(false);
+                }
+                for statement in [sql::ROLL_BUCKET, sql::ROLL_SITE_BUCKET] {
+                    sqlx::query(statement)
+                        .bind(bucket_ms)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(store_error)?;
+                }
+                sqlx::query(sql::MARK_PENDING)
+                    .bind(1_i64)
+                    .bind(sql::day_of(bucket_ms))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+                tx.commit().await.map_err(store_error)?;
+                Ok(true)
+            }
+
+            async fn roll_day(&self, day_ms: i64) -> Result<bool, app::ssr::StoreError> {
+                use $crate::db::{store_error, telemetry_sql as sql};
+                let mut tx = self.pool.begin().await.map_err(store_error)?;
+                let taken: Option<i64> = sqlx::query_scalar(sql::TAKE_PENDING)
+                    .bind(1_i64)
+                    .bind(day_ms)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+                if taken.is_none() {
+                    return Ok(false);
+                }
+                sqlx::query(sql::ROLL_DAY)
+                    .bind(day_ms)
+                    .bind(day_ms + app::telemetry::DAY_MS)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+                tx.commit().await.map_err(store_error)?;
+                Ok(true)
+            }
+
+            async fn pending(
+                &self,
+                level: i64,
+                before_ms: i64,
+            ) -> Result<Vec<i64>, app::ssr::StoreError> {
+                sqlx::query_scalar($crate::db::telemetry_sql::LIST_PENDING)
+                    .bind(level)
+                    .bind(before_ms)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err($crate::db::store_error)
+            }
+
+            async fn oldest_pending(
+                &self,
+                level: i64,
+            ) -> Result<Option<i64>, app::ssr::StoreError> {
+                sqlx::query_scalar($crate::db::telemetry_sql::OLDEST_PENDING)
+                    .bind(level)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err($crate::db::store_error)
+            }
+
+            async fn delete_before(
+                &self,
+                sql: &str,
+                binds: &[i64],
+            ) -> Result<u64, app::ssr::StoreError> {
+                let mut query = sqlx::query(sql);
+                for bind in binds {
+                    query = query.bind(*bind);
+                }
+                let done = query
+                    .execute(&self.pool)
+                    .await
+                    .map_err($crate::db::store_error)?;
+                Ok(done.rows_affected())
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl app::ssr::telemetry::TelemetryStore for $store {
+            async fn ingest_samples(
+                &self,
+                site_id: i64,
+                samples: &[app::telemetry::TelemetrySample],
+                now_ms: i64,
+            ) -> Result<app::ssr::telemetry::IngestOutcome, app::ssr::StoreError> {
+                use $crate::db::{store_error, telemetry_sql as sql};
+                let ids = sql::batch_miner_ids(samples);
+                let mut tx = self.pool.begin().await.map_err(store_error)?;
+                let known = $crate::db::$engine::known_miners(&mut tx, site_id, &ids).await?;
+                let plan = sql::plan(samples, &known, now_ms);
+                let inserted = $crate::db::$engine::insert_raw(&mut tx, &plan.raw).await?;
+                $crate::db::$engine::upsert_live(&mut tx, site_id, &plan.live).await?;
+                if inserted > 0 {
+                    for bucket_ms in &plan.buckets {
+                        sqlx::query(sql::MARK_PENDING)
+                            .bind(0_i64)
+                            .bind(*bucket_ms)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(store_error)?;
+                    }
+                }
+                tx.commit().await.map_err(store_error)?;
+                Ok(app::ssr::telemetry::IngestOutcome {
+                    inserted,
+                    duplicates: plan.raw.len() - inserted,
+                    unknown_miners: plan.unknown_miners,
+                    stale: plan.stale,
+                })
+            }
+
+            async fn roll_up(
+                &self,
+                now_ms: i64,
+            ) -> Result<app::ssr::telemetry::RollupCounts, app::ssr::StoreError> {
+                use $crate::db::telemetry_sql as sql;
+                let mut counts = app::ssr::telemetry::RollupCounts::default();
+                // A bucket is closed once its end has passed.
+                let open_bucket = sql::bucket_of(now_ms);
+                for bucket_ms in self.pending(0, open_bucket).await? {
+                    counts.buckets += u64::from(self.roll_bucket(bucket_ms).await?);
+                }
+                for day_ms in self.pending(1, sql::day_of(now_ms)).await? {
+                    counts.days += u64::from(self.roll_day(day_ms).await?);
+                }
+                Ok(counts)
+            }
+
+            async fn purge(
+                &self,
+                now_ms: i64,
+            ) -> Result<app::ssr::telemetry::PurgeCounts, app::ssr::StoreError> {
+                use $crate::db::telemetry_sql as sql;
+                let cuts = $crate::db::telemetry_impl::PurgeCuts::at(
+                    now_ms,
+                    self.oldest_pending(0).await?,
+                    self.oldest_pending(1).await?,
+                );
+                Ok(app::ssr::telemetry::PurgeCounts {
+                    raw: self
+                        .delete_before(
+                            sql::PURGE_RAW,
+                            &[cuts.raw_last_bucket_ms, cuts.raw_before_ms],
+                        )
+                        .await?,
+                    five_minutes: self
+                        .delete_before(
+                            $crate::db::$engine::PURGE_5M,
+                            &[cuts.five_minutes_before_ms],
+                        )
+                        .await?,
+                    site_five_minutes: self
+                        .delete_before(sql::PURGE_SITE_5M, &[cuts.five_minutes_before_ms])
+                        .await?,
+                    daily: self
+                        .delete_before($crate::db::$engine::PURGE_DAILY, &[cuts.daily_before_ms])
+                        .await?,
+                })
+            }
+
+            async fn miner_history(
+                &self,
+                miner_id: i64,
+                from_ms: i64,
+                to_ms: i64,
+                resolution: app::telemetry::Resolution,
+            ) -> Result<Vec<app::telemetry::HistoryPoint>, app::ssr::StoreError> {
+                use app::telemetry::Resolution;
+                use $crate::db::telemetry_impl::{points, raw_buckets};
+                use $crate::db::telemetry_rows::{RawPointRow, RollupPointRow};
+                use $crate::db::{store_error, telemetry_sql as sql};
+                if to_ms <= from_ms {
+                    return Ok(Vec::new());
+                }
+                let (query, from) = match resolution {
+                    Resolution::Raw => {
+                        let buckets = raw_buckets(from_ms, to_ms);
+                        let rows = sqlx::query_as::<_, RawPointRow>(&sql::history_raw(&buckets))
+                            // Each span has its own text; do not fill the statement cache.
+                            .persistent(false)
+                            .bind(miner_id)
+                            .bind(from_ms)
+                            .bind(to_ms)
+                            .fetch_all(&self.pool)
+                            .await
+                            .map_err(store_error)?;
+                        return Ok(points(rows));
+                    }
+                    Resolution::FiveMinutes => (sql::HISTORY_5M, sql::bucket_of(from_ms)),
+                    Resolution::Daily => (sql::HISTORY_DAILY, sql::day_of(from_ms)),
+                };
+                let rows = sqlx::query_as::<_, RollupPointRow>(query)
+                    .bind(miner_id)
+                    .bind(from)
+                    .bind(to_ms)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(store_error)?;
+                Ok(points(rows))
+            }
+
+            async fn site_overview(
+                &self,
+                site_id: i64,
+                now_ms: i64,
+            ) -> Result<app::telemetry::SiteOverview, app::ssr::StoreError> {
+                use $crate::db::telemetry_rows::OverviewRow;
+                use $crate::db::{store_error, telemetry_sql as sql};
+                let seen_after = now_ms - app::telemetry::OFFLINE_AFTER_MS;
+                let row = sqlx::query_as::<_, OverviewRow>(sql::OVERVIEW_COUNTS)
+                    .bind(site_id)
+                    .bind(seen_after)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(store_error)?;
+                let temps: Vec<f64> = sqlx::query_scalar(sql::OVERVIEW_TEMPS)
+                    .bind(site_id)
+                    .bind(seen_after)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(store_error)?;
+                let sparkline = self
+                    .site_history(site_id, now_ms - app::telemetry::DAY_MS, now_ms)
+                    .await?;
+                Ok($crate::db::telemetry_impl::overview(row, &temps, sparkline))
+            }
+
+            async fn site_history(
+                &self,
+                site_id: i64,
+                from_ms: i64,
+                to_ms: i64,
+            ) -> Result<Vec<app::telemetry::SitePoint>, app::ssr::StoreError> {
+                use $crate::db::telemetry_rows::SitePointRow;
+                let rows =
+                    sqlx::query_as::<_, SitePointRow>($crate::db::telemetry_sql::SITE_HISTORY)
+                        .bind(site_id)
+                        .bind(from_ms)
+                        .bind(to_ms)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err($crate::db::store_error)?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+        }
+    };
+}
+
+pub(crate) use impl_telemetry;
