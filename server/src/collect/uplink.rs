@@ -29,8 +29,8 @@ pub struct Target {
 /// The server's answer to an upload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IngestReply {
-    pub inserted: u64,
-    pub duplicates: u64,
+    pub inserted: usize,
+    pub duplicates: usize,
     /// Miners named in the batch that are not this site's: not written.
     pub unknown_miners: Vec<i64>,
 }
