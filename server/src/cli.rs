@@ -114,7 +114,11 @@ pub struct SiteImportArgs {
 #[derive(Debug, Args)]
 pub struct CollectArgs {
     /// Base URL of the HashInsight server, e.g. https://hashinsight.example.com.
-    #[arg(long, env = "HASHINSIGHT_SERVER", default_value = "http://127.0.0.1:3000")]
+    #[arg(
+        long,
+        env = "HASHINSIGHT_SERVER",
+        default_value = "http://127.0.0.1:3000"
+    )]
     pub server: String,
     /// The site's collector key (hsc_…), as created on the site's page.
     #[arg(long, env = "HASHINSIGHT_COLLECTOR_KEY", hide_env_values = true)]

@@ -171,9 +171,9 @@ async fn current_targets(
             if let Some(previous) = previous {
                 return Ok(previous);
             }
-            let remembered = std::fs::read(&file).ok().and_then(|json| {
-                serde_json::from_slice::<Targets>(&json).ok()
-            });
+            let remembered = std::fs::read(&file)
+                .ok()
+                .and_then(|json| serde_json::from_slice::<Targets>(&json).ok());
             match remembered {
                 Some(targets) => {
                     tracing::warn!(%error, "server unreachable: polling the miners it last listed");

@@ -96,8 +96,8 @@ async fn import(store: &dyn Store, args: &SiteImportArgs) -> anyhow::Result<Stri
         .get_site(args.site)
         .await
         .with_context(|| format!("no site {}", args.site))?;
-    let bytes = std::fs::read(&args.file)
-        .with_context(|| format!("reading {}", args.file.display()))?;
+    let bytes =
+        std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
     let models = store.list_asic_models().await?;
     let catalogue = fleet::import::ModelCatalogue::new(models.iter().map(|m| m.name.clone()));
     let report = fleet::import::import(fleet::import::InventoryFile::detect(&bytes), &catalogue)

@@ -181,8 +181,7 @@ pub fn build_router(state: AppState, request_timeout: Duration) -> Router {
         )
         .route(
             crate::collect::uplink::TELEMETRY_PATH,
-            post(ingest::telemetry_handler)
-                .layer(DefaultBodyLimit::max(ingest::MAX_BODY_BYTES)),
+            post(ingest::telemetry_handler).layer(DefaultBodyLimit::max(ingest::MAX_BODY_BYTES)),
         )
         .leptos_routes_with_context(&state, routes, context.clone(), page_shell)
         .fallback(file_and_error_handler_with_context::<AppState, _>(

@@ -125,7 +125,10 @@ mod tests {
             board(1, Some(0.0), Some(false)),
             board(2, Some(36e12), None),
         ];
-        sample.pool_url = Some(format!("stratum+tcp://pool.example:3333/{}", "x".repeat(400)));
+        sample.pool_url = Some(format!(
+            "stratum+tcp://pool.example:3333/{}",
+            "x".repeat(400)
+        ));
         sample.messages = vec![
             MinerMessage {
                 severity: Severity::Info,
@@ -154,7 +157,10 @@ mod tests {
         assert_eq!(t.temp_avg_c, Some(70.0));
         assert_eq!((t.fan_min_rpm, t.fan_max_rpm), (Some(0), Some(6_000)));
         assert_eq!((t.boards_total, t.boards_active), (Some(3), Some(2)));
-        assert_eq!(t.pool_url.as_ref().map(|u| u.chars().count()), Some(URL_CHARS));
+        assert_eq!(
+            t.pool_url.as_ref().map(|u| u.chars().count()),
+            Some(URL_CHARS)
+        );
         assert_eq!(t.message.as_deref(), Some("chain 1 lost"));
     }
 

@@ -114,7 +114,9 @@ impl Spool {
     /// The server refused the batch as malformed: it moves aside (with the reason next to it)
     /// so it neither blocks the queue nor disappears.
     pub fn reject(&self, path: &Path, reason: &str) -> io::Result<PathBuf> {
-        let name = path.file_name().ok_or_else(|| io::Error::other("no file name"))?;
+        let name = path
+            .file_name()
+            .ok_or_else(|| io::Error::other("no file name"))?;
         let target = self.dir.join(REJECTED_DIR).join(name);
         fs::rename(path, &target)?;
         let mut note = target.as_os_str().to_owned();
@@ -163,7 +165,10 @@ mod tests {
         let spool = Spool::open(dir.path()).unwrap();
         let later = spool.push(&[offline(2, 2_000)], 1_700_000_060_000).unwrap();
         let earlier = spool.push(&[offline(1, 1_000)], 1_700_000_000_000).unwrap();
-        assert_eq!(spool.pending().unwrap(), vec![earlier.clone(), later.clone()]);
+        assert_eq!(
+            spool.pending().unwrap(),
+            vec![earlier.clone(), later.clone()]
+        );
         let body = Spool::read(&earlier).unwrap();
         assert_eq!(unzip(&body), vec![offline(1, 1_000)]);
 
@@ -197,7 +202,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let spool = Spool::open(dir.path()).unwrap();
         let path = spool.push(&[offline(1, 1_000)], 1_000).unwrap();
-        let moved = spool.reject(&path, "422: taken_at_ms in the future").unwrap();
+        let moved = spool
+            .reject(&path, "422: taken_at_ms in the future")
+            .unwrap();
         assert!(spool.pending().unwrap().is_empty());
         assert_eq!(spool.rejected().unwrap(), 1);
         assert!(moved.exists());

@@ -217,3 +217,66 @@ fn minersim_refuses_an_address_outside_loopback() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains("not a loopback address"), "{stderr}");
 }
+
+/// `hashinsight site`: a site, its collector key and its inventory from the shell.
+#[test]
+fn site_commands_create_a_site_give_a_key_and_import_its_miners() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}/fleet.db", dir.path().display());
+    let site = |args: &[&str]| {
+        let output = hashinsight()
+            .args(["site"])
+            .args(args)
+            .args(["--database-url", &database])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert!(
+            output.status.success(),
+            "{args:?}: {text}{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        text
+    };
+    let created = site(&["create", "--name", "Rockdale", "--capacity-mw", "12.5"]);
+    assert!(created.starts_with("site 1 created"), "{created}");
+    assert!(site(&["list"]).contains("Rockdale"));
+    let key = site(&["key", "--site", "1", "--label", "rack-room pc"]);
+    assert!(
+        key.trim().starts_with("hsc_") && key.trim().len() > 40,
+        "{key}"
+    );
+
+    let inventory = dir.path().join("inventory.csv");
+    std::fs::write(
+        &inventory,
+        "型号,序列号,IP地址,机架\nAntminer S19 Pro,SN-1,10.0.0.1,A1\nAntminer S19 Pro,SN-2,10.0.0.300,A2\n",
+    )
+    .unwrap();
+    let report = site(&[
+        "import",
+        "--site",
+        "1",
+        "--file",
+        inventory.to_str().unwrap(),
+    ]);
+    assert!(report.contains("row 3, ip: invalid_ip"), "{report}");
+    assert!(
+        report.contains("1 of 2 rows imported into site 1"),
+        "{report}"
+    );
+
+    let again = hashinsight()
+        .args([
+            "site",
+            "create",
+            "--name",
+            "Rockdale",
+            "--database-url",
+            &database,
+        ])
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+}

@@ -142,11 +142,18 @@ async fn ingest_takes_a_sites_batches_and_refuses_the_rest(backend: Backend) {
         if let Some(value) = header {
             request = request.header(KEY_HEADER, value);
         }
-        assert_eq!(request.send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            request.send().await.unwrap().status(),
+            StatusCode::UNAUTHORIZED
+        );
     }
 
     // A gzip batch, with another site's miner in it: that one is listed and not written.
-    let batch = json!([sample(ids[0], now - 60_000), sample(ids[1], now - 60_000), sample(other_ids[0], now - 60_000)]);
+    let batch = json!([
+        sample(ids[0], now - 60_000),
+        sample(ids[1], now - 60_000),
+        sample(other_ids[0], now - 60_000)
+    ]);
     let reply: Value = http
         .post(app.url(TELEMETRY))
         .header(KEY_HEADER, &key)
@@ -174,7 +181,10 @@ async fn ingest_takes_a_sites_batches_and_refuses_the_rest(backend: Backend) {
         .json()
         .await
         .unwrap();
-    assert_eq!((again["inserted"].as_u64(), again["duplicates"].as_u64()), (Some(0), Some(2)));
+    assert_eq!(
+        (again["inserted"].as_u64(), again["duplicates"].as_u64()),
+        (Some(0), Some(2))
+    );
     assert_eq!(raw_count(&app, ids[0]).await, 1);
 
     // One bad sample refuses the whole batch, saying which, and changes nothing.
@@ -193,7 +203,9 @@ async fn ingest_takes_a_sites_batches_and_refuses_the_rest(backend: Backend) {
     assert_eq!(raw_count(&app, ids[0]).await, 1);
 
     // Too many samples, and a body that is not JSON.
-    let many: Vec<Value> = (0..5_001).map(|i| sample(ids[0], now - i * 1_000)).collect();
+    let many: Vec<Value> = (0..5_001)
+        .map(|i| sample(ids[0], now - i * 1_000))
+        .collect();
     let response = http
         .post(app.url(TELEMETRY))
         .header(KEY_HEADER, &key)
@@ -232,7 +244,15 @@ fn collect(server: &str, key: &str, spool: &Path, cycles: u32) -> std::process::
     Command::new(env!("CARGO_BIN_EXE_hashinsight"))
         .env_remove("DATABASE_URL")
         .env_remove("RUST_LOG")
-        .args(["collect", "--server", server, "--interval-s", "1", "--timeout-s", "3"])
+        .args([
+            "collect",
+            "--server",
+            server,
+            "--interval-s",
+            "1",
+            "--timeout-s",
+            "3",
+        ])
         .arg("--cycles")
         .arg(cycles.to_string())
         .arg("--spool-dir")
@@ -276,17 +296,29 @@ async fn the_standalone_collector_loses_nothing_while_the_server_is_away() {
         move || collect(&server, &key, &dir, 2)
     });
     let output = run.await.unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert_eq!(spooled(spool.path()), 0, "everything delivered");
     for id in &ids {
-        assert_eq!(raw_count(&app, *id).await, 2, "miner {id}: one sample per cycle");
+        assert_eq!(
+            raw_count(&app, *id).await,
+            2,
+            "miner {id}: one sample per cycle"
+        );
     }
     let overview = app
         .store
         .site_overview(site, app::market::unix_now_ms())
         .await
         .unwrap();
-    assert_eq!((overview.online, overview.miners_total), (3, 4), "{overview:?}");
+    assert_eq!(
+        (overview.online, overview.miners_total),
+        (3, 4),
+        "{overview:?}"
+    );
     assert!(overview.hashrate_hs > 300e12, "three S19 Pro: {overview:?}");
 
     // The server is away (a port nobody listens on): the miner list comes from the spool's
@@ -299,7 +331,11 @@ async fn the_standalone_collector_loses_nothing_while_the_server_is_away() {
         move || collect(&away, &key, &dir, 2)
     });
     let output = run.await.unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert_eq!(spooled(spool.path()), 2, "two cycles buffered");
     assert_eq!(raw_count(&app, ids[0]).await, 2);
 
@@ -309,10 +345,18 @@ async fn the_standalone_collector_loses_nothing_while_the_server_is_away() {
         move || collect(&server, &key, &dir, 1)
     });
     let output = run.await.unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert_eq!(spooled(spool.path()), 0);
     for id in &ids {
-        assert_eq!(raw_count(&app, *id).await, 5, "miner {id}: 2 + 2 buffered + 1");
+        assert_eq!(
+            raw_count(&app, *id).await,
+            5,
+            "miner {id}: 2 + 2 buffered + 1"
+        );
     }
     farm.shutdown().await;
     app.stop().await;
