@@ -247,6 +247,8 @@ mod tests {
     }
 
     #[test]
+    // The same computation twice must agree bit for bit.
+    #[allow(clippy::float_cmp)]
     fn the_cost_model_sees_the_same_hourly_prices() {
         let tariff = tou(18, 22);
         let mining::costs::Tariff::TimeOfUse { hourly_usd_per_kwh } = tariff.to_cost_tariff()

@@ -9,7 +9,8 @@ use crate::fleet::{
 };
 use crate::ssr::StoreError;
 
-/// The most rows one import writes: the largest farm we plan for, in one transaction.
+/// The most rows one import may carry (the largest farm we plan for, in one transaction);
+/// the import checks it before calling the store.
 pub const MAX_IMPORT_ROWS: usize = 20_000;
 
 #[async_trait]
@@ -49,7 +50,7 @@ pub trait FleetStore: Send + Sync + 'static {
     /// Deletes the customer; its miners stay, unassigned.
     async fn delete_customer(&self, customer_id: i64) -> Result<(), StoreError>;
 
-    /// The import path: at most [`MAX_IMPORT_ROWS`] rows, written in one transaction as drafts.
+    /// The import path: up to [`MAX_IMPORT_ROWS`] rows, written in one transaction as drafts.
     /// Each row gets its outcome, in order: a row whose serial, MAC (anywhere) or IP (in the
     /// site) is taken, by a stored miner or an earlier row, is reported and skipped; so is an
     /// invalid row or one naming an unknown customer or model. The other rows are written.
@@ -72,8 +73,9 @@ pub trait FleetStore: Send + Sync + 'static {
     /// Deletes those of `miner_ids` that belong to the site; returns how many.
     async fn delete_miners(&self, site_id: i64, miner_ids: &[i64]) -> Result<u64, StoreError>;
     /// Moves each of the site's `miner_ids` to `next` where the workflow allows it
-    /// ([`Approval::can_move_to`]), recording the actor and note; the others are reported and
-    /// left as they were. The check and the write are one statement, so two reviewers acting
+    /// ([`Approval::can_move_to`]), replacing the note and recording the actor as reviewer on
+    /// approve and reject (cleared on the way back to draft or pending); the others are
+    /// reported and left as they were. The check and the write are one statement, so two reviewers acting
     /// at once cannot both move a miner.
     async fn set_approval(
         &self,
@@ -87,7 +89,7 @@ pub trait FleetStore: Send + Sync + 'static {
     /// One page of the miner table; `now_ms` decides who is online.
     async fn list_miners(&self, query: &MinerQuery, now_ms: i64) -> Result<MinerPage, StoreError>;
     /// What a collector polls: the site's approved miners that are not retired, as
-    /// `(miner_id, ip)`, by IP.
+    /// `(miner_id, ip)`, by miner id.
     async fn miner_targets(&self, site_id: i64) -> Result<Vec<(i64, String)>, StoreError>;
 
     /// Registers a collector key by its SHA-256 (hex). `Conflict` when the hash exists.

@@ -1,0 +1,3 @@
+-- The miner table's default order (by serial within a site) read from an index, so page 1 and
+-- the last page need no sort of the whole site (benches/miner_list.rs).
+create index miner_site_serial on miner (site_id, serial);
