@@ -15,8 +15,8 @@ pub const DAY_MS: i64 = 86_400_000;
 pub const MAX_FUTURE_SKEW_MS: i64 = 5 * 60_000;
 /// The most samples one ingest request may carry.
 pub const MAX_SAMPLES_PER_BATCH: usize = 5_000;
-/// How long raw samples are kept; older ones are refused at ingest because their bucket may
-/// already have lost its other samples.
+/// How long raw samples are kept (at least; retention removes whole 5-minute buckets). Samples
+/// of a bucket that may already be purged are refused at ingest.
 pub const RAW_RETENTION_MS: i64 = DAY_MS;
 /// How long per-miner and per-site 5-minute rollups are kept.
 pub const FIVE_MINUTE_RETENTION_MS: i64 = 90 * DAY_MS;

@@ -17,8 +17,8 @@ pub struct IngestOutcome {
     /// Miners that are not in the ingesting site (or do not exist), ascending, each once; none
     /// of their samples were written.
     pub unknown_miners: Vec<i64>,
-    /// Samples older than the raw retention (24 h), not written: their 5-minute bucket may
-    /// already have lost its other samples, so re-rolling it would undercount.
+    /// Samples whose 5-minute bucket ended more than 24 h ago (the raw retention), not
+    /// written: that bucket may already be purged, so re-rolling it would undercount.
     pub stale: usize,
 }
 
@@ -59,7 +59,7 @@ pub trait TelemetryStore: Send + Sync {
     /// late sample marks its bucket again, so it is picked up by the next run.
     async fn roll_up(&self, now_ms: i64) -> Result<RollupCounts, StoreError>;
 
-    /// Deletes raw samples older than 24 h, 5-minute rollups older than 90 days and daily
+    /// Deletes raw samples older than 24 h (whole 5-minute buckets, so 24 h to 24 h 5 min), 5-minute rollups older than 90 days and daily
     /// rollups older than 365 days, but never data whose rollup is still pending.
     async fn purge(&self, now_ms: i64) -> Result<PurgeCounts, StoreError>;
 

@@ -3,8 +3,8 @@
 //! `$engine` (`telemetry_sqlite` or `telemetry_postgres`).
 
 use app::telemetry::{
-    DAILY_RETENTION_MS, FIVE_MINUTE_RETENTION_MS, HistoryPoint, RAW_RETENTION_MS, SiteOverview,
-    SitePoint, temp_histogram,
+    DAILY_RETENTION_MS, FIVE_MINUTE_RETENTION_MS, FIVE_MINUTES_MS, HistoryPoint, RAW_RETENTION_MS,
+    SiteOverview, SitePoint, temp_histogram,
 };
 
 use crate::db::telemetry_rows::{OverviewRow, count};
@@ -54,9 +54,8 @@ pub fn overview(row: OverviewRow, temps_c: &[f64], sparkline: Vec<SitePoint>) ->
 // Units in names are the project's convention, even when every field shares one.
 #[allow(clippy::struct_field_names)]
 pub struct PurgeCuts {
-    /// Raw samples in buckets up to this start and taken before `raw_before_ms` go.
+    /// Raw buckets starting at or before this go.
     pub raw_last_bucket_ms: i64,
-    pub raw_before_ms: i64,
     pub five_minutes_before_ms: i64,
     pub daily_before_ms: i64,
 }
@@ -67,8 +66,8 @@ impl PurgeCuts {
         oldest_pending_bucket: Option<i64>,
         oldest_pending_day: Option<i64>,
     ) -> Self {
-        let raw_before_ms = now_ms - RAW_RETENTION_MS;
-        let mut raw_last_bucket_ms = bucket_of(raw_before_ms);
+        // The last bucket whose end is at least 24 h old.
+        let mut raw_last_bucket_ms = bucket_of(now_ms - RAW_RETENTION_MS) - FIVE_MINUTES_MS;
         if let Some(pending) = oldest_pending_bucket {
             raw_last_bucket_ms = raw_last_bucket_ms.min(pending - 1);
         }
@@ -78,7 +77,6 @@ impl PurgeCuts {
         }
         Self {
             raw_last_bucket_ms,
-            raw_before_ms,
             five_minutes_before_ms,
             daily_before_ms: now_ms - DAILY_RETENTION_MS,
         }
@@ -88,8 +86,7 @@ impl PurgeCuts {
 /// The bucket starts a raw read of `[from_ms, to_ms)` must visit, limited to the raw
 /// retention so a careless span cannot make the query text huge.
 pub fn raw_buckets(from_ms: i64, to_ms: i64) -> Vec<i64> {
-    use app::telemetry::FIVE_MINUTES_MS;
-    let first = bucket_of(from_ms.max(to_ms - RAW_RETENTION_MS));
+    let first = bucket_of(from_ms.max(to_ms - RAW_RETENTION_MS - FIVE_MINUTES_MS));
     let count = (to_ms - first + FIVE_MINUTES_MS - 1) / FIVE_MINUTES_MS;
     (0..count.max(0))
         .map(|i| first + i * FIVE_MINUTES_MS)
@@ -262,10 +259,7 @@ macro_rules! impl_telemetry {
                 );
                 Ok(app::ssr::telemetry::PurgeCounts {
                     raw: self
-                        .delete_before(
-                            sql::PURGE_RAW,
-                            &[cuts.raw_last_bucket_ms, cuts.raw_before_ms],
-                        )
+                        .delete_before(sql::PURGE_RAW, &[cuts.raw_last_bucket_ms])
                         .await?,
                     five_minutes: self
                         .delete_before(

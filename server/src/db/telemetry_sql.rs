@@ -54,7 +54,7 @@ pub fn plan<'a>(
     known: &HashSet<i64>,
     now_ms: i64,
 ) -> IngestPlan<'a> {
-    let oldest_ms = now_ms - RAW_RETENTION_MS;
+    let retained_after_ms = now_ms - RAW_RETENTION_MS;
     let mut unknown = BTreeSet::new();
     let mut stale = 0;
     let mut raw = Vec::with_capacity(samples.len());
@@ -65,7 +65,9 @@ pub fn plan<'a>(
             unknown.insert(sample.miner_id);
             continue;
         }
-        if sample.taken_at_ms < oldest_ms {
+        // Retention removes whole buckets (see `PURGE_RAW`); a sample for a bucket that may
+        // be gone is refused, so a re-roll never sees half a bucket.
+        if bucket_of(sample.taken_at_ms) + FIVE_MINUTES_MS <= retained_after_ms {
             stale += 1;
             continue;
         }
@@ -234,9 +236,10 @@ pub const ROLL_DAY: &str = "
         power_avg_w = excluded.power_avg_w,
         temp_max_c = excluded.temp_max_c";
 
-/// `$1` the last bucket start that may go, `$2` the retention cutoff: whole buckets from the
-/// left edge of the bucket-first key, never a sample at or after the cutoff.
-pub const PURGE_RAW: &str = "delete from telemetry_raw where bucket_ms <= $1 and taken_at_ms < $2";
+/// `$1` the last bucket start that may go. Whole buckets from the left edge of the
+/// bucket-first key: a bucket goes once its newest possible sample is 24 h old, so raw samples
+/// live 24 h to 24 h 5 min and a bucket is either complete or gone.
+pub const PURGE_RAW: &str = "delete from telemetry_raw where bucket_ms <= $1";
 
 pub const PURGE_SITE_5M: &str = "delete from telemetry_site_5m where bucket_ms < $1";
 
@@ -326,11 +329,12 @@ mod tests {
             online(2, now - 60_000),
             online(9, now),
             online(2, now - RAW_RETENTION_MS - 1),
+            online(2, now - RAW_RETENTION_MS),
             TelemetrySample::offline(8, now),
         ];
         let known: HashSet<i64> = [1, 2].into();
         let plan = plan(&samples, &known, now);
-        assert_eq!(plan.raw.len(), 3);
+        assert_eq!(plan.raw.len(), 4, "the bucket of now − 24 h is still kept");
         assert_eq!(plan.unknown_miners, vec![8, 9]);
         assert_eq!(plan.stale, 1);
         assert_eq!(plan.live.len(), 2);
@@ -338,7 +342,10 @@ mod tests {
         assert!(!plan.live[0].sample.online);
         assert_eq!(plan.live[0].last_seen_ms, Some(now - 120_000));
         assert_eq!(plan.live[1].last_seen_ms, Some(now - 60_000));
-        assert_eq!(plan.buckets, vec![now - FIVE_MINUTES_MS]);
+        assert_eq!(
+            plan.buckets,
+            vec![now - RAW_RETENTION_MS, now - FIVE_MINUTES_MS]
+        );
         assert_eq!(batch_miner_ids(&samples), vec![1, 2, 8, 9]);
     }
 }
