@@ -2,6 +2,7 @@
 //! collector a key, import its inventory — for operators who script their farms and for the
 //! demo. The web pages call the same store functions.
 
+use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
@@ -66,10 +67,11 @@ async fn create(store: &dyn Store, args: &SiteCreateArgs) -> anyhow::Result<Stri
 async fn list(store: &dyn Store) -> anyhow::Result<String> {
     let mut text = String::new();
     for site in store.list_sites(None).await? {
-        text.push_str(&format!(
-            "{}\t{}\t{}\t{} MW\n",
+        let _ = writeln!(
+            text,
+            "{}\t{}\t{}\t{} MW",
             site.site_id, site.name, site.location, site.capacity_mw
-        ));
+        );
     }
     Ok(text)
 }
@@ -132,17 +134,20 @@ async fn import(store: &dyn Store, args: &SiteImportArgs) -> anyhow::Result<Stri
     for (row, outcome) in report.rows.iter().zip(&outcomes) {
         match outcome {
             app::fleet::InsertOutcome::Inserted { miner_id } => inserted.push(*miner_id),
-            other => text.push_str(&format!("row {}: {other:?}\n", row.row)),
+            other => {
+                let _ = writeln!(text, "row {}: {other:?}", row.row);
+            }
         }
     }
     for error in &report.errors {
-        text.push_str(&format!(
-            "row {}, {}: {} ({:?})\n",
+        let _ = writeln!(
+            text,
+            "row {}, {}: {} ({:?})",
             error.row,
             error.column.code(),
             error.reason.code(),
             error.value
-        ));
+        );
     }
     if let Some(email) = &args.approve_as {
         let approver = store
@@ -162,8 +167,9 @@ async fn import(store: &dyn Store, args: &SiteImportArgs) -> anyhow::Result<Stri
                 .await?;
         }
     }
-    text.push_str(&format!(
-        "{} of {} rows imported into site {} ({})\n",
+    let _ = writeln!(
+        text,
+        "{} of {} rows imported into site {} ({})",
         inserted.len(),
         report.total_rows,
         site.site_id,
@@ -172,6 +178,6 @@ async fn import(store: &dyn Store, args: &SiteImportArgs) -> anyhow::Result<Stri
         } else {
             "drafts, waiting for approval"
         }
-    ));
+    );
     Ok(text)
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use app::ssr::Store;
 use tokio::task::JoinHandle;
 
-const ROLL_UP_EVERY: Duration = Duration::from_secs(60);
+const ROLL_UP_EVERY: Duration = Duration::from_mins(1);
 /// Purges run on every n-th roll-up tick.
 const PURGE_EVERY_TICKS: u32 = 60;
 
@@ -20,7 +20,7 @@ pub fn spawn(store: Arc<dyn Store>) -> JoinHandle<()> {
         let mut tick = 0_u32;
         loop {
             ticks.tick().await;
-            run_once(&*store, tick % PURGE_EVERY_TICKS == 0).await;
+            run_once(&*store, tick.is_multiple_of(PURGE_EVERY_TICKS)).await;
             tick = tick.wrapping_add(1);
         }
     })
