@@ -187,12 +187,20 @@ async fn ingest_takes_a_sites_batches_and_refuses_the_rest(backend: Backend) {
     );
     assert_eq!(raw_count(&app, ids[0]).await, 1);
 
+    refusals(&app, site, &ids, &key, &other_key).await;
+    app.stop().await;
+}
+
+/// What the API refuses, and that a refusal changes nothing.
+async fn refusals(app: &TestApp, site: i64, ids: &[i64], key: &str, other_key: &str) {
+    let http = reqwest::Client::new();
+    let now = app::market::unix_now_ms();
     // One bad sample refuses the whole batch, saying which, and changes nothing.
     let mut bad = sample(ids[1], now);
     bad["temp_max_c"] = json!(400.0);
     let response = http
         .post(app.url(TELEMETRY))
-        .header(KEY_HEADER, &key)
+        .header(KEY_HEADER, key)
         .json(&json!([sample(ids[0], now), bad]))
         .send()
         .await
@@ -200,7 +208,7 @@ async fn ingest_takes_a_sites_batches_and_refuses_the_rest(backend: Backend) {
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let refusal: Value = response.json().await.unwrap();
     assert_eq!(refusal["samples"][0]["index"], 1, "{refusal}");
-    assert_eq!(raw_count(&app, ids[0]).await, 1);
+    assert_eq!(raw_count(app, ids[0]).await, 1);
 
     // Too many samples, and a body that is not JSON.
     let many: Vec<Value> = (0..5_001)
@@ -208,7 +216,7 @@ async fn ingest_takes_a_sites_batches_and_refuses_the_rest(backend: Backend) {
         .collect();
     let response = http
         .post(app.url(TELEMETRY))
-        .header(KEY_HEADER, &key)
+        .header(KEY_HEADER, key)
         .header("content-encoding", "gzip")
         .body(gzip(&Value::Array(many)))
         .send()
@@ -217,7 +225,7 @@ async fn ingest_takes_a_sites_batches_and_refuses_the_rest(backend: Backend) {
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let response = http
         .post(app.url(TELEMETRY))
-        .header(KEY_HEADER, &other_key)
+        .header(KEY_HEADER, other_key)
         .body("not json")
         .send()
         .await
@@ -225,19 +233,18 @@ async fn ingest_takes_a_sites_batches_and_refuses_the_rest(backend: Backend) {
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
 
     // A revoked key stops working at once.
-    let hash = auth::token::hash_secret(&key);
+    let hash = auth::token::hash_secret(key);
     app.store
         .revoke_collector_key(site, &hash[..12], now)
         .await
         .unwrap();
     let response = http
         .get(app.url(TARGETS))
-        .header(KEY_HEADER, &key)
+        .header(KEY_HEADER, key)
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    app.stop().await;
 }
 
 fn collect(server: &str, key: &str, spool: &Path, cycles: u32) -> std::process::Output {
