@@ -220,6 +220,12 @@ pub async fn drain(spool: &Spool, uplink: &Uplink) -> anyhow::Result<()> {
                         "the server does not know these miners for this site; their samples were not stored"
                     );
                 }
+                if reply.stale > 0 {
+                    tracing::error!(
+                        samples = reply.stale,
+                        "samples older than 24 h were refused by the server (raw retention)"
+                    );
+                }
                 Spool::acknowledge(&path)?;
             }
             Err(UplinkError::Refused { status, body }) => {

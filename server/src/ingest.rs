@@ -141,6 +141,7 @@ pub async fn telemetry_handler(
         inserted: outcome.inserted,
         duplicates: outcome.duplicates,
         unknown_miners: outcome.unknown_miners,
+        stale: outcome.stale,
     }))
 }
 

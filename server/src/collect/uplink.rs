@@ -33,6 +33,10 @@ pub struct IngestReply {
     pub duplicates: usize,
     /// Miners named in the batch that are not this site's: not written.
     pub unknown_miners: Vec<i64>,
+    /// Samples older than the raw retention (24 h): not written, since their 5-minute bucket
+    /// may already be rolled up and purged.
+    #[serde(default)]
+    pub stale: usize,
 }
 
 /// Why a request did not go through, sorted by what the collector does next.
@@ -69,38 +73,41 @@ impl Uplink {
     }
 
     pub async fn targets(&self) -> Result<Targets, UplinkError> {
-        let response = self
-            .http
-            .get(format!("{}{TARGETS_PATH}", self.base_url))
-            .header(KEY_HEADER, &self.key)
-            .send()
-            .await
-            .map_err(|e| UplinkError::Retry(e.to_string()))?;
-        let response = check(response).await?;
-        response
-            .json()
-            .await
-            .map_err(|e| UplinkError::Retry(e.to_string()))
+        exchange(
+            self.http
+                .get(format!("{}{TARGETS_PATH}", self.base_url))
+                .header(KEY_HEADER, &self.key),
+        )
+        .await
     }
 
     /// Sends one spooled batch (gzip-compressed JSON) as it is.
     pub async fn send(&self, gzip_json: Vec<u8>) -> Result<IngestReply, UplinkError> {
-        let response = self
-            .http
-            .post(format!("{}{TELEMETRY_PATH}", self.base_url))
-            .header(KEY_HEADER, &self.key)
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .header(reqwest::header::CONTENT_ENCODING, "gzip")
-            .body(gzip_json)
-            .send()
-            .await
-            .map_err(|e| UplinkError::Retry(e.to_string()))?;
-        let response = check(response).await?;
-        response
-            .json()
-            .await
-            .map_err(|e| UplinkError::Retry(e.to_string()))
+        exchange(
+            self.http
+                .post(format!("{}{TELEMETRY_PATH}", self.base_url))
+                .header(KEY_HEADER, &self.key)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .header(reqwest::header::CONTENT_ENCODING, "gzip")
+                .body(gzip_json),
+        )
+        .await
     }
+}
+
+/// Sends `request` and reads the JSON answer, sorting failures by what the collector does next.
+async fn exchange<T: serde::de::DeserializeOwned>(
+    request: reqwest::RequestBuilder,
+) -> Result<T, UplinkError> {
+    let response = request
+        .send()
+        .await
+        .map_err(|e| UplinkError::Retry(e.to_string()))?;
+    check(response)
+        .await?
+        .json()
+        .await
+        .map_err(|e| UplinkError::Retry(e.to_string()))
 }
 
 async fn check(response: reqwest::Response) -> Result<reqwest::Response, UplinkError> {

@@ -269,6 +269,20 @@ fn collect(server: &str, key: &str, spool: &Path, cycles: u32) -> std::process::
         .unwrap()
 }
 
+/// Runs the collector off the test's runtime (the server under test shares it) and checks it
+/// ended well.
+async fn collect_ok(server: &str, key: &str, spool: &Path, cycles: u32) {
+    let (server, key, spool) = (server.to_owned(), key.to_owned(), spool.to_owned());
+    let output = tokio::task::spawn_blocking(move || collect(&server, &key, &spool, cycles))
+        .await
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 fn spooled(spool: &Path) -> usize {
     std::fs::read_dir(spool)
         .unwrap()
@@ -298,16 +312,7 @@ async fn the_standalone_collector_loses_nothing_while_the_server_is_away() {
     let spool = tempfile::tempdir().unwrap();
     let server = format!("http://{}", app.addr);
 
-    let run = tokio::task::spawn_blocking({
-        let (server, key, dir) = (server.clone(), key.clone(), spool.path().to_owned());
-        move || collect(&server, &key, &dir, 2)
-    });
-    let output = run.await.unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    collect_ok(&server, &key, spool.path(), 2).await;
     assert_eq!(spooled(spool.path()), 0, "everything delivered");
     for id in &ids {
         assert_eq!(
@@ -333,30 +338,12 @@ async fn the_standalone_collector_loses_nothing_while_the_server_is_away() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let away = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);
-    let run = tokio::task::spawn_blocking({
-        let (key, dir) = (key.clone(), spool.path().to_owned());
-        move || collect(&away, &key, &dir, 2)
-    });
-    let output = run.await.unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    collect_ok(&away, &key, spool.path(), 2).await;
     assert_eq!(spooled(spool.path()), 2, "two cycles buffered");
     assert_eq!(raw_count(&app, ids[0]).await, 2);
 
     // Back: the buffered cycles arrive first, then the new one.
-    let run = tokio::task::spawn_blocking({
-        let (key, dir) = (key.clone(), spool.path().to_owned());
-        move || collect(&server, &key, &dir, 1)
-    });
-    let output = run.await.unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    collect_ok(&server, &key, spool.path(), 1).await;
     assert_eq!(spooled(spool.path()), 0);
     for id in &ids {
         assert_eq!(
