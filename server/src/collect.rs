@@ -180,16 +180,13 @@ async fn current_targets(
                     Ok(targets)
                 }
                 None => Err(error).context(format!(
-                    "no miner list yet: the server must be reachable once ({})",
-                    remembered_hint(&file)
+                    "no miner list yet: the server must be reachable once (it is then \
+                     remembered in {})",
+                    file.display()
                 )),
             }
         }
     }
-}
-
-fn remembered_hint(file: &Path) -> String {
-    format!("it is then remembered in {}", file.display())
 }
 
 /// Uploads the spool whenever woken, and retries every few seconds while anything waits.

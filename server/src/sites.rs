@@ -33,13 +33,7 @@ async fn create(store: &dyn Store, args: &SiteCreateArgs) -> anyhow::Result<Stri
         .validate()
         .map_err(|e| anyhow::anyhow!("--usd-kwh: {e}"))?;
     let owner_user_id = match &args.owner_email {
-        Some(email) => Some(
-            store
-                .user_by_email(&email.to_lowercase())
-                .await
-                .with_context(|| format!("no account with the e-mail {email}"))?
-                .user_id,
-        ),
+        Some(email) => Some(account_id(store, email).await?),
         None => None,
     };
     let site = NewSite {
@@ -81,13 +75,12 @@ async fn key(store: &dyn Store, args: &SiteKeyArgs) -> anyhow::Result<String> {
         .get_site(args.site)
         .await
         .with_context(|| format!("no site {}", args.site))?;
-    let label = args.label.trim();
-    if label.is_empty() || label.chars().count() > 80 {
-        bail!("--label must have 1 to 80 characters");
-    }
+    let Some(label) = app::account::bounded_label(&args.label, 80) else {
+        bail!("--label must have 1 to 80 characters, none of them control characters");
+    };
     let key = auth::token::new_collector_key();
     store
-        .create_collector_key(site.site_id, &key.hash, label, app::market::unix_now_ms())
+        .create_collector_key(site.site_id, &key.hash, &label, app::market::unix_now_ms())
         .await?;
     // The key is shown once, on stdout only: it is stored as a hash.
     Ok(format!("{}\n", key.plain))
@@ -150,20 +143,10 @@ async fn import(store: &dyn Store, args: &SiteImportArgs) -> anyhow::Result<Stri
         );
     }
     if let Some(email) = &args.approve_as {
-        let approver = store
-            .user_by_email(&email.to_lowercase())
-            .await
-            .with_context(|| format!("no account with the e-mail {email}"))?;
+        let approver = account_id(store, email).await?;
         for step in [Approval::Pending, Approval::Approved] {
             store
-                .set_approval(
-                    site.site_id,
-                    &inserted,
-                    step,
-                    approver.user_id,
-                    None,
-                    now_ms,
-                )
+                .set_approval(site.site_id, &inserted, step, approver, None, now_ms)
                 .await?;
         }
     }
@@ -180,4 +163,15 @@ async fn import(store: &dyn Store, args: &SiteImportArgs) -> anyhow::Result<Stri
         }
     );
     Ok(text)
+}
+
+/// The id of the account with `email`, found the way sign-in finds it (trimmed, lower-cased).
+async fn account_id(store: &dyn Store, email: &str) -> anyhow::Result<i64> {
+    let normalised = app::account::normalise_email(email)
+        .with_context(|| format!("{email:?} is not an e-mail address"))?;
+    Ok(store
+        .user_by_email(&normalised)
+        .await
+        .with_context(|| format!("no account with the e-mail {email}"))?
+        .user_id)
 }
