@@ -158,10 +158,7 @@ async fn current_targets(
     let file = spool_dir.join(TARGETS_FILE);
     match uplink.targets().await {
         Ok(targets) => {
-            let json = serde_json::to_vec(&targets)?;
-            let temporary = spool_dir.join(format!("{TARGETS_FILE}.tmp"));
-            std::fs::write(&temporary, json)?;
-            std::fs::rename(&temporary, &file)?;
+            spool::write_durably(&file, &serde_json::to_vec(&targets)?)?;
             Ok(targets)
         }
         Err(UplinkError::Unauthorized(status)) => {

@@ -60,17 +60,10 @@ impl Spool {
             pid = std::process::id()
         );
         let path = self.dir.join(format!("{name}{BATCH_SUFFIX}"));
-        let temporary = self.dir.join(format!("{name}.tmp"));
         let json = serde_json::to_vec(samples).map_err(io::Error::other)?;
         let mut gzip = GzEncoder::new(Vec::with_capacity(json.len() / 8), Compression::fast());
         gzip.write_all(&json)?;
-        let body = gzip.finish()?;
-        let mut file = File::create(&temporary)?;
-        file.write_all(&body)?;
-        file.sync_all()?;
-        fs::rename(&temporary, &path)?;
-        // The rename itself must survive a power cut too.
-        File::open(&self.dir)?.sync_all()?;
+        write_durably(&path, &gzip.finish()?)?;
         Ok(path)
     }
 
@@ -136,6 +129,23 @@ impl Spool {
             })
             .count())
     }
+}
+
+/// Writes `bytes` to `path` so that a crash leaves either the old file or the whole new one:
+/// a `.tmp` beside it, fsync, rename, then fsync of the directory so the rename survives a
+/// power cut too. [`Spool::open`] removes `.tmp` leftovers.
+pub fn write_durably(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".tmp");
+    let temporary = PathBuf::from(temporary);
+    let mut file = File::create(&temporary)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    fs::rename(&temporary, path)?;
+    if let Some(dir) = path.parent() {
+        File::open(dir)?.sync_all()?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
