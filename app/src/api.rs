@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod catalogue;
+pub mod fleet;
 pub mod keys;
 pub mod market;
 pub mod scenarios;
@@ -65,6 +66,18 @@ pub const SERVER_FNS: &[(&str, Option<(Module, Access)>)] = &[
     (
         "/api/network_history",
         Some((Module::Network, Access::Read)),
+    ),
+    (
+        "/api/list_sites",
+        Some((Module::SiteManagement, Access::Read)),
+    ),
+    (
+        "/api/list_site_miners",
+        Some((Module::StatusMonitor, Access::Read)),
+    ),
+    (
+        "/api/my_fleet_totals",
+        Some((Module::StatusMonitor, Access::Read)),
     ),
     ("/api/list_users", Some((Module::UserManage, Access::Full))),
     ("/api/create_user", Some((Module::UserManage, Access::Full))),

@@ -5,6 +5,7 @@
 pub mod miner;
 pub mod query;
 pub mod tariff;
+pub mod totals;
 
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +15,7 @@ pub use miner::{
 };
 pub use query::{MinerPage, MinerQuery, MinerRow, MinerSort};
 pub use tariff::{Tariff, TariffError};
+pub use totals::{CustomerTotals, Earnings};
 
 /// A farm.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

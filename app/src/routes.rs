@@ -46,4 +46,5 @@ pub mod password;
 pub mod register;
 pub mod saved_scenarios;
 pub mod setup;
+pub mod sites;
 pub mod verify;

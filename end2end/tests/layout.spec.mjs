@@ -4,7 +4,7 @@ import { keepScreenshot, waitForHydration } from './helpers.mjs';
 
 test.use({ viewport: { width: 390, height: 844 } });
 
-for (const path of ['/', '/catalogue', '/network', '/auth/login', '/account', '/admin/users', '/admin/audit', '/no/such/page']) {
+for (const path of ['/', '/catalogue', '/network', '/sites', '/auth/login', '/account', '/admin/users', '/admin/audit', '/no/such/page']) {
   test(`${path} fits a 390×844 screen`, async ({ page }, testInfo) => {
     await page.goto(path);
     await waitForHydration(page);

@@ -26,6 +26,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <A href="/batch">{t!(i18n, nav_batch)}</A>
                 <A href="/catalogue">{t!(i18n, nav_catalogue)}</A>
                 <A href="/network">{t!(i18n, nav_network)}</A>
+                <A href="/sites">{t!(i18n, nav_sites)}</A>
             </nav>
             <div class="site-tools">
                 <AccountMenu />

@@ -13,5 +13,6 @@ mod helpers;
 mod http;
 mod ingest;
 mod market;
+mod sites;
 mod store_contract;
 mod telemetry_store;

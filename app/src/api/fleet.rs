@@ -1,0 +1,163 @@
+//! Reading the hosting fleet: the sites a caller may see with their overview, and one page of
+//! the miner table. Who sees what is decided here, once, by [`scope`]: staff (owner, admin,
+//! operator) see every site; a site owner only the sites they own; a client only their own
+//! miners, on whatever site they stand, and never a site's totals.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+use crate::fleet::{CustomerTotals, MinerPage, MinerSort, Site};
+use crate::telemetry::SiteOverview;
+
+/// A site with its live figures, as the sites page lists them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SiteSummary {
+    pub site: Site,
+    pub overview: SiteOverview,
+}
+
+/// Which miners the table shows, as the page sends it. Empty text and `None` filter nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MinerFilter {
+    /// A site, or every site the caller may see (clients: all of their own miners).
+    pub site_id: Option<i64>,
+    pub search: String,
+    pub online: Option<bool>,
+    pub sort: MinerSort,
+    pub descending: bool,
+    /// From 1.
+    pub page: u32,
+}
+
+/// The sites the caller may see, by name, each with its overview (live rows and the last 24 h).
+#[server(endpoint = "list_sites")]
+pub async fn list_sites() -> Result<Vec<SiteSummary>, AppError> {
+    use crate::access::{Access, Module};
+    let caller = crate::ssr::auth::guard(Module::SiteManagement, Access::Read)?;
+    let store = crate::ssr::store()?;
+    let sites = store.list_sites(ssr::site_owner_filter(&caller)?).await?;
+    let now_ms = crate::market::unix_now_ms();
+    let mut summaries = Vec::with_capacity(sites.len());
+    for site in sites {
+        let overview = store.site_overview(site.site_id, now_ms).await?;
+        summaries.push(SiteSummary { site, overview });
+    }
+    Ok(summaries)
+}
+
+/// One page of the miner table. Clients get their own miners only, whatever they ask for.
+#[server(endpoint = "list_site_miners")]
+pub async fn list_site_miners(
+    #[server(default)] filter: MinerFilter,
+) -> Result<MinerPage, AppError> {
+    use crate::access::{Access, Module};
+    let caller = crate::ssr::auth::guard(Module::StatusMonitor, Access::Read)?;
+    let store = crate::ssr::store()?;
+    let Some(query) = ssr::scoped_query(&*store, &caller, &filter).await? else {
+        return Ok(MinerPage::default());
+    };
+    Ok(store
+        .list_miners(&query, crate::market::unix_now_ms())
+        .await?)
+}
+
+/// The caller's own hosting customer in sum: their miners, what answers, hashrate, power and
+/// today's estimated earnings. `NotFound` for an account that speaks for no customer.
+#[server(endpoint = "my_fleet_totals")]
+pub async fn my_fleet_totals() -> Result<CustomerTotals, AppError> {
+    use crate::access::{Access, Module};
+    use crate::fleet::{MinerQuery, query::MAX_PER_PAGE};
+    let caller = crate::ssr::auth::guard(Module::StatusMonitor, Access::Read)?;
+    let member = caller.member()?;
+    let store = crate::ssr::store()?;
+    let customer = store
+        .customer_for_user(member.user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now_ms = crate::market::unix_now_ms();
+    let mut totals = CustomerTotals {
+        customer_name: customer.name,
+        ..CustomerTotals::default()
+    };
+    // Every page of the client's own miners (a client has tens or hundreds, a page is 500).
+    let mut query = MinerQuery {
+        customer_id: Some(customer.customer_id),
+        per_page: MAX_PER_PAGE,
+        ..MinerQuery::default()
+    };
+    loop {
+        let page = store.list_miners(&query, now_ms).await?;
+        totals.add(&page.rows);
+        if page.rows.is_empty() || totals.miners >= page.total {
+            break;
+        }
+        query.page += 1;
+    }
+    let market = use_context::<std::sync::Arc<dyn crate::ssr::MarketFeed>>()
+        .map(|feed| feed.now())
+        .unwrap_or_default();
+    totals.earnings = crate::fleet::totals::earnings(totals.hashrate_hs, &market);
+    Ok(totals)
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr {
+    use super::MinerFilter;
+    use crate::access::Role;
+    use crate::error::AppError;
+    use crate::fleet::MinerQuery;
+    use crate::ssr::Store;
+    use crate::ssr::auth::Caller;
+
+    /// The longest search text the table sends on.
+    const MAX_SEARCH_CHARS: usize = 100;
+
+    /// Whose sites the caller sees: `None` for every site, `Some(user)` for a site owner's own.
+    /// Roles without site access never get here (the guard refused them).
+    pub fn site_owner_filter(caller: &Caller) -> Result<Option<i64>, AppError> {
+        let member = caller.member()?;
+        Ok((member.role == Role::MiningSiteOwner).then_some(member.user_id))
+    }
+
+    /// The store query for `filter` as the caller may ask it, or `None` when the caller can see
+    /// no miner at all (a client account not linked to a hosting customer). A site the caller
+    /// may not see is `NotFound`, the same answer as a site that does not exist.
+    pub async fn scoped_query(
+        store: &dyn Store,
+        caller: &Caller,
+        filter: &MinerFilter,
+    ) -> Result<Option<MinerQuery>, AppError> {
+        let member = caller.member()?;
+        let mut query = MinerQuery {
+            site_id: filter.site_id,
+            search: Some(filter.search.chars().take(MAX_SEARCH_CHARS).collect()),
+            online: filter.online,
+            sort: filter.sort,
+            descending: filter.descending,
+            page: filter.page.max(1),
+            ..MinerQuery::default()
+        };
+        match member.role {
+            Role::Client => match store.customer_for_user(member.user_id).await? {
+                Some(customer) => query.customer_id = Some(customer.customer_id),
+                None => return Ok(None),
+            },
+            Role::MiningSiteOwner => {
+                // A site owner always names one of their sites.
+                let site_id = filter.site_id.ok_or(AppError::NotFound)?;
+                let site = store.get_site(site_id).await?;
+                if site.owner_user_id != Some(member.user_id) {
+                    return Err(AppError::NotFound);
+                }
+            }
+            _ => {
+                if let Some(site_id) = filter.site_id {
+                    store.get_site(site_id).await?;
+                }
+            }
+        }
+        Ok(Some(query))
+    }
+}

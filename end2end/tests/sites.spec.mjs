@@ -1,0 +1,56 @@
+// The hosting sites page on the site the e2e script set up: four imported miners, three of them
+// simulated Antminers read once by the real collector. The projects start signed in as the owner.
+import { test, expect } from '@playwright/test';
+import { keepScreenshot, waitForHydration } from './helpers.mjs';
+
+test('the owner sees the site live and pages, sorts and filters its miners on the server', async ({ page }, testInfo) => {
+  await page.goto('/sites');
+  await waitForHydration(page);
+  await expect(page.locator('#site-name')).toHaveText('Rockdale');
+  await expect(page.locator('#site-cards li')).toHaveCount(1);
+  await expect(page.locator('#fig-total')).toHaveText('4');
+  await expect(page.locator('#fig-online')).toHaveText('3');
+  await expect(page.locator('#fig-never')).toHaveText('1');
+  // Three stock S19 Pro at about 110 TH/s each.
+  await expect(page.locator('#fig-hashrate')).toContainText('TH/s');
+  await expect(page.locator('#miners-total')).toHaveText('4 miners');
+  await expect(page.locator('#miner-table tbody tr')).toHaveCount(4);
+  await expect(page.locator('tr[data-serial="E2E-0004"] .state')).toHaveText('Never seen');
+  await expect(page.locator('tr[data-serial="E2E-0001"] .state')).toHaveText('Online');
+  await keepScreenshot(page, testInfo, 'sites');
+
+  // Sorting by hashrate, highest first: the miner that never answered goes last.
+  await page.locator('th[data-sort="hashrate"] a').click();
+  await expect(page).toHaveURL(/sort=hashrate&desc=0/);
+  await page.locator('th[data-sort="hashrate"] a').click();
+  await expect(page).toHaveURL(/sort=hashrate&desc=1/);
+  await expect(page.locator('th[data-sort="hashrate"]')).toHaveAttribute('aria-sort', 'descending');
+  await expect(page.locator('#miner-table tbody tr').last()).toHaveAttribute('data-serial', 'E2E-0004');
+
+  // Only the offline ones, then a search: the server answers each.
+  await page.locator('#miner-online').selectOption('0');
+  await page.locator('#miner-filter button[type="submit"]').click();
+  await expect(page).toHaveURL(/online=0/);
+  await expect(page.locator('#miner-table tbody tr')).toHaveCount(1);
+  await page.goto('/sites?site=1&q=E2E-0002');
+  await expect(page.locator('#miner-table tbody tr')).toHaveCount(1);
+  await expect(page.locator('#miner-table tbody tr')).toHaveAttribute('data-serial', 'E2E-0002');
+  await page.goto('/sites?site=1&q=nothing-like-this');
+  await expect(page.locator('#miners-none')).toBeVisible();
+});
+
+test('the page reads in Chinese', async ({ page, baseURL }) => {
+  await page.context().addCookies([{ name: 'lang', value: 'zh', url: baseURL }]);
+  await page.goto('/sites');
+  await expect(page.locator('h1')).toHaveText('托管矿场');
+  await expect(page.locator('#miners-total')).toHaveText('共 4 台矿机');
+});
+
+test('a visitor is asked to sign in', async ({ browser }) => {
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const page = await context.newPage();
+  const response = await page.goto('/sites');
+  expect(response.status()).toBe(401);
+  await expect(page.locator('#miner-table')).toHaveCount(0);
+  await context.close();
+});

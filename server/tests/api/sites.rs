@@ -1,0 +1,350 @@
+//! The sites page and its server functions over real HTTP on both engines: who sees which
+//! sites and miners (staff everything, a site owner their own sites, a client their own miners
+//! and never another's), the overview's live figures, server-side sorting and paging, and the
+//! page itself in both languages.
+
+use app::access::Role;
+use app::fleet::{Approval, InsertOutcome, MinerStatus, NewCustomer, NewMiner, NewSite, Tariff};
+use app::telemetry::TelemetrySample;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::{Backend, TestApp, TestMember};
+use crate::on_both_engines;
+
+/// Two sites (one owned by `site_owner`), two customers linked to `clients`, and miners:
+/// Rockdale has three of the first client's and two of the second's, Kazakh one of the
+/// first client's. Returns the site ids.
+async fn fleet(app: &TestApp, site_owner: &TestMember, clients: [&TestMember; 2]) -> [i64; 2] {
+    let now = app::market::unix_now_ms();
+    let mut customer_ids = Vec::new();
+    for (i, client) in clients.iter().enumerate() {
+        let customer = app
+            .store
+            .create_customer(
+                &NewCustomer {
+                    name: format!("Customer {i}"),
+                    contact_email: None,
+                    user_id: Some(client.user_id),
+                },
+                now,
+            )
+            .await
+            .unwrap();
+        customer_ids.push(customer.customer_id);
+    }
+    let mut site_ids = [0; 2];
+    for (slot, (name, owner)) in site_ids
+        .iter_mut()
+        .zip([("Rockdale", Some(site_owner.user_id)), ("Kazakh", None)])
+    {
+        let site = app
+            .store
+            .create_site(
+                &NewSite {
+                    name: name.into(),
+                    location: "Test".into(),
+                    capacity_mw: 12.0,
+                    tariff: Tariff::Flat { usd_kwh: 0.045 },
+                    owner_user_id: owner,
+                },
+                now,
+            )
+            .await
+            .unwrap();
+        *slot = site.site_id;
+    }
+    let plan: [(usize, usize, &str); 6] = [
+        (0, 0, "RD-A1"),
+        (0, 0, "RD-A2"),
+        (0, 0, "RD-A3"),
+        (0, 1, "RD-B1"),
+        (0, 1, "RD-B2"),
+        (1, 0, "KZ-A1"),
+    ];
+    for (site, rows) in [0, 1].map(|site| (site, plan.iter().filter(move |p| p.0 == site))) {
+        let miners: Vec<NewMiner> = rows
+            .enumerate()
+            .map(|(i, (_, customer, serial))| NewMiner {
+                customer_id: Some(customer_ids[*customer]),
+                asic_model_id: None,
+                model_name: "Antminer S21".into(),
+                serial: (*serial).into(),
+                ip: format!("10.0.{site}.{}", i + 1),
+                mac: None,
+                rack: format!("R{i}"),
+                status: MinerStatus::Active,
+            })
+            .collect();
+        let ids: Vec<i64> = app
+            .store
+            .insert_miners(site_ids[site], &miners, now)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|outcome| match outcome {
+                InsertOutcome::Inserted { miner_id } => miner_id,
+                other => panic!("not inserted: {other:?}"),
+            })
+            .collect();
+        for step in [Approval::Pending, Approval::Approved] {
+            app.store
+                .set_approval(site_ids[site], &ids, step, site_owner.user_id, None, now)
+                .await
+                .unwrap();
+        }
+        answer_all_but_last(app, site_ids[site], &ids, now).await;
+    }
+    site_ids
+}
+
+/// Every miner but the last answers, each a little faster than the one before, so sorting by
+/// hashrate has one right order.
+async fn answer_all_but_last(app: &TestApp, site_id: i64, ids: &[i64], now: i64) {
+    let samples: Vec<TelemetrySample> = ids
+        .iter()
+        .take(ids.len() - 1)
+        .enumerate()
+        .map(|(i, miner_id)| TelemetrySample {
+            miner_id: *miner_id,
+            taken_at_ms: now - 30_000,
+            online: true,
+            is_mining: true,
+            hashrate_hs: Some(200e12 + 1e12 * f64::from(u8::try_from(i).unwrap())),
+            expected_hashrate_hs: Some(200e12),
+            power_w: Some(3_500.0),
+            temp_max_c: Some(70.0),
+            ..TelemetrySample::default()
+        })
+        .collect();
+    app.store
+        .ingest_samples(site_id, &samples, now)
+        .await
+        .unwrap();
+}
+
+async fn call(
+    client: &reqwest::Client,
+    app: &TestApp,
+    path: &str,
+    form: &[(&str, String)],
+) -> (StatusCode, Value) {
+    let response = client.post(app.url(path)).form(form).send().await.unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn miners(
+    client: &reqwest::Client,
+    app: &TestApp,
+    form: &[(&str, String)],
+) -> (StatusCode, Vec<String>, u64) {
+    let (status, page) = call(client, app, "/api/list_site_miners", form).await;
+    let serials = page["rows"]
+        .as_array()
+        .map(|rows| {
+            rows.iter()
+                .map(|row| row["miner"]["serial"].as_str().unwrap().to_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    (status, serials, page["total"].as_u64().unwrap_or(0))
+}
+
+fn site(site_id: i64) -> (&'static str, String) {
+    ("filter[site_id]", site_id.to_string())
+}
+
+fn site_names(sites: &Value) -> Vec<&str> {
+    sites
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["site"]["name"].as_str().unwrap())
+        .collect()
+}
+
+async fn each_role_sees_its_own_part_of_the_fleet(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let site_owner = app.member(Role::MiningSiteOwner).await;
+    let first = app.member(Role::Client).await;
+    let second = app.member(Role::Client).await;
+    let [rockdale, kazakh] = fleet(&app, &site_owner, [&first, &second]).await;
+
+    // Staff see both sites with their live figures, by name.
+    let operator = app.member(Role::Operator).await;
+    for client in [&app.owner, &operator.client] {
+        let (status, sites) = call(client, &app, "/api/list_sites", &[]).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(site_names(&sites), ["Kazakh", "Rockdale"]);
+        let overview = &sites[1]["overview"];
+        assert_eq!(overview["miners_total"], 5);
+        assert_eq!(overview["online"], 4);
+        assert_eq!(overview["never_seen"], 1);
+        let hashrate = overview["hashrate_hs"].as_f64().unwrap();
+        assert!((hashrate - 806e12).abs() < 1e6, "{hashrate}");
+    }
+
+    // A site owner sees their own site only; the other is "not found", as if absent.
+    let (status, sites) = call(&site_owner.client, &app, "/api/list_sites", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(site_names(&sites), ["Rockdale"]);
+    let (status, serials, _) = miners(&site_owner.client, &app, &[site(rockdale)]).await;
+    assert_eq!((status, serials.len()), (StatusCode::OK, 5));
+    let (status, serials, _) = miners(&site_owner.client, &app, &[site(kazakh)]).await;
+    assert_eq!((status, serials.len()), (StatusCode::NOT_FOUND, 0));
+    let (status, _, _) = miners(&site_owner.client, &app, &[]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Clients never see a site's totals, and only ever their own miners, whatever they ask.
+    let (status, _) = call(&first.client, &app, "/api/list_sites", &[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, serials, total) = miners(&first.client, &app, &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(serials, ["KZ-A1", "RD-A1", "RD-A2", "RD-A3"]);
+    assert_eq!(total, 4);
+    let (_, serials, _) = miners(&first.client, &app, &[site(rockdale)]).await;
+    assert_eq!(serials, ["RD-A1", "RD-A2", "RD-A3"]);
+    let (_, serials, _) = miners(&second.client, &app, &[site(rockdale)]).await;
+    assert_eq!(serials, ["RD-B1", "RD-B2"]);
+    let (_, serials, _) = miners(&second.client, &app, &[site(kazakh)]).await;
+    assert!(serials.is_empty());
+    // Their totals: three of four answer, and the hashrate earns at the server's market data.
+    let (status, totals) = call(&first.client, &app, "/api/my_fleet_totals", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(totals["customer_name"], "Customer 0");
+    assert_eq!(
+        (totals["miners"].as_u64(), totals["online"].as_u64()),
+        (Some(4), Some(3))
+    );
+    let hashrate = totals["hashrate_hs"].as_f64().unwrap();
+    assert!((hashrate - 603e12).abs() < 1e6, "{hashrate}");
+    let earnings = &totals["earnings"];
+    let (btc, usd) = (
+        earnings["btc_day"].as_f64().unwrap(),
+        earnings["usd_day"].as_f64().unwrap(),
+    );
+    let price = earnings["btc_price"]["value"].as_f64().unwrap();
+    assert!(btc > 0.0 && (usd - btc * price).abs() < 1e-6, "{earnings}");
+    // A client account that speaks for no customer sees no miner at all, and no totals.
+    let unlinked = app.member(Role::Client).await;
+    let (status, serials, _) = miners(&unlinked.client, &app, &[]).await;
+    assert_eq!((status, serials.len()), (StatusCode::OK, 0));
+    let (status, _) = call(&unlinked.client, &app, "/api/my_fleet_totals", &[]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // An unknown site is 404 for staff.
+    let (status, _, _) = miners(&app.owner, &app, &[site(999_999)]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    app.stop().await;
+}
+
+on_both_engines!(
+    each_role_sees_its_own_part_of_the_fleet_sqlite,
+    each_role_sees_its_own_part_of_the_fleet_postgres,
+    each_role_sees_its_own_part_of_the_fleet
+);
+
+async fn the_table_sorts_filters_and_pages_in_the_database(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let site_owner = app.member(Role::MiningSiteOwner).await;
+    let first = app.member(Role::Client).await;
+    let second = app.member(Role::Client).await;
+    let [rockdale, _] = fleet(&app, &site_owner, [&first, &second]).await;
+
+    let by_hashrate = [
+        site(rockdale),
+        ("filter[sort]", "hashrate".into()),
+        ("filter[descending]", "true".into()),
+    ];
+    let (_, serials, _) = miners(&app.owner, &app, &by_hashrate).await;
+    assert_eq!(&serials[..4], ["RD-B1", "RD-A3", "RD-A2", "RD-A1"]);
+
+    let offline = [site(rockdale), ("filter[online]", "false".into())];
+    let (_, serials, total) = miners(&app.owner, &app, &offline).await;
+    assert_eq!((serials, total), (vec!["RD-B2".to_owned()], 1));
+
+    let search = [site(rockdale), ("filter[search]", "rd-b".into())];
+    let (_, serials, _) = miners(&app.owner, &app, &search).await;
+    assert_eq!(serials, ["RD-B1", "RD-B2"]);
+
+    // Pages of 50: the second page of five miners is empty, and says how many there are.
+    let second_page = [site(rockdale), ("filter[page]", "2".into())];
+    let (status, serials, total) = miners(&app.owner, &app, &second_page).await;
+    assert_eq!((status, serials.len(), total), (StatusCode::OK, 0, 5));
+
+    app.stop().await;
+}
+
+on_both_engines!(
+    the_table_sorts_filters_and_pages_in_the_database_sqlite,
+    the_table_sorts_filters_and_pages_in_the_database_postgres,
+    the_table_sorts_filters_and_pages_in_the_database
+);
+
+async fn the_page_renders_each_callers_view_in_both_languages(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let site_owner = app.member(Role::MiningSiteOwner).await;
+    let first = app.member(Role::Client).await;
+    let second = app.member(Role::Client).await;
+    let [rockdale, _] = fleet(&app, &site_owner, [&first, &second]).await;
+
+    let page = |client: &reqwest::Client, path: String| {
+        let request = client.get(app.url(&path)).send();
+        async move {
+            let response = request.await.unwrap();
+            (response.status(), response.text().await.unwrap())
+        }
+    };
+    let (status, html) = page(
+        &app.owner,
+        format!("/sites?site={rockdale}&sort=hashrate&desc=1"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Hosting sites") && html.contains("Rockdale"),
+        "{html}"
+    );
+    assert!(html.contains("id=\"miner-table\"") && html.contains("RD-B2"));
+    // Leptos marks the seams of interpolated text with `<!>`; the reader sees none of them.
+    let text = html.replace("<!>", "");
+    let rockdale_card = &text[text.find(&format!("data-site=\"{rockdale}\"")).unwrap()..];
+    assert!(rockdale_card.contains("4 of 5 online"), "{rockdale_card}");
+
+    // A client's page lists their miners and nothing of the other client's.
+    let (status, html) = page(&first.client, "/sites".into()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("RD-A1") && html.contains("KZ-A1"));
+    assert!(html.contains("id=\"client-totals\"") && html.contains("Customer 0"));
+    assert!(!html.contains("RD-B1") && !html.contains("site-overview"));
+
+    // In Chinese.
+    first
+        .jar
+        .add_cookie_str("lang=zh", &app.url("/").parse().unwrap());
+    let (_, html) = page(&first.client, "/sites".into()).await;
+    assert!(
+        html.contains("托管矿场") && html.contains("矿机列表"),
+        "{html}"
+    );
+
+    // A visitor is asked to sign in.
+    let (status, html) = page(&app.client, "/sites".into()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(!html.contains("RD-A1"));
+
+    app.stop().await;
+}
+
+on_both_engines!(
+    the_page_renders_each_callers_view_in_both_languages_sqlite,
+    the_page_renders_each_callers_view_in_both_languages_postgres,
+    the_page_renders_each_callers_view_in_both_languages
+);
