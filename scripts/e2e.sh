@@ -41,19 +41,6 @@ setup_link=$(./target/release/hashinsight --database-url "sqlite://$work/hashins
 export E2E_SETUP_PATH="/${setup_link#http*://*/}"
 export E2E_DB="$PWD/$work/hashinsight.db"
 
-# A hosting site as an operator sets one up from the shell: the site, an inventory of four
-# miners imported and approved, and a collector key. Three of the miners are simulated stock
-# Antminers (started below); the fourth address answers nothing, so it is never seen.
-hi() { ./target/release/hashinsight --database-url "sqlite://$work/hashinsight.db" "$@"; }
-hi site create --name Rockdale --location "Texas, US" --capacity-mw 12 --usd-kwh 0.045
-hi user create --role admin --email ops@example.com >/dev/null
-printf 'model,serial,ip,rack\n' >"$work/inventory.csv"
-for i in 1 2 3 4; do
-  printf 'Antminer S19 Pro,E2E-%04d,127.1.0.%d,A-%d\n' "$i" "$i" "$i" >>"$work/inventory.csv"
-done
-hi site import --site 1 --file "$work/inventory.csv" --approve-as ops@example.com
-collector_key=$(hi site key --site 1 --label e2e | tail -n 1)
-
 # Market refresh off: the run must not depend on reaching the providers, and the calculator
 # then starts from the shipped snapshot, which the tests check is labelled as such.
 APP__MARKET__ENABLED=false ./target/release/hashinsight serve --addr "127.0.0.1:$port" \
@@ -71,18 +58,11 @@ for _ in $(seq 150); do
   sleep 0.2
 done
 
-# One real collection cycle: asic-rs reads the simulated miners, and the standalone collector
-# uploads through the ingest API with the site's key.
+# Three simulated stock Antminers on 127.1.0.1-3 for the whole run: the sites spec sets up
+# its site and collects from them with the real collector (scripts/e2e-site.sh).
 ./target/release/hashinsight minersim --count 3 >"$work/minersim.log" 2>&1 &
 minersim=$!
 trap 'kill "$minersim" 2>/dev/null || true; stop_server' EXIT
-for _ in $(seq 100); do
-  grep -q . "$work/minersim.log" 2>/dev/null && (exec 3<>/dev/tcp/127.1.0.3/4028) 2>/dev/null && break
-  sleep 0.1
-done
-HASHINSIGHT_COLLECTOR_KEY="$collector_key" hi collect --server "http://127.0.0.1:$port" \
-  --site 1 --spool-dir "$work/spool" --cycles 1 --timeout-s 5
-kill "$minersim" 2>/dev/null || true
 
 cd end2end
 BASE_URL="http://127.0.0.1:$port" npx playwright test -c playwright.config.mjs

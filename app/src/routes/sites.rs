@@ -76,24 +76,25 @@ fn refresh_tick() -> ReadSignal<u32> {
 
 /// The table's state as the address gives it.
 fn filter_from_query(query: &leptos_router::params::ParamsMap) -> MinerFilter {
+    filter_from(|key| query.get(key))
+}
+
+/// The table's state from the address's parameters, read by `get` (decoded); anything
+/// missing or unreadable takes its default.
+fn filter_from(get: impl Fn(&str) -> Option<String>) -> MinerFilter {
     MinerFilter {
-        site_id: query.get("site").and_then(|s| s.parse().ok()),
-        search: query.get("q").unwrap_or_default(),
-        online: match query.get("online").as_deref() {
+        site_id: get("site").and_then(|s| s.parse().ok()),
+        search: get("q").unwrap_or_default(),
+        online: match get("online").as_deref() {
             Some("1") => Some(true),
             Some("0") => Some(false),
             _ => None,
         },
-        sort: query
-            .get("sort")
+        sort: get("sort")
             .and_then(|s| sort_from_str(&s))
             .unwrap_or_default(),
-        descending: query.get("desc").as_deref() == Some("1"),
-        page: query
-            .get("page")
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(1)
-            .max(1),
+        descending: get("desc").as_deref() == Some("1"),
+        page: get("page").and_then(|p| p.parse().ok()).unwrap_or(1).max(1),
     }
 }
 
@@ -702,7 +703,7 @@ mod tests {
             href,
             "/sites?site=3&q=rack%20A&online=0&sort=hashrate&desc=1&page=4"
         );
-        let query: leptos_router::params::ParamsMap = href
+        let query: std::collections::BTreeMap<String, String> = href
             .trim_start_matches("/sites?")
             .split('&')
             .map(|pair| {
@@ -710,12 +711,12 @@ mod tests {
                 (k.to_owned(), v.replace("%20", " "))
             })
             .collect();
-        assert_eq!(filter_from_query(&query), filter);
+        assert_eq!(filter_from(|key| query.get(key).cloned()), filter);
     }
 
     #[test]
     fn a_bare_address_asks_for_the_first_page_by_serial() {
-        let filter = filter_from_query(&leptos_router::params::ParamsMap::new());
+        let filter = filter_from(|_| None);
         assert_eq!(
             filter,
             MinerFilter {

@@ -277,11 +277,12 @@ pub const SITE_HISTORY: &str = "
     order by bucket_ms";
 
 /// `$1` site, `$2` the time after which a sample counts as online. Retired miners are left
-/// out of every count.
+/// out of every count. A miner is never seen until it has answered once: no live row, or only
+/// readings of a collector that could not reach it.
 pub const OVERVIEW_COUNTS: &str = "
     select count(*) as miners_total,
            coalesce(sum(case when l.last_seen_ms >= $2 then 1 else 0 end), 0) as online,
-           coalesce(sum(case when l.miner_id is null then 1 else 0 end), 0) as never_seen,
+           coalesce(sum(case when l.last_seen_ms is null then 1 else 0 end), 0) as never_seen,
            coalesce(sum(case when l.last_seen_ms >= $2 and not l.is_mining then 1 else 0 end), 0)
                as sleeping,
            sum(case when l.last_seen_ms >= $2 then l.hashrate_hs end) as hashrate_hs,

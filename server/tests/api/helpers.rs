@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use app::access::Role;
+use app::fleet::{Approval, InsertOutcome, NewMiner, NewSite, Tariff};
 use app::ssr::Store;
 use app::ssr::accounts::NewUser;
 use server::config::{DatabaseSettings, DatabaseUrl, Settings};
@@ -203,6 +204,53 @@ impl TestApp {
             client,
             jar,
         }
+    }
+
+    /// A site named `name` (12 MW at 0.045 USD/kWh) run by `owner_user_id`; returns its id.
+    pub async fn create_site(&self, name: &str, owner_user_id: Option<i64>) -> i64 {
+        let site = NewSite {
+            name: name.into(),
+            location: "Test".into(),
+            capacity_mw: 12.0,
+            tariff: Tariff::Flat { usd_kwh: 0.045 },
+            owner_user_id,
+        };
+        self.store
+            .create_site(&site, app::market::unix_now_ms())
+            .await
+            .unwrap()
+            .site_id
+    }
+
+    /// Inserts `miners` into the site and takes them through review to approved, as
+    /// `approver`; returns their ids in order.
+    pub async fn approved_miners(
+        &self,
+        site_id: i64,
+        miners: &[NewMiner],
+        approver: i64,
+    ) -> Vec<i64> {
+        let now = app::market::unix_now_ms();
+        let ids: Vec<i64> = self
+            .store
+            .insert_miners(site_id, miners, now)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|outcome| match outcome {
+                InsertOutcome::Inserted { miner_id } => miner_id,
+                other => panic!("not inserted: {other:?}"),
+            })
+            .collect();
+        for step in [Approval::Pending, Approval::Approved] {
+            let report = self
+                .store
+                .set_approval(site_id, &ids, step, approver, None, now)
+                .await
+                .unwrap();
+            assert!(report.refused.is_empty(), "{report:?}");
+        }
+        ids
     }
 
     /// A fresh client signed in with e-mail and password, or the refusal's status.

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 use app::access::Role;
-use app::fleet::{Approval, InsertOutcome, MinerStatus, NewMiner, NewSite, Tariff};
+use app::fleet::{MinerStatus, NewMiner};
 use app::telemetry::Resolution;
 use flate2::Compression;
 use flate2::write::GzEncoder;
@@ -26,20 +26,7 @@ const TARGETS: &str = "/api/v1/collector/targets";
 /// A site with `ips.len()` approved miners and a collector key; returns (site, miner ids, key).
 async fn site_with_miners(app: &TestApp, name: &str, ips: &[Ipv4Addr]) -> (i64, Vec<i64>, String) {
     let now = app::market::unix_now_ms();
-    let site = app
-        .store
-        .create_site(
-            &NewSite {
-                name: name.into(),
-                location: "Test".into(),
-                capacity_mw: 5.0,
-                tariff: Tariff::Flat { usd_kwh: 0.05 },
-                owner_user_id: None,
-            },
-            now,
-        )
-        .await
-        .unwrap();
+    let site_id = app.create_site(name, None).await;
     let miners: Vec<NewMiner> = ips
         .iter()
         .enumerate()
@@ -54,32 +41,14 @@ async fn site_with_miners(app: &TestApp, name: &str, ips: &[Ipv4Addr]) -> (i64, 
             status: MinerStatus::Active,
         })
         .collect();
-    let ids: Vec<i64> = app
-        .store
-        .insert_miners(site.site_id, &miners, now)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|outcome| match outcome {
-            InsertOutcome::Inserted { miner_id } => miner_id,
-            other => panic!("not inserted: {other:?}"),
-        })
-        .collect();
     let approver = app.member(Role::Admin).await.user_id;
-    for step in [Approval::Pending, Approval::Approved] {
-        let report = app
-            .store
-            .set_approval(site.site_id, &ids, step, approver, None, now)
-            .await
-            .unwrap();
-        assert!(report.refused.is_empty(), "{report:?}");
-    }
+    let ids = app.approved_miners(site_id, &miners, approver).await;
     let key = auth::token::new_collector_key();
     app.store
-        .create_collector_key(site.site_id, &key.hash, "test", now)
+        .create_collector_key(site_id, &key.hash, "test", now)
         .await
         .unwrap();
-    (site.site_id, ids, key.plain)
+    (site_id, ids, key.plain)
 }
 
 fn sample(miner_id: i64, taken_at_ms: i64) -> Value {

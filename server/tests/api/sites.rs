@@ -4,7 +4,7 @@
 //! page itself in both languages.
 
 use app::access::Role;
-use app::fleet::{Approval, InsertOutcome, MinerStatus, NewCustomer, NewMiner, NewSite, Tariff};
+use app::fleet::{MinerStatus, NewCustomer, NewMiner};
 use app::telemetry::TelemetrySample;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -12,48 +12,40 @@ use serde_json::Value;
 use crate::helpers::{Backend, TestApp, TestMember};
 use crate::on_both_engines;
 
-/// Two sites (one owned by `site_owner`), two customers linked to `clients`, and miners:
-/// Rockdale has three of the first client's and two of the second's, Kazakh one of the
-/// first client's. Returns the site ids.
-async fn fleet(app: &TestApp, site_owner: &TestMember, clients: [&TestMember; 2]) -> [i64; 2] {
+/// A test server with a fleet: two sites (Rockdale run by `site_owner`, Kazakh by nobody),
+/// two customers linked to the client accounts `first` and `second`, and miners: Rockdale has
+/// three of the first client's and two of the second's, Kazakh one of the first client's.
+struct Fleet {
+    app: TestApp,
+    site_owner: TestMember,
+    first: TestMember,
+    second: TestMember,
+    rockdale: i64,
+    kazakh: i64,
+}
+
+async fn fleet(backend: Backend) -> Option<Fleet> {
+    let app = TestApp::spawn(backend).await?;
     let now = app::market::unix_now_ms();
+    let site_owner = app.member(Role::MiningSiteOwner).await;
+    let (first, second) = (
+        app.member(Role::Client).await,
+        app.member(Role::Client).await,
+    );
     let mut customer_ids = Vec::new();
-    for (i, client) in clients.iter().enumerate() {
-        let customer = app
-            .store
-            .create_customer(
-                &NewCustomer {
-                    name: format!("Customer {i}"),
-                    contact_email: None,
-                    user_id: Some(client.user_id),
-                },
-                now,
-            )
-            .await
-            .unwrap();
+    for (i, client) in [&first, &second].into_iter().enumerate() {
+        let customer = NewCustomer {
+            name: format!("Customer {i}"),
+            contact_email: None,
+            user_id: Some(client.user_id),
+        };
+        let customer = app.store.create_customer(&customer, now).await.unwrap();
         customer_ids.push(customer.customer_id);
     }
-    let mut site_ids = [0; 2];
-    for (slot, (name, owner)) in site_ids
-        .iter_mut()
-        .zip([("Rockdale", Some(site_owner.user_id)), ("Kazakh", None)])
-    {
-        let site = app
-            .store
-            .create_site(
-                &NewSite {
-                    name: name.into(),
-                    location: "Test".into(),
-                    capacity_mw: 12.0,
-                    tariff: Tariff::Flat { usd_kwh: 0.045 },
-                    owner_user_id: owner,
-                },
-                now,
-            )
-            .await
-            .unwrap();
-        *slot = site.site_id;
-    }
+    let site_ids = [
+        app.create_site("Rockdale", Some(site_owner.user_id)).await,
+        app.create_site("Kazakh", None).await,
+    ];
     let plan: [(usize, usize, &str); 6] = [
         (0, 0, "RD-A1"),
         (0, 0, "RD-A2"),
@@ -76,26 +68,19 @@ async fn fleet(app: &TestApp, site_owner: &TestMember, clients: [&TestMember; 2]
                 status: MinerStatus::Active,
             })
             .collect();
-        let ids: Vec<i64> = app
-            .store
-            .insert_miners(site_ids[site], &miners, now)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|outcome| match outcome {
-                InsertOutcome::Inserted { miner_id } => miner_id,
-                other => panic!("not inserted: {other:?}"),
-            })
-            .collect();
-        for step in [Approval::Pending, Approval::Approved] {
-            app.store
-                .set_approval(site_ids[site], &ids, step, site_owner.user_id, None, now)
-                .await
-                .unwrap();
-        }
-        answer_all_but_last(app, site_ids[site], &ids, now).await;
+        let ids = app
+            .approved_miners(site_ids[site], &miners, site_owner.user_id)
+            .await;
+        answer_all_but_last(&app, site_ids[site], &ids, now).await;
     }
-    site_ids
+    Some(Fleet {
+        app,
+        site_owner,
+        first,
+        second,
+        rockdale: site_ids[0],
+        kazakh: site_ids[1],
+    })
 }
 
 /// Every miner but the last answers, each a little faster than the one before, so sorting by
@@ -165,13 +150,17 @@ fn site_names(sites: &Value) -> Vec<&str> {
 }
 
 async fn each_role_sees_its_own_part_of_the_fleet(backend: Backend) {
-    let Some(app) = TestApp::spawn(backend).await else {
+    let Some(Fleet {
+        app,
+        site_owner,
+        first,
+        second,
+        rockdale,
+        kazakh,
+    }) = fleet(backend).await
+    else {
         return;
     };
-    let site_owner = app.member(Role::MiningSiteOwner).await;
-    let first = app.member(Role::Client).await;
-    let second = app.member(Role::Client).await;
-    let [rockdale, kazakh] = fleet(&app, &site_owner, [&first, &second]).await;
 
     // Staff see both sites with their live figures, by name.
     let operator = app.member(Role::Operator).await;
@@ -248,13 +237,9 @@ on_both_engines!(
 );
 
 async fn the_table_sorts_filters_and_pages_in_the_database(backend: Backend) {
-    let Some(app) = TestApp::spawn(backend).await else {
+    let Some(Fleet { app, rockdale, .. }) = fleet(backend).await else {
         return;
     };
-    let site_owner = app.member(Role::MiningSiteOwner).await;
-    let first = app.member(Role::Client).await;
-    let second = app.member(Role::Client).await;
-    let [rockdale, _] = fleet(&app, &site_owner, [&first, &second]).await;
 
     let by_hashrate = [
         site(rockdale),
@@ -287,13 +272,15 @@ on_both_engines!(
 );
 
 async fn the_page_renders_each_callers_view_in_both_languages(backend: Backend) {
-    let Some(app) = TestApp::spawn(backend).await else {
+    let Some(Fleet {
+        app,
+        first,
+        rockdale,
+        ..
+    }) = fleet(backend).await
+    else {
         return;
     };
-    let site_owner = app.member(Role::MiningSiteOwner).await;
-    let first = app.member(Role::Client).await;
-    let second = app.member(Role::Client).await;
-    let [rockdale, _] = fleet(&app, &site_owner, [&first, &second]).await;
 
     let page = |client: &reqwest::Client, path: String| {
         let request = client.get(app.url(&path)).send();

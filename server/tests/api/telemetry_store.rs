@@ -458,6 +458,7 @@ async fn overview_counts_totals_efficiency_temperatures_and_sparkline(backend: B
     let gone = sql.miner(site, "ov-4444", "active").await;
     sql.miner(site, "ov-55555", "active").await;
     let retired = sql.miner(site, "ov-666666", "retired").await;
+    let unreachable = sql.miner(site, "ov-7777777", "active").await;
     let now = DAY0 + 2 * FIVE_MINUTES_MS + MINUTE;
     let estimated = TelemetrySample {
         power_estimated: true,
@@ -473,6 +474,13 @@ async fn overview_counts_totals_efficiency_temperatures_and_sparkline(backend: B
         paused,
         reading(gone, now - 10 * MINUTE, 100.0 * TH, 3_000.0, 60.0),
         reading(retired, now - MINUTE, 100.0 * TH, 3_000.0, 60.0),
+        // The collector tried, but this miner has never answered: never seen, not offline.
+        TelemetrySample {
+            miner_id: unreachable,
+            taken_at_ms: now - MINUTE,
+            online: false,
+            ..TelemetrySample::default()
+        },
         // An earlier bucket for the sparkline.
         reading(hot, DAY0, 100.0 * TH, 3_000.0, 70.0),
         reading(critical, DAY0 + MINUTE, 200.0 * TH, 3_500.0, 70.0),
@@ -480,10 +488,10 @@ async fn overview_counts_totals_efficiency_temperatures_and_sparkline(backend: B
     store.ingest_samples(site, &batch, now).await.unwrap();
     store.roll_up(now).await.unwrap();
     let o = store.site_overview(site, now).await.unwrap();
-    assert_eq!(o.miners_total, 5, "the retired miner is left out");
+    assert_eq!(o.miners_total, 6, "the retired miner is left out");
     assert_eq!(
         (o.online, o.offline, o.never_seen, o.sleeping),
-        (3, 1, 1, 1)
+        (3, 1, 2, 1)
     );
     assert_eq!(o.hashrate_hs, 300.0 * TH);
     assert_eq!(o.expected_hashrate_hs, 600.0 * TH);
