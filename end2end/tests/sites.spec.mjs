@@ -32,6 +32,8 @@ test('the owner sees the site live and pages, sorts and filters its miners on th
   // Sorting by hashrate, highest first: the miner that never answered goes last.
   await page.locator('th[data-sort="hashrate"] a').click();
   await expect(page).toHaveURL(/sort=hashrate&desc=0/);
+  // The table shows the new order (and its links) once the server has answered.
+  await expect(page.locator('th[data-sort="hashrate"]')).toHaveAttribute('aria-sort', 'ascending');
   await page.locator('th[data-sort="hashrate"] a').click();
   await expect(page).toHaveURL(/sort=hashrate&desc=1/);
   await expect(page.locator('th[data-sort="hashrate"]')).toHaveAttribute('aria-sort', 'descending');

@@ -169,35 +169,65 @@ fn power_text(power_w: f64) -> String {
     }
 }
 
+/// What the staff view shows: the sites, and the chosen site's table page with the filter
+/// that asked for it (`None` without any site).
+type SitesView = (
+    Result<Vec<SiteSummary>, AppError>,
+    Option<(MinerFilter, Result<MinerPage, AppError>)>,
+);
+
+/// The sites and the chosen site's table page, read together: one resource per page state, so
+/// the server renders and the browser hydrates the very same answer.
+async fn sites_view(filter: MinerFilter) -> SitesView {
+    let sites = list_sites().await;
+    let table = match &sites {
+        Ok(sites) if !sites.is_empty() => {
+            let chosen = filter
+                .site_id
+                .filter(|id| sites.iter().any(|s| s.site.site_id == *id))
+                .unwrap_or(sites[0].site.site_id);
+            let filter = MinerFilter {
+                site_id: Some(chosen),
+                ..filter
+            };
+            let page = list_site_miners(filter.clone()).await;
+            Some((filter, page))
+        }
+        _ => None,
+    };
+    (sites, table)
+}
+
 #[component]
 fn Sites(tick: ReadSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let sites = Resource::new(move || tick.get(), |_| list_sites());
+    let view_data = Resource::new(
+        move || (filter_from_query(&query.read()), tick.get()),
+        |(filter, _)| sites_view(filter),
+    );
     view! {
         <Transition fallback=move || view! { <p>{t!(i18n, sites_loading)}</p> }>
             {move || {
-                sites
+                view_data
                     .get()
-                    .map(|found| match found {
-                        Err(error) => view! { <Refusal error /> }.into_any(),
-                        Ok(sites) if sites.is_empty() => {
-                            view! { <p class="muted" id="sites-none">{t!(i18n, sites_none)}</p> }
-                                .into_any()
-                        }
-                        Ok(sites) => {
-                            let mut filter = filter_from_query(&query.read());
-                            let chosen = filter
-                                .site_id
-                                .and_then(|id| sites.iter().find(|s| s.site.site_id == id))
+                    .map(|(sites, table)| match (sites, table) {
+                        (Err(error), _) => view! { <Refusal error /> }.into_any(),
+                        (Ok(sites), Some((filter, found))) => {
+                            let chosen = sites
+                                .iter()
+                                .find(|s| Some(s.site.site_id) == filter.site_id)
                                 .unwrap_or(&sites[0])
                                 .clone();
-                            filter.site_id = Some(chosen.site.site_id);
                             view! {
                                 <SiteCards sites chosen=chosen.site.site_id />
                                 <SiteDetail summary=chosen />
-                                <MinerTable filter tick />
+                                <MinerTable filter found />
                             }
+                                .into_any()
+                        }
+                        (Ok(_), None) => {
+                            view! { <p class="muted" id="sites-none">{t!(i18n, sites_none)}</p> }
                                 .into_any()
                         }
                     })
@@ -329,7 +359,7 @@ fn TempHistogram(buckets: Vec<(i32, u32)>) -> impl IntoView {
     view! {
         <figure id="temp-histogram">
             <figcaption>{t!(i18n, sites_temperatures)}</figcaption>
-            <table class="histogram">{rows}</table>
+            <table class="histogram"><tbody>{rows}</tbody></table>
         </figure>
     }
     .into_any()
@@ -401,6 +431,19 @@ fn ClientMiners(tick: ReadSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let totals = Resource::new(move || tick.get(), |_| my_fleet_totals());
+    let page = Resource::new(
+        move || {
+            let filter = MinerFilter {
+                site_id: None,
+                ..filter_from_query(&query.read())
+            };
+            (filter, tick.get())
+        },
+        |(filter, _)| async move {
+            let found = list_site_miners(filter.clone()).await;
+            (filter, found)
+        },
+    );
     view! {
         <Transition fallback=|| ()>
             {move || {
@@ -416,11 +459,9 @@ fn ClientMiners(tick: ReadSignal<u32>) -> impl IntoView {
                     })
             }}
         </Transition>
-        {move || {
-            let mut filter = filter_from_query(&query.read());
-            filter.site_id = None;
-            view! { <MinerTable filter tick /> }
-        }}
+        <Transition fallback=move || view! { <p>{t!(i18n, sites_loading)}</p> }>
+            {move || page.get().map(|(filter, found)| view! { <MinerTable filter found /> })}
+        </Transition>
     }
 }
 
@@ -477,21 +518,21 @@ fn ClientTotals(totals: CustomerTotals) -> impl IntoView {
     }
 }
 
-/// The miner table for `filter`: search and state filter, sortable columns, pages.
+/// The miner table for `filter` with the page the server found for it: search and state
+/// filter, sortable columns, pages. Every link and form here is a new address, whose answer
+/// replaces this one.
 #[component]
-fn MinerTable(filter: MinerFilter, tick: ReadSignal<u32>) -> impl IntoView {
+fn MinerTable(filter: MinerFilter, found: Result<MinerPage, AppError>) -> impl IntoView {
     let i18n = use_i18n();
-    let asked = filter.clone();
-    let page = Resource::new(
-        move || (asked.clone(), tick.get()),
-        |(filter, _)| list_site_miners(filter),
-    );
     let site_field = filter
         .site_id
         .map(|id| view! { <input type="hidden" name="site" value=id.to_string() /> });
     let online = filter.online;
     let search = filter.search.clone();
-    let shown = StoredValue::new(filter);
+    let rows = match found {
+        Err(error) => view! { <Refusal error /> }.into_any(),
+        Ok(page) => view! { <MinerRows page filter /> }.into_any(),
+    };
     view! {
         <section class="card" id="miners" aria-labelledby="miners-title">
             <h2 id="miners-title">{t!(i18n, sites_miner_table)}</h2>
@@ -507,15 +548,7 @@ fn MinerTable(filter: MinerFilter, tick: ReadSignal<u32>) -> impl IntoView {
                 </select>
                 <button type="submit" class="button">{t!(i18n, audit_filter)}</button>
             </form>
-            <Transition fallback=move || view! { <p>{t!(i18n, sites_loading)}</p> }>
-                {move || {
-                    page.get()
-                        .map(|found| match found {
-                            Err(error) => view! { <Refusal error /> }.into_any(),
-                            Ok(page) => view! { <MinerRows page filter=shown.get_value() /> }.into_any(),
-                        })
-                }}
-            </Transition>
+            {rows}
         </section>
     }
 }
