@@ -545,7 +545,11 @@ async fn the_calculator_page_shows_each_role_its_side(backend: Backend) {
         .text()
         .await
         .unwrap();
-    assert!(page.contains("id=\"field-host_site_cost_usd_kwh\""));
+    // The whole page on failure: CI once saw this page without the host side under load.
+    assert!(
+        page.contains("id=\"field-host_site_cost_usd_kwh\""),
+        "the site owner's page has no host side: {page}"
+    );
     assert!(page.contains("id=\"host-figures\""));
     assert!(!page.contains("id=\"client-view-notice\""));
 
