@@ -1,7 +1,8 @@
 //! Reading the hosting fleet: the sites a caller may see with their overview, and one page of
-//! the miner table. Who sees what is decided here, once, by [`scope`]: staff (owner, admin,
-//! operator) see every site; a site owner only the sites they own; a client only their own
-//! miners, on whatever site they stand, and never a site's totals.
+//! the miner table. Who sees what is decided here, once, in `ssr` (`site_owner_filter`,
+//! `scoped_query`): staff (owner, admin, operator) see every site; a site owner only the sites
+//! they own; a client only their own miners, on whatever site they stand, and never a site's
+//! totals.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
