@@ -1,5 +1,6 @@
 //! Server functions, grouped by resource. Each one is thin: context, parse, call, map errors.
 
+pub mod alerts;
 pub mod auth;
 pub mod catalogue;
 pub mod fleet;
@@ -78,6 +79,14 @@ pub const SERVER_FNS: &[(&str, Option<(Module, Access)>)] = &[
     (
         "/api/my_fleet_totals",
         Some((Module::StatusMonitor, Access::Read)),
+    ),
+    (
+        "/api/list_alerts",
+        Some((Module::StatusMonitor, Access::Read)),
+    ),
+    (
+        "/api/acknowledge_alert",
+        Some((Module::StatusMonitor, Access::Full)),
     ),
     ("/api/list_users", Some((Module::UserManage, Access::Full))),
     ("/api/create_user", Some((Module::UserManage, Access::Full))),

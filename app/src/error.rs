@@ -74,6 +74,8 @@ pub enum Rejection {
     ScenarioInvalid,
     /// The user has saved as many scenarios as one account may keep.
     ScenarioLimit,
+    /// Acknowledging an alert that resolved meanwhile.
+    AlertResolved,
 }
 
 impl Rejection {
@@ -90,7 +92,8 @@ impl Rejection {
             | Self::LastOwner
             | Self::ModelNameTaken
             | Self::ScenarioNameTaken
-            | Self::ScenarioLimit => 409,
+            | Self::ScenarioLimit
+            | Self::AlertResolved => 409,
             _ => 422,
         }
     }

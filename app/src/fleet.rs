@@ -2,6 +2,7 @@
 //! hosting customers, miners with their approval workflow, and the miner table's query.
 //! Plain serde types, compiled for the browser and the server alike.
 
+pub mod alert;
 pub mod miner;
 pub mod query;
 pub mod tariff;
@@ -9,6 +10,10 @@ pub mod totals;
 
 use serde::{Deserialize, Serialize};
 
+pub use alert::{
+    Alert, AlertChange, AlertKind, AlertList, AlertQuery, AlertTransition, OpenAlertCounts,
+    Severity,
+};
 pub use miner::{
     Approval, ApprovalReport, InsertOutcome, Miner, MinerFieldError, MinerStatus, NewMiner,
     RefusedApproval, UniqueField,

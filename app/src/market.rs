@@ -191,6 +191,17 @@ pub fn day_start_ms(unix_ms: i64) -> i64 {
     unix_ms.div_euclid(DAY_MS) * DAY_MS
 }
 
+/// `YYYY-MM-DD HH:MM` in UTC.
+pub fn format_time(unix_ms: i64) -> String {
+    let minute_of_day = unix_ms.rem_euclid(DAY_MS) / 60_000;
+    format!(
+        "{} {:02}:{:02}",
+        iso_date(unix_ms),
+        minute_of_day / 60,
+        minute_of_day % 60
+    )
+}
+
 /// `YYYY-MM-DD` (UTC) of a unix-milliseconds time, without a date library in the browser.
 pub fn iso_date(unix_ms: i64) -> String {
     // Howard Hinnant's days-to-civil algorithm.

@@ -1,6 +1,7 @@
 //! Server-only parts of the app: the `Store` port the server implements, and context helpers.
 
 pub mod accounts;
+pub mod alerts;
 pub mod auth;
 pub mod fleet;
 pub mod identity;
@@ -56,7 +57,13 @@ impl StoreError {
 /// Persistence, implemented for SQLite and PostgreSQL by the server.
 #[async_trait]
 pub trait Store:
-    accounts::AccountStore + fleet::FleetStore + telemetry::TelemetryStore + Send + Sync + 'static
+    accounts::AccountStore
+    + alerts::AlertStore
+    + fleet::FleetStore
+    + telemetry::TelemetryStore
+    + Send
+    + Sync
+    + 'static
 {
     /// Round trip to the database, for health checks.
     async fn ping(&self) -> Result<(), StoreError>;

@@ -21,6 +21,8 @@ pub struct Settings {
     pub log: LogSettings,
     pub market: MarketSettings,
     pub auth: app::ssr::identity::AuthSettings,
+    pub mail: crate::mail::MailSettings,
+    pub alerts: crate::alerts::AlertSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -3,6 +3,7 @@
 
 mod account_rows;
 mod accounts_impl;
+mod alerts_impl;
 mod fleet_impl;
 mod fleet_import;
 mod fleet_rows;

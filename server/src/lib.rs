@@ -2,6 +2,7 @@
 //! binary. `main.rs` only wires these together, so tests start the very same server.
 
 pub mod accounts;
+pub mod alerts;
 pub mod auth;
 pub mod batch;
 pub mod calc;
@@ -12,6 +13,7 @@ pub mod db;
 pub mod health;
 pub mod ingest;
 pub mod locale;
+pub mod mail;
 pub mod market;
 pub mod minersim;
 pub mod sites;

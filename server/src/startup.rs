@@ -37,6 +37,7 @@ pub struct Application {
     shutdown_grace: Duration,
     market: Market,
     upkeep: tokio::task::JoinHandle<()>,
+    alerts: Arc<crate::alerts::Alerting>,
 }
 
 impl Application {
@@ -47,17 +48,36 @@ impl Application {
         let store = db::open(&settings.database).await?;
         let mut market = Market::start(&settings.market).await?;
         market.record_history(store.clone());
+        let mailer = crate::mail::SmtpMailer::from_settings(&settings.mail)?.map(Arc::new);
         let auth = Arc::new(
-            AuthServices::new(settings.auth.clone(), None)
-                .map_err(|err| anyhow::anyhow!("[auth] password settings: {err}"))?,
+            AuthServices::new(
+                settings.auth.clone(),
+                mailer
+                    .clone()
+                    .map(|m| m as Arc<dyn app::ssr::identity::Mailer>),
+            )
+            .map_err(|err| anyhow::anyhow!("[auth] password settings: {err}"))?,
         );
+        settings
+            .alerts
+            .rules
+            .validate()
+            .map_err(|err| anyhow::anyhow!("[alerts.rules] {err}"))?;
+        let alerts = Arc::new(crate::alerts::Alerting::new(
+            store.clone(),
+            &settings.alerts,
+            mailer,
+            settings.auth.public_url.clone(),
+        ));
         let state = AppState {
             leptos_options,
             store,
             market: market.service.clone(),
             auth,
+            alerts,
         };
-        let upkeep = crate::upkeep::spawn(state.store.clone());
+        let upkeep = crate::upkeep::spawn(state.store.clone(), state.alerts.clone());
+        let alerts = state.alerts.clone();
         let (state_store, state_auth) = (state.store.clone(), state.auth.clone());
         let router = build_router(
             state,
@@ -74,7 +94,13 @@ impl Application {
             shutdown_grace: Duration::from_secs(settings.server.shutdown_grace_secs),
             market,
             upkeep,
+            alerts,
         })
+    }
+
+    /// The server's alert engine, for the sweep in tests.
+    pub fn alerts(&self) -> Arc<crate::alerts::Alerting> {
+        self.alerts.clone()
     }
 
     pub fn local_addr(&self) -> SocketAddr {

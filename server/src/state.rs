@@ -13,4 +13,5 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub market: market::MarketService,
     pub auth: Arc<AuthServices>,
+    pub alerts: Arc<crate::alerts::Alerting>,
 }

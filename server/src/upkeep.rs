@@ -1,6 +1,7 @@
 //! Telemetry upkeep in the background: closed 5-minute buckets and days are rolled up every
 //! minute, and data past its retention (raw 24 h, 5-minute 90 days, daily 365 days) is purged
-//! every hour. Both jobs are idempotent, so several server replicas may run them.
+//! every hour. Both jobs are idempotent, so several server replicas may run them. Each minute
+//! also sweeps for miners whose collector went quiet, so they raise offline alerts.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,7 +14,7 @@ const ROLL_UP_EVERY: Duration = Duration::from_mins(1);
 const PURGE_EVERY_TICKS: u32 = 60;
 
 /// Runs until the handle is aborted (at shutdown).
-pub fn spawn(store: Arc<dyn Store>) -> JoinHandle<()> {
+pub fn spawn(store: Arc<dyn Store>, alerts: Arc<crate::alerts::Alerting>) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(ROLL_UP_EVERY);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -21,6 +22,11 @@ pub fn spawn(store: Arc<dyn Store>) -> JoinHandle<()> {
         loop {
             ticks.tick().await;
             run_once(&*store, tick.is_multiple_of(PURGE_EVERY_TICKS)).await;
+            match alerts.sweep_silent(app::market::unix_now_ms()).await {
+                Ok(0) => {}
+                Ok(silent) => tracing::debug!(silent, "silent miners swept for offline alerts"),
+                Err(error) => tracing::warn!(%error, "offline sweep failed; retrying next minute"),
+            }
             tick = tick.wrapping_add(1);
         }
     })

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-use crate::fleet::{CustomerTotals, MinerPage, MinerSort, Site};
+use crate::fleet::{CustomerTotals, MinerPage, MinerSort, OpenAlertCounts, Site};
 use crate::telemetry::SiteOverview;
 
 /// A site with its live figures, as the sites page lists them.
@@ -16,6 +16,7 @@ use crate::telemetry::SiteOverview;
 pub struct SiteSummary {
     pub site: Site,
     pub overview: SiteOverview,
+    pub alerts: OpenAlertCounts,
 }
 
 /// Which miners the table shows, as the page sends it. Empty text and `None` filter nothing.
@@ -43,7 +44,12 @@ pub async fn list_sites() -> Result<Vec<SiteSummary>, AppError> {
     let mut summaries = Vec::with_capacity(sites.len());
     for site in sites {
         let overview = store.site_overview(site.site_id, now_ms).await?;
-        summaries.push(SiteSummary { site, overview });
+        let alerts = store.open_alert_counts(site.site_id).await?;
+        summaries.push(SiteSummary {
+            site,
+            overview,
+            alerts,
+        });
     }
     Ok(summaries)
 }

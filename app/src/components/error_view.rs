@@ -61,6 +61,7 @@ fn rejection_text(i18n: I18nContext<Locale>, rejection: Rejection) -> &'static s
         Rejection::ScenarioNameTaken => t_string!(i18n, rejection_scenario_name_taken),
         Rejection::ScenarioInvalid => t_string!(i18n, rejection_scenario_invalid),
         Rejection::ScenarioLimit => t_string!(i18n, rejection_scenario_limit),
+        Rejection::AlertResolved => t_string!(i18n, rejection_alert_resolved),
     }
 }
 

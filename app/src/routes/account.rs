@@ -11,7 +11,8 @@ use crate::components::session::{Refusal, use_viewer};
 use crate::components::wallet::WalletButton;
 use crate::error::AppError;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::routes::admin_users::{RoleName, format_time};
+use crate::market::format_time;
+use crate::routes::admin_users::RoleName;
 
 lazy_page!(AccountRoute, AccountPage);
 

@@ -9,7 +9,7 @@ use crate::api::users::list_audit;
 use crate::components::page_title::PageTitle;
 use crate::components::session::{Refusal, RequireAccess};
 use crate::i18n::{t, t_string, use_i18n};
-use crate::routes::admin_users::format_time;
+use crate::market::format_time;
 
 #[component]
 pub fn AdminAuditPage() -> impl IntoView {

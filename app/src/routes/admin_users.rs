@@ -28,16 +28,7 @@ pub fn RoleName(role: Role) -> impl IntoView {
     }
 }
 
-/// `YYYY-MM-DD HH:MM` in UTC.
-pub fn format_time(unix_ms: i64) -> String {
-    let minute_of_day = unix_ms.rem_euclid(crate::market::DAY_MS) / 60_000;
-    format!(
-        "{} {:02}:{:02}",
-        crate::market::iso_date(unix_ms),
-        minute_of_day / 60,
-        minute_of_day % 60
-    )
-}
+use crate::market::format_time;
 
 /// The actions of the page, shared by every row so one resource refetches after any of them.
 #[derive(Clone, Copy)]

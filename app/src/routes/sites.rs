@@ -9,15 +9,18 @@ use leptos_router::hooks::use_query_map;
 use mining::units::Hashrate;
 
 use crate::access::{Access, Module};
+use crate::api::alerts::{AcknowledgeAlert, AlertFilter, list_alerts};
 use crate::api::fleet::{MinerFilter, SiteSummary, list_site_miners, list_sites, my_fleet_totals};
 use crate::components::market_origin::origin_text;
 use crate::components::page_title::PageTitle;
 use crate::components::session::{Refusal, RequireAccess, use_viewer};
 use crate::error::AppError;
-use crate::fleet::{CustomerTotals, MinerPage, MinerRow, MinerSort};
+use crate::fleet::{AlertList, CustomerTotals, MinerPage, MinerRow, MinerSort, OpenAlertCounts};
 use crate::i18n::{t, t_string, use_i18n};
-use crate::routes::admin_users::format_time;
+use crate::market::format_time;
 use crate::telemetry::{SiteOverview, SitePoint, TEMP_BUCKET_C};
+
+mod alerts;
 
 lazy_page!(SitesRoute, SitesPage);
 
@@ -169,12 +172,16 @@ fn power_text(power_w: f64) -> String {
     }
 }
 
-/// What the staff view shows: the sites, and the chosen site's table page with the filter
-/// that asked for it (`None` without any site).
-type SitesView = (
-    Result<Vec<SiteSummary>, AppError>,
-    Option<(MinerFilter, Result<MinerPage, AppError>)>,
+/// The chosen site's part of the staff view: the filter that asked, its table page and its
+/// open alerts.
+type ChosenSite = (
+    MinerFilter,
+    Result<MinerPage, AppError>,
+    Result<AlertList, AppError>,
 );
+
+/// What the staff view shows: the sites, and the chosen site (`None` without any site).
+type SitesView = (Result<Vec<SiteSummary>, AppError>, Option<ChosenSite>);
 
 /// The sites and the chosen site's table page, read together: one resource per page state, so
 /// the server renders and the browser hydrates the very same answer.
@@ -191,7 +198,12 @@ async fn sites_view(filter: MinerFilter) -> SitesView {
                 ..filter
             };
             let page = list_site_miners(filter.clone()).await;
-            Some((filter, page))
+            let alerts = list_alerts(AlertFilter {
+                site_id: Some(chosen),
+                history: false,
+            })
+            .await;
+            Some((filter, page, alerts))
         }
         _ => None,
     };
@@ -202,10 +214,25 @@ async fn sites_view(filter: MinerFilter) -> SitesView {
 fn Sites(tick: ReadSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
+    let ack = ServerAction::<AcknowledgeAlert>::new();
     let view_data = Resource::new(
-        move || (filter_from_query(&query.read()), tick.get()),
-        |(filter, _)| sites_view(filter),
+        move || {
+            (
+                filter_from_query(&query.read()),
+                tick.get(),
+                ack.version().get(),
+            )
+        },
+        |(filter, _, _)| sites_view(filter),
     );
+    let viewer = use_viewer().0;
+    let may_ack = move || {
+        viewer
+            .get()
+            .and_then(Result::ok)
+            .flatten()
+            .is_some_and(|v| v.may(Module::StatusMonitor, Access::Full))
+    };
     view! {
         <Transition fallback=move || view! { <p>{t!(i18n, sites_loading)}</p> }>
             {move || {
@@ -213,7 +240,7 @@ fn Sites(tick: ReadSignal<u32>) -> impl IntoView {
                     .get()
                     .map(|(sites, table)| match (sites, table) {
                         (Err(error), _) => view! { <Refusal error /> }.into_any(),
-                        (Ok(sites), Some((filter, found))) => {
+                        (Ok(sites), Some((filter, found, alerts))) => {
                             let chosen = sites
                                 .iter()
                                 .find(|s| Some(s.site.site_id) == filter.site_id)
@@ -222,6 +249,7 @@ fn Sites(tick: ReadSignal<u32>) -> impl IntoView {
                             view! {
                                 <SiteCards sites chosen=chosen.site.site_id />
                                 <SiteDetail summary=chosen />
+                                <alerts::AlertsCard found=alerts ack=may_ack().then_some(ack) />
                                 <MinerTable filter found />
                             }
                                 .into_any()
@@ -242,7 +270,7 @@ fn SiteCards(sites: Vec<SiteSummary>, chosen: i64) -> impl IntoView {
     let i18n = use_i18n();
     let cards = sites
         .into_iter()
-        .map(|SiteSummary { site, overview }| {
+        .map(|SiteSummary { site, overview, alerts }| {
             let href = sites_href(&MinerFilter {
                 site_id: Some(site.site_id),
                 page: 1,
@@ -257,6 +285,7 @@ fn SiteCards(sites: Vec<SiteSummary>, chosen: i64) -> impl IntoView {
                     <span class="muted">{site.location.clone()}</span>
                     <span class="site-card-online">{t!(i18n, sites_online_of, online, total)}</span>
                     <span>{hashrate_text(overview.hashrate_hs)}</span>
+                    {open_alerts_badge(alerts)}
                 </li>
             }
         })
@@ -264,12 +293,30 @@ fn SiteCards(sites: Vec<SiteSummary>, chosen: i64) -> impl IntoView {
     view! { <ul class="site-cards" id="site-cards">{cards}</ul> }
 }
 
+/// "3 alerts, 1 critical" on a site card, or nothing when all is well.
+fn open_alerts_badge(alerts: OpenAlertCounts) -> Option<impl IntoView> {
+    let i18n = use_i18n();
+    let count = alerts.warning + alerts.critical;
+    (count > 0).then(|| {
+        let class = if alerts.critical > 0 {
+            "badge critical"
+        } else {
+            "badge warning"
+        };
+        view! { <span class=class data-open-alerts=count.to_string()>{t!(i18n, sites_card_alerts, count)}</span> }
+    })
+}
+
 /// The chosen site at a glance: counts, hashrate against expectation, power, efficiency,
 /// temperatures and the last 24 hours.
 #[component]
 fn SiteDetail(summary: SiteSummary) -> impl IntoView {
     let i18n = use_i18n();
-    let SiteSummary { site, overview } = summary;
+    let SiteSummary {
+        site,
+        overview,
+        alerts,
+    } = summary;
     let SiteOverview {
         miners_total,
         online,
@@ -321,6 +368,10 @@ fn SiteDetail(summary: SiteSummary) -> impl IntoView {
                 </div>
                 <div><dt>{t!(i18n, sites_hot)}</dt><dd id="fig-hot">{hot_75c}</dd></div>
                 <div><dt>{t!(i18n, sites_critical)}</dt><dd id="fig-critical">{critical_85c}</dd></div>
+                <div>
+                    <dt>{t!(i18n, alerts_title)}</dt>
+                    <dd id="fig-alerts"><a href="#alerts">{alerts.warning + alerts.critical}</a></dd>
+                </div>
             </dl>
             <TempHistogram buckets=temp_histogram />
             <Sparkline points=sparkline />
@@ -441,7 +492,8 @@ fn ClientMiners(tick: ReadSignal<u32>) -> impl IntoView {
         },
         |(filter, _)| async move {
             let found = list_site_miners(filter.clone()).await;
-            (filter, found)
+            let alerts = list_alerts(AlertFilter::default()).await;
+            (filter, found, alerts)
         },
     );
     view! {
@@ -460,7 +512,15 @@ fn ClientMiners(tick: ReadSignal<u32>) -> impl IntoView {
             }}
         </Transition>
         <Transition fallback=move || view! { <p>{t!(i18n, sites_loading)}</p> }>
-            {move || page.get().map(|(filter, found)| view! { <MinerTable filter found /> })}
+            {move || {
+                page.get()
+                    .map(|(filter, found, alerts)| {
+                        view! {
+                            <alerts::AlertsCard found=alerts ack=None />
+                            <MinerTable filter found />
+                        }
+                    })
+            }}
         </Transition>
     }
 }

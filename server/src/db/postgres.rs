@@ -8,6 +8,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 use crate::config::{DatabaseSettings, DatabaseUrl};
 use crate::db::accounts_impl::impl_accounts;
+use crate::db::alerts_impl::impl_alerts;
 use crate::db::fleet_impl::impl_fleet;
 use crate::db::store_impl::impl_store;
 use crate::db::telemetry_impl::impl_telemetry;
@@ -35,6 +36,7 @@ impl PgStore {
 }
 
 impl_accounts!(PgStore);
+impl_alerts!(PgStore);
 impl_store!(PgStore, "postgres");
 impl_fleet!(
     PgStore,

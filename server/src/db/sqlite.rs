@@ -8,6 +8,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 use crate::config::{DatabaseSettings, DatabaseUrl};
 use crate::db::accounts_impl::impl_accounts;
+use crate::db::alerts_impl::impl_alerts;
 use crate::db::fleet_impl::impl_fleet;
 use crate::db::store_impl::impl_store;
 use crate::db::telemetry_impl::impl_telemetry;
@@ -46,6 +47,7 @@ impl SqliteStore {
 }
 
 impl_accounts!(SqliteStore);
+impl_alerts!(SqliteStore);
 impl_store!(SqliteStore, "sqlite");
 impl_fleet!(
     SqliteStore,

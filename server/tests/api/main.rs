@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod accounts;
+mod alerts;
 mod batch;
 mod calculate;
 mod calculator_data;
