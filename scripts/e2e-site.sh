@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Called by end2end/tests/sites.spec.mjs before it reads the sites page: the first time, sets
 # up the e2e hosting site as an operator would from the shell (site, four miners imported from
-# CSV and approved by OWNER_EMAIL, a collector key); every time, one real collection cycle of
+# CSV and approved by OWNER_EMAIL, a collector key); every time, two real collection cycles of
 # the standalone collector against the simulated miners that scripts/e2e.sh started, so the
-# readings are fresh (a miner counts as offline 5 minutes after its last one). The fourth
+# readings are fresh (a miner counts as offline 5 minutes after its last one) and the
+# overheating second miner holds its temperature long enough to open an alert. The fourth
 # miner's address answers nothing, so it is never seen.
 # Usage: scripts/e2e-site.sh SERVER_URL OWNER_EMAIL
 set -euo pipefail
@@ -25,4 +26,4 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 HASHINSIGHT_COLLECTOR_KEY=$(cat "$work/collector-key") hi collect --server "$server" --site 1 \
-  --spool-dir "$work/spool" --cycles 1 --timeout-s 5
+  --spool-dir "$work/spool" --cycles 2 --interval-s 1 --timeout-s 5

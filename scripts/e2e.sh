@@ -58,9 +58,10 @@ for _ in $(seq 150); do
   sleep 0.2
 done
 
-# Three simulated stock Antminers on 127.1.0.1-3 for the whole run: the sites spec sets up
-# its site and collects from them with the real collector (scripts/e2e-site.sh).
-./target/release/hashinsight minersim --count 3 >"$work/minersim.log" 2>&1 &
+# Three simulated stock Antminers on 127.1.0.1-3 for the whole run, the second overheating:
+# the sites spec sets up its site and collects from them with the real collector
+# (scripts/e2e-site.sh), which raises that miner's temperature alert.
+./target/release/hashinsight minersim --count 3 --overheat 2 >"$work/minersim.log" 2>&1 &
 minersim=$!
 trap 'kill "$minersim" 2>/dev/null || true; stop_server' EXIT
 

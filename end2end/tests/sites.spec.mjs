@@ -51,11 +51,32 @@ test('the owner sees the site live and pages, sorts and filters its miners on th
   await expect(page.locator('#miners-none')).toBeVisible();
 });
 
+test('an overheating miner raises a critical alert that staff acknowledge', async ({ page }, testInfo) => {
+  await page.goto('/sites');
+  await waitForHydration(page);
+  const row = page.locator('#alerts-table tr[data-kind="temperature"]');
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText('E2E-0002');
+  await expect(row).toContainText('Critical');
+  await expect(page.locator('#site-cards [data-open-alerts]')).toHaveText('Alerts: 1');
+  await expect(page.locator('#fig-alerts')).toHaveText('1');
+  // Acknowledged once, on the first project that gets here; the other sees who did.
+  const button = row.locator('button[data-action="acknowledge"]');
+  if (await button.count()) {
+    await button.click();
+  }
+  await expect(row.locator('[data-acked]')).toContainText(OWNER.email);
+  await expect(button).toHaveCount(0);
+  await keepScreenshot(page, testInfo, 'sites-alerts');
+});
+
 test('the page reads in Chinese', async ({ page, baseURL }) => {
   await page.context().addCookies([{ name: 'lang', value: 'zh', url: baseURL }]);
   await page.goto('/sites');
   await expect(page.locator('h1')).toHaveText('托管矿场');
   await expect(page.locator('#miners-total')).toHaveText('共 4 台矿机');
+  await expect(page.locator('#alerts-title')).toHaveText('未处理告警');
+  await expect(page.locator('#alerts-table tr[data-kind="temperature"]')).toContainText('温度过高');
 });
 
 test('a visitor is asked to sign in', async ({ browser }) => {

@@ -161,6 +161,10 @@ pub struct MinersimArgs {
     /// Hashrate lost per hour of uptime, percent.
     #[arg(long, value_name = "PCT", default_value_t = 0.0)]
     pub decay_pct_hour: f64,
+    /// Miners (by number from 1, comma-separated) that run about 25 °C hot, to see
+    /// temperature alerts.
+    #[arg(long, value_name = "N,…", value_delimiter = ',')]
+    pub overheat: Vec<u32>,
 }
 
 #[derive(Debug, Subcommand)]

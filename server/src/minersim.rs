@@ -27,9 +27,17 @@ pub async fn command(args: &MinersimArgs) -> anyhow::Result<ExitCode> {
         decay_per_hour: args.decay_pct_hour / 100.0,
         ..SimConfig::default()
     };
+    if let Some(n) = args.overheat.iter().find(|n| **n == 0 || **n > args.count) {
+        bail!("--overheat {n}: miners are numbered 1 to {}", args.count);
+    }
     let farm = Farm::start(config)
         .await
         .context("starting the simulated farm")?;
+    for n in &args.overheat {
+        if let Some(miner) = usize::try_from(*n - 1).ok().and_then(|i| farm.miner(i)) {
+            miner.inject(minersim::Fault::Overheating);
+        }
+    }
     // Listening for the stop signal before the readiness line, which scripts act on at once.
     let stop = crate::startup::shutdown_signal();
     let ips = farm.ips();

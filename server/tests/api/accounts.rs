@@ -26,8 +26,7 @@ fn server_fn_args(path: &str) -> Vec<(&'static str, String)> {
     match path {
         "/api/network_history" => vec![("days", "10".into())],
         // An unknown site: 404 for staff and site owners, an empty page for clients.
-        "/api/list_site_miners" => vec![("filter[site_id]", none())],
-        "/api/list_alerts" => vec![("filter[site_id]", none())],
+        "/api/list_site_miners" | "/api/list_alerts" => vec![("filter[site_id]", none())],
         // An unknown alert: 404 when allowed.
         "/api/acknowledge_alert" => vec![("alert_id", none())],
         "/api/list_users" => vec![("search", String::new()), ("page", "0".into())],

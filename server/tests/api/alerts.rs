@@ -280,39 +280,7 @@ async fn an_alert_opens_mails_is_acknowledged_and_resolves(backend: Backend) {
     assert_eq!(alert["threshold"], 85.0);
     let alert_id = alert["alert_id"].as_i64().unwrap();
 
-    // One mail, to the site's owner and the configured address, in both languages.
-    let mails = farm.smtp.wait_for_mail().await;
-    assert_eq!(mails.len(), 1, "{mails:?}");
-    let mut recipients = mails[0].recipients.clone();
-    recipients.sort();
-    let mut expected = vec![farm.site_owner.email.clone(), "ops@farm.example".to_owned()];
-    expected.sort();
-    assert_eq!(recipients, expected);
-    let data = &mails[0].data;
-    assert!(
-        data.contains("From: HashInsight <alerts@farm.example>"),
-        "{data}"
-    );
-    assert!(data.contains("https://farm.example/sites?site="), "{data}");
-    // The body is quoted-printable or base64 UTF-8; decode what lettre chose.
-    let body = decoded_body(data);
-    assert!(body.contains("CRITICAL temperature"), "{body}");
-    assert!(
-        body.contains("AL-0 10.9.0.1 R0  91.5 °C (threshold 85.0 °C)"),
-        "{body}"
-    );
-    assert!(body.contains("严重 温度"), "{body}");
-    // …and the alert says so once the mail went out.
-    let mut notified = Value::Null;
-    for _ in 0..50 {
-        let (_, list) = open_alerts(&app.owner, app, Some(farm.site_id)).await;
-        notified = list["alerts"][0]["notified_at_ms"].clone();
-        if !notified.is_null() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(notified.is_i64(), "notified_at_ms never set");
+    the_alert_mail_went_out(&farm).await;
 
     // The page lists it, with the button to acknowledge it.
     let html = farm
@@ -384,6 +352,43 @@ async fn an_alert_opens_mails_is_acknowledged_and_resolves(backend: Backend) {
     );
 
     farm.app.stop().await;
+}
+
+/// One mail, to the site's owner and the configured address, in both languages; and the
+/// alert says so once it went out.
+async fn the_alert_mail_went_out(farm: &Farm) {
+    let app = &farm.app;
+    let mails = farm.smtp.wait_for_mail().await;
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    let mut recipients = mails[0].recipients.clone();
+    recipients.sort();
+    let mut expected = vec![farm.site_owner.email.clone(), "ops@farm.example".to_owned()];
+    expected.sort();
+    assert_eq!(recipients, expected);
+    let data = &mails[0].data;
+    assert!(
+        data.contains("From: HashInsight <alerts@farm.example>"),
+        "{data}"
+    );
+    assert!(data.contains("https://farm.example/sites?site="), "{data}");
+    // The body is quoted-printable or base64 UTF-8; decode what lettre chose.
+    let body = decoded_body(data);
+    assert!(body.contains("CRITICAL temperature"), "{body}");
+    assert!(
+        body.contains("AL-0 10.9.0.1 R0  91.5 °C (threshold 85.0 °C)"),
+        "{body}"
+    );
+    assert!(body.contains("严重 温度"), "{body}");
+    let mut notified = Value::Null;
+    for _ in 0..50 {
+        let (_, list) = open_alerts(&app.owner, app, Some(farm.site_id)).await;
+        notified = list["alerts"][0]["notified_at_ms"].clone();
+        if !notified.is_null() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(notified.is_i64(), "notified_at_ms never set");
 }
 
 on_both_engines!(

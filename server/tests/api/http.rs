@@ -145,7 +145,7 @@ async fn the_catalogue_server_function_returns_the_models(backend: Backend) {
     assert_eq!(models[0].name, "Antminer S21 XP Hyd");
 
     let page = app.get("/catalogue").await.text().await.unwrap();
-    assert!(page.contains("Antminer S21 XP Hyd"));
+    assert!(page.contains("Antminer S21 XP Hyd"), "{page}");
     assert!(
         page.replace("<!>", "")
             .contains(&format!("{} models", crate::helpers::SEEDED_MODELS))
