@@ -352,6 +352,73 @@ async fn disk_per_thousand_miners(engine: Engine) {
     db.cleanup().await;
 }
 
+async fn alert_evaluation(engine: Engine) {
+    let Some(db) = BenchDb::new(engine).await else {
+        return;
+    };
+    let store = db.store().await;
+    let (site, miners) = db.site_with_miners("alerts", 20_000).await;
+    let alerting = server::alerts::Alerting::new(
+        store.clone(),
+        &server::alerts::AlertSettings::default(),
+        None,
+        None,
+    );
+    let start = DAY0 + 12 * 60 * MINUTE;
+    let mut batch_ms = Vec::new();
+    for cycle in 0..10 {
+        let at = start + cycle * MINUTE;
+        for chunk in miners.chunks(5_000) {
+            let batch: Vec<TelemetrySample> = chunk.iter().map(|m| sample(*m, at)).collect();
+            store.ingest_samples(site, &batch, at).await.unwrap();
+            let began = Instant::now();
+            alerting.observe_samples(site, &batch, at).await.unwrap();
+            batch_ms.push(began.elapsed().as_secs_f64() * 1e3);
+        }
+    }
+    let open = store
+        .list_alerts(&app::fleet::AlertQuery {
+            site_id: Some(site),
+            open_only: true,
+            limit: 1,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .total;
+    let book_bytes = store.load_alert_book(site).await.unwrap().unwrap().0.len();
+    batch_ms.sort_by(f64::total_cmp);
+    let dark_at = start + 16 * MINUTE;
+    let mut dark_ms = Vec::new();
+    for chunk in miners.chunks(5_000) {
+        let batch: Vec<TelemetrySample> = chunk
+            .iter()
+            .map(|m| TelemetrySample::offline(*m, dark_at))
+            .collect();
+        store.ingest_samples(site, &batch, dark_at).await.unwrap();
+        let began = Instant::now();
+        alerting.observe_samples(site, &batch, dark_at).await.unwrap();
+        dark_ms.push(began.elapsed().as_secs_f64() * 1e3);
+    }
+    let offline = store
+        .open_alert_counts(site)
+        .await
+        .unwrap();
+    println!(
+        "alerts {engine:?}: 20,000 miners, 5,000-sample batches: p50 {:.1} ms, max {:.1} ms per batch \
+         ({} open after 10 cycles); state {:.2} MB; site going dark: {:.0}–{:.0} ms per batch, \
+         {} critical open",
+        batch_ms[batch_ms.len() / 2],
+        batch_ms[batch_ms.len() - 1],
+        open,
+        book_bytes as f64 / 1e6,
+        dark_ms.iter().copied().fold(f64::INFINITY, f64::min),
+        dark_ms.iter().copied().fold(0.0, f64::max),
+        offline.critical,
+    );
+    db.cleanup().await;
+}
+
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -373,6 +440,9 @@ fn main() {
             }
             if "disk".contains(filter.as_str()) {
                 disk_per_thousand_miners(engine).await;
+            }
+            if "alerts".contains(filter.as_str()) {
+                alert_evaluation(engine).await;
             }
         }
     });
