@@ -81,6 +81,10 @@ pub const SERVER_FNS: &[(&str, Option<(Module, Access)>)] = &[
         Some((Module::StatusMonitor, Access::Read)),
     ),
     (
+        "/api/miner_detail",
+        Some((Module::StatusMonitor, Access::Read)),
+    ),
+    (
         "/api/list_alerts",
         Some((Module::StatusMonitor, Access::Read)),
     ),

@@ -194,6 +194,46 @@ fn round_cents(usd: f64) -> f64 {
     (usd * 100.0).round() / 100.0
 }
 
+/// One figure of a miner over time, as a line over time labels (`HH:MM` within two days,
+/// dates beyond): `values` are already in `unit`; a missing value is a gap, not a zero.
+pub fn miner_series(
+    times_ms: &[i64],
+    values: &[Option<f64>],
+    name: &str,
+    unit: &str,
+    color: &str,
+) -> Chart {
+    let span_ms = match (times_ms.first(), times_ms.last()) {
+        (Some(first), Some(last)) => last - first,
+        _ => 0,
+    };
+    let labels = times_ms.iter().map(|at| time_label(*at, span_ms));
+    let data: Vec<DataPoint> = values
+        .iter()
+        .map(|v| DataPoint::from(v.map(|v| (v * 100.0).round() / 100.0)))
+        .collect();
+    axis_chart()
+        .x_axis(category_axis("", labels))
+        .y_axis(Axis::new().type_(AxisType::Value).name(unit).scale(true))
+        .series(
+            Line::new()
+                .name(name)
+                .show_symbol(false)
+                .item_style(ItemStyle::new().color(color))
+                .data(data),
+        )
+}
+
+/// "14:05" for a chart of up to two days, "2026-11-30" beyond (UTC).
+pub fn time_label(at_ms: i64, span_ms: i64) -> String {
+    if span_ms > 2 * crate::market::DAY_MS {
+        iso_date(at_ms)
+    } else {
+        let minute = at_ms.rem_euclid(crate::market::DAY_MS) / 60_000;
+        format!("{:02}:{:02}", minute / 60, minute % 60)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -292,5 +332,26 @@ mod tests {
             json["yAxis"]["data"],
             serde_json::json!(["50000", "100000"])
         );
+    }
+
+    #[test]
+    fn a_miner_series_labels_times_by_span_and_keeps_gaps() {
+        let day = crate::market::DAY_MS;
+        assert_eq!(
+            time_label(20_000 * day + 14 * 3_600_000 + 5 * 60_000, day),
+            "14:05"
+        );
+        assert_eq!(time_label(20_000 * day, 30 * day), "2024-10-04");
+        let json = miner_series(
+            &[0, 60_000],
+            &[Some(110.456), None],
+            "Hashrate",
+            "TH/s",
+            "#000",
+        )
+        .to_string();
+        assert!(json.contains("110.46"), "{json}");
+        assert!(json.contains("null"), "{json}");
+        assert!(json.contains("\"00:01\""), "{json}");
     }
 }

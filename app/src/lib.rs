@@ -37,8 +37,8 @@ use crate::components::theme::{ThemeProvider, use_theme};
 use crate::i18n::{I18nContextProvider, t_string, use_i18n};
 use crate::routes::{
     account::AccountRoute, admin::AdminRoute, auth_pages::AuthRoute, batch::BatchRoute,
-    calculator::CalculatorRoute, catalogue::CatalogueRoute, home::HomePage, network::NetworkRoute,
-    not_found::NotFoundPage, sites::SitesRoute,
+    calculator::CalculatorRoute, catalogue::CatalogueRoute, home::HomePage, miner::MinerRoute,
+    network::NetworkRoute, not_found::NotFoundPage, sites::SitesRoute,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -98,6 +98,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/catalogue") view={Lazy::<CatalogueRoute>::new()} ssr=SsrMode::Async />
                             <Route path=path!("/network") view={Lazy::<NetworkRoute>::new()} ssr=SsrMode::Async />
                             <Route path=path!("/sites") view={Lazy::<SitesRoute>::new()} ssr=SsrMode::Async />
+                            <Route path=path!("/sites/miners/:miner_id") view={Lazy::<MinerRoute>::new()} ssr=SsrMode::Async />
                             // Signing in, and administration: one route each (see routes/auth_pages.rs).
                             <Route path=path!("/auth/:page") view={Lazy::<AuthRoute>::new()} ssr=SsrMode::Async />
                             <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />

@@ -40,6 +40,7 @@ pub mod calculator;
 pub mod catalogue;
 pub mod home;
 pub mod login;
+pub mod miner;
 pub mod network;
 pub mod not_found;
 pub mod password;

@@ -90,6 +90,61 @@ pub struct TelemetrySample {
     pub message: Option<String>,
 }
 
+/// The spans a miner's charts offer, from the last hour to the last 30 days.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChartRange {
+    Hour,
+    SixHours,
+    #[default]
+    Day,
+    Week,
+    Month,
+}
+
+impl ChartRange {
+    pub const ALL: [Self; 5] = [
+        Self::Hour,
+        Self::SixHours,
+        Self::Day,
+        Self::Week,
+        Self::Month,
+    ];
+
+    pub const fn span_ms(self) -> i64 {
+        match self {
+            Self::Hour => 3_600_000,
+            Self::SixHours => 6 * 3_600_000,
+            Self::Day => DAY_MS,
+            Self::Week => 7 * DAY_MS,
+            Self::Month => 30 * DAY_MS,
+        }
+    }
+
+    /// The address's name of the range, and its label ("1 h", "30 d").
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Hour => "1h",
+            Self::SixHours => "6h",
+            Self::Day => "24h",
+            Self::Week => "7d",
+            Self::Month => "30d",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
+
+/// A miner's newest reading, as its live row keeps it, with the last time it answered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LiveReading {
+    pub sample: TelemetrySample,
+    /// The newest reading in which it answered; `None` if it never has.
+    pub last_seen_ms: Option<i64>,
+}
+
 /// Why a sample was refused. Each names the field so a collector's log points at the cause.
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum SampleError {

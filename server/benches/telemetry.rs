@@ -397,13 +397,13 @@ async fn alert_evaluation(engine: Engine) {
             .collect();
         store.ingest_samples(site, &batch, dark_at).await.unwrap();
         let began = Instant::now();
-        alerting.observe_samples(site, &batch, dark_at).await.unwrap();
+        alerting
+            .observe_samples(site, &batch, dark_at)
+            .await
+            .unwrap();
         dark_ms.push(began.elapsed().as_secs_f64() * 1e3);
     }
-    let offline = store
-        .open_alert_counts(site)
-        .await
-        .unwrap();
+    let offline = store.open_alert_counts(site).await.unwrap();
     println!(
         "alerts {engine:?}: 20,000 miners, 5,000-sample batches: p50 {:.1} ms, max {:.1} ms per batch \
          ({} open after 10 cycles); state {:.2} MB; site going dark: {:.0}–{:.0} ms per batch, \

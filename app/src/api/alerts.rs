@@ -85,6 +85,7 @@ mod ssr {
         Ok(Some(AlertQuery {
             site_id: scope.site_id,
             customer_id: scope.customer_id,
+            miner_id: None,
             open_only: !filter.history,
             limit: MAX_LISTED_ALERTS,
         }))

@@ -109,6 +109,63 @@ pub async fn my_fleet_totals() -> Result<CustomerTotals, AppError> {
     Ok(totals)
 }
 
+/// What a miner's page shows: the inventory record, the newest reading, the chart points of
+/// `range` and its alerts (open first, then the latest resolved).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MinerOverview {
+    pub miner: crate::fleet::Miner,
+    pub site_name: String,
+    pub live: Option<crate::telemetry::LiveReading>,
+    pub range: crate::telemetry::ChartRange,
+    pub resolution: crate::telemetry::Resolution,
+    pub from_ms: i64,
+    pub to_ms: i64,
+    pub points: Vec<crate::telemetry::HistoryPoint>,
+    pub alerts: crate::fleet::AlertList,
+}
+
+/// One miner's page. A miner the caller may not see (another client's, another owner's site)
+/// is `NotFound`, as one that does not exist.
+#[server(endpoint = "miner_detail")]
+pub async fn miner_detail(
+    miner_id: i64,
+    #[server(default)] range: crate::telemetry::ChartRange,
+) -> Result<MinerOverview, AppError> {
+    use crate::access::{Access, Module};
+    use crate::fleet::AlertQuery;
+    use crate::telemetry::Resolution;
+    let caller = crate::ssr::auth::guard(Module::StatusMonitor, Access::Read)?;
+    let store = crate::ssr::store()?;
+    let miner = store.get_miner(miner_id).await?;
+    let site = ssr::visible_site(&*store, &caller, &miner).await?;
+    let to_ms = crate::market::unix_now_ms();
+    let from_ms = to_ms - range.span_ms();
+    let resolution = Resolution::for_span(range.span_ms());
+    let points = store
+        .miner_history(miner_id, from_ms, to_ms, resolution)
+        .await?;
+    let live = store.miner_live(miner_id).await?;
+    let alerts = store
+        .list_alerts(&AlertQuery {
+            miner_id: Some(miner_id),
+            open_only: false,
+            limit: 50,
+            ..AlertQuery::default()
+        })
+        .await?;
+    Ok(MinerOverview {
+        miner,
+        site_name: site.name,
+        live,
+        range,
+        resolution,
+        from_ms,
+        to_ms,
+        points,
+        alerts,
+    })
+}
+
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     use super::MinerFilter;
@@ -117,6 +174,30 @@ pub(crate) mod ssr {
     use crate::fleet::MinerQuery;
     use crate::ssr::Store;
     use crate::ssr::auth::Caller;
+
+    /// The miner's site, when the caller may see the miner: staff any, a site owner those of
+    /// their sites, a client their own customer's; `NotFound` otherwise.
+    pub async fn visible_site(
+        store: &dyn Store,
+        caller: &Caller,
+        miner: &crate::fleet::Miner,
+    ) -> Result<crate::fleet::Site, AppError> {
+        let member = caller.member()?;
+        let site = store.get_site(miner.site_id).await?;
+        let visible = match member.role {
+            Role::Client => {
+                let customer = store.customer_for_user(member.user_id).await?;
+                customer.is_some_and(|c| Some(c.customer_id) == miner.customer_id)
+            }
+            Role::MiningSiteOwner => site.owner_user_id == Some(member.user_id),
+            _ => true,
+        };
+        if visible {
+            Ok(site)
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
 
     /// The longest search text the table sends on.
     const MAX_SEARCH_CHARS: usize = 100;

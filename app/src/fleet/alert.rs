@@ -105,6 +105,8 @@ impl Alert {
 pub struct AlertQuery {
     pub site_id: Option<i64>,
     pub customer_id: Option<i64>,
+    /// One miner's alerts only.
+    pub miner_id: Option<i64>,
     /// Only open ones (the default view), or the history too.
     pub open_only: bool,
     pub limit: u32,

@@ -20,7 +20,7 @@ use crate::i18n::{t, t_string, use_i18n};
 use crate::market::format_time;
 use crate::telemetry::{SiteOverview, SitePoint, TEMP_BUCKET_C};
 
-mod alerts;
+pub(crate) mod alerts;
 
 lazy_page!(SitesRoute, SitesPage);
 
@@ -61,7 +61,7 @@ fn Fleet() -> impl IntoView {
 
 /// A counter that grows every [`REFRESH_MS`] in the browser (never on the server), so the
 /// resources that read it fetch again without a reload.
-fn refresh_tick() -> ReadSignal<u32> {
+pub(crate) fn refresh_tick() -> ReadSignal<u32> {
     let (tick, set_tick) = signal(0_u32);
     #[cfg(feature = "hydrate")]
     {
@@ -157,14 +157,14 @@ fn sites_href(filter: &MinerFilter) -> String {
 }
 
 /// "1.23 PH/s", in the largest unit that keeps the number at least 1.
-fn hashrate_text(hashrate_hs: f64) -> String {
+pub(crate) fn hashrate_text(hashrate_hs: f64) -> String {
     let hashrate = Hashrate { hashrate_hs };
     let unit = hashrate.best_unit();
     format!("{:.2} {}", hashrate.in_unit(unit), unit.symbol())
 }
 
 /// "845.3 kW" or "12.40 MW".
-fn power_text(power_w: f64) -> String {
+pub(crate) fn power_text(power_w: f64) -> String {
     if power_w >= 1e6 {
         format!("{:.2} MW", power_w / 1e6)
     } else {
@@ -742,7 +742,7 @@ fn MinerLine(row: MinerRow) -> impl IntoView {
     };
     view! {
         <tr data-serial=miner.serial.clone()>
-            <th scope="row">{miner.serial.clone()}</th>
+            <th scope="row"><a href=format!("/sites/miners/{}", miner.miner_id)>{miner.serial.clone()}</a></th>
             <td>{miner.ip.clone()}</td>
             <td>{miner.model_name.clone()}</td>
             <td>{miner.rack.clone()}</td>

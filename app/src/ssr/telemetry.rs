@@ -5,7 +5,9 @@
 use async_trait::async_trait;
 
 use crate::ssr::StoreError;
-use crate::telemetry::{HistoryPoint, Resolution, SiteOverview, SitePoint, TelemetrySample};
+use crate::telemetry::{
+    HistoryPoint, LiveReading, Resolution, SiteOverview, SitePoint, TelemetrySample,
+};
 
 /// What one ingest call did. `inserted + duplicates + unknown + stale` covers every sample.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -71,6 +73,9 @@ pub trait TelemetryStore: Send + Sync {
         to_ms: i64,
         resolution: Resolution,
     ) -> Result<Vec<HistoryPoint>, StoreError>;
+
+    /// The miner's live row, if it was ever polled.
+    async fn miner_live(&self, miner_id: i64) -> Result<Option<LiveReading>, StoreError>;
 
     /// The site's counts, totals, temperatures and 24-hour sparkline at `now_ms`.
     async fn site_overview(&self, site_id: i64, now_ms: i64) -> Result<SiteOverview, StoreError>;

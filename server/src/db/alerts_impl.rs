@@ -62,7 +62,8 @@ const SELECT: &str = "
 const FILTER: &str = "
     where ($1 is null or a.site_id = $1)
       and ($2 is null or m.customer_id = $2)
-      and ($3 = 0 or a.resolved_at_ms is null)";
+      and ($3 = 0 or a.resolved_at_ms is null)
+      and ($4 is null or a.miner_id = $4)";
 
 pub fn list_sql() -> String {
     format!(
@@ -70,7 +71,7 @@ pub fn list_sql() -> String {
          order by case when a.resolved_at_ms is null then 0 else 1 end,
                   case when a.severity = 'critical' then 0 else 1 end,
                   coalesce(a.escalated_at_ms, a.opened_at_ms) desc, a.alert_id desc
-         limit $4"
+         limit $5"
     )
 }
 
@@ -326,6 +327,7 @@ macro_rules! impl_alerts {
                     .bind(query.site_id)
                     .bind(query.customer_id)
                     .bind(open_only)
+                    .bind(query.miner_id)
                     .bind(limit)
                     .fetch_all(&self.pool)
                     .await
@@ -334,6 +336,7 @@ macro_rules! impl_alerts {
                     .bind(query.site_id)
                     .bind(query.customer_id)
                     .bind(open_only)
+                    .bind(query.miner_id)
                     .fetch_one(&self.pool)
                     .await
                     .map_err(store_error)?;

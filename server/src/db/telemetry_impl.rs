@@ -317,6 +317,21 @@ macro_rules! impl_telemetry {
                 Ok(points(rows))
             }
 
+            async fn miner_live(
+                &self,
+                miner_id: i64,
+            ) -> Result<Option<app::telemetry::LiveReading>, app::ssr::StoreError> {
+                use $crate::db::store_error;
+                use $crate::db::telemetry_rows::{LIVE_COLUMNS, LiveRow};
+                let sql = format!("select {LIVE_COLUMNS} from miner_live where miner_id = $1");
+                let row: Option<LiveRow> = sqlx::query_as(&sql)
+                    .bind(miner_id)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(store_error)?;
+                Ok(row.map(Into::into))
+            }
+
             async fn site_overview(
                 &self,
                 site_id: i64,

@@ -97,3 +97,76 @@ pub struct OverviewRow {
 pub fn count(value: i64) -> u32 {
     u32::try_from(value.max(0)).unwrap_or(u32::MAX)
 }
+
+/// A miner's live row as stored; integers come back as the engines' 64-bit integers.
+#[derive(sqlx::FromRow)]
+pub struct LiveRow {
+    miner_id: i64,
+    taken_at_ms: i64,
+    last_seen_ms: Option<i64>,
+    online: bool,
+    is_mining: bool,
+    hashrate_hs: Option<f64>,
+    expected_hashrate_hs: Option<f64>,
+    power_w: Option<f64>,
+    power_estimated: bool,
+    temp_max_c: Option<f64>,
+    temp_avg_c: Option<f64>,
+    fan_min_rpm: Option<i64>,
+    fan_max_rpm: Option<i64>,
+    boards_total: Option<i64>,
+    boards_active: Option<i64>,
+    pool_url: Option<String>,
+    pool_user: Option<String>,
+    accepted_shares: Option<i64>,
+    rejected_shares: Option<i64>,
+    hardware_errors: Option<i64>,
+    uptime_s: Option<i64>,
+    firmware_version: Option<String>,
+    model_reported: Option<String>,
+    message: Option<String>,
+}
+
+/// The columns of [`LiveRow`], in `miner_live`.
+pub const LIVE_COLUMNS: &str = "miner_id, taken_at_ms, last_seen_ms, online, is_mining, \
+    hashrate_hs, expected_hashrate_hs, power_w, power_estimated, temp_max_c, temp_avg_c, \
+    fan_min_rpm, fan_max_rpm, boards_total, boards_active, pool_url, pool_user, \
+    accepted_shares, rejected_shares, hardware_errors, uptime_s, firmware_version, \
+    model_reported, message";
+
+impl From<LiveRow> for app::telemetry::LiveReading {
+    fn from(row: LiveRow) -> Self {
+        // Values were validated on the way in; one out of range reads as missing.
+        fn narrow<T: TryFrom<i64>>(value: Option<i64>) -> Option<T> {
+            value.and_then(|v| T::try_from(v).ok())
+        }
+        Self {
+            sample: app::telemetry::TelemetrySample {
+                miner_id: row.miner_id,
+                taken_at_ms: row.taken_at_ms,
+                online: row.online,
+                is_mining: row.is_mining,
+                hashrate_hs: row.hashrate_hs,
+                expected_hashrate_hs: row.expected_hashrate_hs,
+                power_w: row.power_w,
+                power_estimated: row.power_estimated,
+                temp_max_c: row.temp_max_c,
+                temp_avg_c: row.temp_avg_c,
+                fan_min_rpm: narrow(row.fan_min_rpm),
+                fan_max_rpm: narrow(row.fan_max_rpm),
+                boards_total: narrow(row.boards_total),
+                boards_active: narrow(row.boards_active),
+                pool_url: row.pool_url,
+                pool_user: row.pool_user,
+                accepted_shares: narrow(row.accepted_shares),
+                rejected_shares: narrow(row.rejected_shares),
+                hardware_errors: narrow(row.hardware_errors),
+                uptime_s: narrow(row.uptime_s),
+                firmware_version: row.firmware_version,
+                model_reported: row.model_reported,
+                message: row.message,
+            },
+            last_seen_ms: row.last_seen_ms,
+        }
+    }
+}

@@ -27,8 +27,9 @@ fn server_fn_args(path: &str) -> Vec<(&'static str, String)> {
         "/api/network_history" => vec![("days", "10".into())],
         // An unknown site: 404 for staff and site owners, an empty page for clients.
         "/api/list_site_miners" | "/api/list_alerts" => vec![("filter[site_id]", none())],
-        // An unknown alert: 404 when allowed.
+        // An unknown alert or miner: 404 when allowed.
         "/api/acknowledge_alert" => vec![("alert_id", none())],
+        "/api/miner_detail" => vec![("miner_id", none())],
         "/api/list_users" => vec![("search", String::new()), ("page", "0".into())],
         "/api/create_user" => vec![
             ("email", unique),

@@ -335,3 +335,101 @@ on_both_engines!(
     the_page_renders_each_callers_view_in_both_languages_postgres,
     the_page_renders_each_callers_view_in_both_languages
 );
+
+/// The id of the miner with `serial`.
+async fn miner_id(app: &TestApp, serial: &str) -> i64 {
+    let query = app::fleet::MinerQuery {
+        search: Some(serial.to_owned()),
+        ..app::fleet::MinerQuery::default()
+    };
+    let page = app
+        .store
+        .list_miners(&query, app::market::unix_now_ms())
+        .await
+        .unwrap();
+    page.rows[0].miner.miner_id
+}
+
+/// A miner's page: its latest reading and history to whoever may see the miner, 404 to the
+/// others, as if it did not exist.
+async fn detail(
+    client: &reqwest::Client,
+    app: &TestApp,
+    miner_id: i64,
+    range: &str,
+) -> (StatusCode, Value) {
+    let form = [
+        ("miner_id", miner_id.to_string()),
+        ("range", range.to_owned()),
+    ];
+    call(client, app, "/api/miner_detail", &form).await
+}
+
+async fn a_miner_page_shows_its_reading_and_history_to_who_may_see_it(backend: Backend) {
+    let Some(Fleet {
+        app,
+        site_owner,
+        first,
+        second,
+        rockdale,
+        ..
+    }) = fleet(backend).await
+    else {
+        return;
+    };
+    let rd_a1 = miner_id(&app, "RD-A1").await;
+    let kz_a1 = miner_id(&app, "KZ-A1").await;
+    let (status, found) = detail(&first.client, &app, rd_a1, "hour").await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert_eq!(found["miner"]["serial"], "RD-A1");
+    assert_eq!(found["site_name"], "Rockdale");
+    assert_eq!(found["resolution"], "Raw");
+    assert_eq!(found["live"]["sample"]["hashrate_hs"], 200e12);
+    assert_eq!(found["points"].as_array().unwrap().len(), 1, "{found}");
+    let (status, found) = detail(&site_owner.client, &app, rd_a1, "month").await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert_eq!(found["resolution"], "Daily");
+
+    // Another client's miner, and a site owner's view of another site's miner.
+    let (status, _) = detail(&second.client, &app, rd_a1, "day").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = detail(&site_owner.client, &app, kz_a1, "day").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = detail(&app.owner, &app, kz_a1, "week").await;
+    assert_eq!(status, StatusCode::OK);
+
+    // The page itself, with the period links and the latest reading; the table links to it.
+    let html = first
+        .client
+        .get(app.url(&format!("/sites/miners/{rd_a1}?range=1h")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+        .replace("<!>", "");
+    assert!(html.contains("id=\"miner-serial\">RD-A1<"), "{html}");
+    assert!(html.contains("data-range=\"30d\""), "{html}");
+    assert!(html.contains("id=\"miner-live\""), "{html}");
+    let table = app
+        .owner
+        .get(app.url(&format!("/sites?site={rockdale}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        table.contains(&format!("href=\"/sites/miners/{rd_a1}\"")),
+        "{table}"
+    );
+    app.stop().await;
+}
+
+on_both_engines!(
+    a_miner_page_shows_its_reading_and_history_to_who_may_see_it_sqlite,
+    a_miner_page_shows_its_reading_and_history_to_who_may_see_it_postgres,
+    a_miner_page_shows_its_reading_and_history_to_who_may_see_it
+);

@@ -24,7 +24,7 @@ pub fn kind_text(i18n: I18nContext<Locale>, kind: AlertKind) -> &'static str {
     }
 }
 
-fn severity_text(i18n: I18nContext<Locale>, severity: Severity) -> &'static str {
+pub fn severity_text(i18n: I18nContext<Locale>, severity: Severity) -> &'static str {
     match severity {
         Severity::Warning => t_string!(i18n, alert_warning),
         Severity::Critical => t_string!(i18n, alert_critical),
