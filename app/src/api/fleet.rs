@@ -116,6 +116,8 @@ pub struct MinerOverview {
     pub miner: crate::fleet::Miner,
     pub site_name: String,
     pub live: Option<crate::telemetry::LiveReading>,
+    /// Whether it answered within the offline time of `to_ms`.
+    pub online: bool,
     pub range: crate::telemetry::ChartRange,
     pub resolution: crate::telemetry::Resolution,
     pub from_ms: i64,
@@ -145,6 +147,10 @@ pub async fn miner_detail(
         .miner_history(miner_id, from_ms, to_ms, resolution)
         .await?;
     let live = store.miner_live(miner_id).await?;
+    let online = live
+        .as_ref()
+        .and_then(|l| l.last_seen_ms)
+        .is_some_and(|seen| to_ms - seen <= crate::telemetry::OFFLINE_AFTER_MS);
     let alerts = store
         .list_alerts(&AlertQuery {
             miner_id: Some(miner_id),
@@ -157,6 +163,7 @@ pub async fn miner_detail(
         miner,
         site_name: site.name,
         live,
+        online,
         range,
         resolution,
         from_ms,

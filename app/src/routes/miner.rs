@@ -84,6 +84,7 @@ fn MinerView(detail: MinerOverview) -> impl IntoView {
         miner,
         site_name,
         live,
+        online,
         range,
         points,
         alerts,
@@ -111,7 +112,7 @@ fn MinerView(detail: MinerOverview) -> impl IntoView {
                 <div><dt>{t!(i18n, sites_col_rack)}</dt><dd>{miner.rack.clone()}</dd></div>
             </dl>
         </section>
-        <LiveCard live />
+        <LiveCard live online />
         <nav class="range-picker" aria-label=move || t_string!(i18n, miner_range) id="miner-range">
             {ChartRange::ALL
                 .into_iter()
@@ -129,7 +130,7 @@ fn MinerView(detail: MinerOverview) -> impl IntoView {
 
 /// The newest reading in full; `None` for a miner never polled.
 #[component]
-fn LiveCard(live: Option<LiveReading>) -> impl IntoView {
+fn LiveCard(live: Option<LiveReading>, online: bool) -> impl IntoView {
     let i18n = use_i18n();
     let none = move || t_string!(i18n, out_none).to_owned();
     let Some(LiveReading {
@@ -140,11 +141,8 @@ fn LiveCard(live: Option<LiveReading>) -> impl IntoView {
         return view! { <p class="notice" id="miner-never">{t!(i18n, miner_never_polled)}</p> }
             .into_any();
     };
-    let online_now = last_seen_ms.is_some_and(|seen| {
-        crate::market::unix_now_ms() - seen <= crate::telemetry::OFFLINE_AFTER_MS
-    });
     let state = move || {
-        if online_now {
+        if online {
             t_string!(i18n, sites_online)
         } else {
             t_string!(i18n, sites_offline)
