@@ -245,13 +245,34 @@ fn Charts(points: Vec<HistoryPoint>) -> impl IntoView {
     let temps: Vec<Option<f64>> = points.iter().map(|p| p.temp_max_c).collect();
     let power: Vec<Option<f64>> = points.iter().map(|p| p.power_w).collect();
     let series = [
-        ("miner-chart-hashrate", hashrate, "TH/s", HASHRATE_COLOR, 0),
-        ("miner-chart-temp", temps, "°C", TEMP_COLOR, 1),
-        ("miner-chart-power", power, "W", POWER_COLOR, 2),
+        (
+            "miner-chart-hashrate",
+            "echart-miner-hashrate",
+            hashrate,
+            "TH/s",
+            HASHRATE_COLOR,
+            0,
+        ),
+        (
+            "miner-chart-temp",
+            "echart-miner-temp",
+            temps,
+            "°C",
+            TEMP_COLOR,
+            1,
+        ),
+        (
+            "miner-chart-power",
+            "echart-miner-power",
+            power,
+            "W",
+            POWER_COLOR,
+            2,
+        ),
     ];
     let figures = series
         .into_iter()
-        .map(|(id, values, unit, color, which)| {
+        .map(|(id, canvas, values, unit, color, which)| {
             let caption = move || match which {
                 0 => t_string!(i18n, miner_chart_hashrate),
                 1 => t_string!(i18n, miner_chart_temp),
@@ -266,7 +287,7 @@ fn Charts(points: Vec<HistoryPoint>) -> impl IntoView {
             view! {
                 <figure id=id>
                     <figcaption>{caption} " · " {range}</figcaption>
-                    <EChart id=id chart>
+                    <EChart id=canvas chart>
                         <svg viewBox="0 0 300 80" class="sparkline" role="img" preserveAspectRatio="none"
                             aria-label=caption>
                             <polyline points=fallback fill="none" stroke=color stroke-width="1.5" />
