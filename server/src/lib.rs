@@ -16,6 +16,7 @@ pub mod locale;
 pub mod mail;
 pub mod market;
 pub mod minersim;
+pub mod poller;
 pub mod sites;
 pub mod startup;
 pub mod state;

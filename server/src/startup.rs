@@ -37,6 +37,8 @@ pub struct Application {
     shutdown_grace: Duration,
     market: Market,
     upkeep: tokio::task::JoinHandle<()>,
+    /// One per site polled from the server (`[poll] sites`).
+    pollers: Vec<tokio::task::JoinHandle<()>>,
     alerts: Arc<crate::alerts::Alerting>,
 }
 
@@ -78,6 +80,8 @@ impl Application {
         };
         let upkeep = crate::upkeep::spawn(state.store.clone(), state.alerts.clone());
         let alerts = state.alerts.clone();
+        settings.poll.validate()?;
+        let pollers = crate::poller::spawn(&settings.poll, state.store.clone(), alerts.clone());
         let (state_store, state_auth) = (state.store.clone(), state.auth.clone());
         let router = build_router(
             state,
@@ -94,6 +98,7 @@ impl Application {
             shutdown_grace: Duration::from_secs(settings.server.shutdown_grace_secs),
             market,
             upkeep,
+            pollers,
             alerts,
         })
     }
@@ -125,6 +130,7 @@ impl Application {
         let grace = self.shutdown_grace;
         let mut market = self.market;
         let upkeep = self.upkeep;
+        let pollers = self.pollers;
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
         let server = axum::serve(
             self.listener,
@@ -145,6 +151,9 @@ impl Application {
         }
         market.stop();
         upkeep.abort();
+        for poller in pollers {
+            poller.abort();
+        }
         tracing::info!("stopped");
         Ok(())
     }

@@ -128,9 +128,12 @@ pub struct LiveRow {
 }
 
 /// The columns of [`LiveRow`], in `miner_live`.
+/// PostgreSQL stores fans and boards as 4-byte integers; the casts read every engine's alike.
 pub const LIVE_COLUMNS: &str = "miner_id, taken_at_ms, last_seen_ms, online, is_mining, \
     hashrate_hs, expected_hashrate_hs, power_w, power_estimated, temp_max_c, temp_avg_c, \
-    fan_min_rpm, fan_max_rpm, boards_total, boards_active, pool_url, pool_user, \
+    cast(fan_min_rpm as bigint) as fan_min_rpm, cast(fan_max_rpm as bigint) as fan_max_rpm, \
+    cast(boards_total as bigint) as boards_total, \
+    cast(boards_active as bigint) as boards_active, pool_url, pool_user, \
     accepted_shares, rejected_shares, hardware_errors, uptime_s, firmware_version, \
     model_reported, message";
 

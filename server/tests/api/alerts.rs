@@ -474,3 +474,75 @@ fn decoded_body(data: &str) -> String {
     };
     String::from_utf8(bytes).unwrap()
 }
+
+/// A site polled by the server itself (`[poll] sites`): simulated Antminers read by asic-rs
+/// every second, stored, and the overheating one's alert opened, with no collector at all.
+async fn the_server_polls_a_site_itself(backend: Backend, base: std::net::Ipv4Addr) {
+    use minersim::{Farm as SimFarm, Fault, SimConfig};
+    let sims = SimFarm::start(SimConfig {
+        count: 3,
+        base,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    sims.miner(1).unwrap().inject(Fault::Overheating);
+    let Some(app) = TestApp::spawn_with(backend, |settings| {
+        settings.poll.sites = vec![1];
+        settings.poll.interval_s = 1;
+        settings.poll.timeout_s = 5;
+    })
+    .await
+    else {
+        sims.shutdown().await;
+        return;
+    };
+    let site_id = app.create_site("Polled", None).await;
+    assert_eq!(site_id, 1, "the first site of a fresh database");
+    let miners: Vec<NewMiner> = sims
+        .ips()
+        .iter()
+        .enumerate()
+        .map(|(i, ip)| NewMiner {
+            customer_id: None,
+            asic_model_id: None,
+            model_name: "Antminer S19 Pro".into(),
+            serial: format!("POLL-{i}"),
+            ip: ip.to_string(),
+            mac: None,
+            rack: String::new(),
+            status: MinerStatus::Active,
+        })
+        .collect();
+    let approver = app.member(Role::Admin).await.user_id;
+    let ids = app.approved_miners(site_id, &miners, approver).await;
+
+    let mut opened = Value::Null;
+    for _ in 0..150 {
+        let (_, list) = open_alerts(&app.owner, &app, Some(site_id)).await;
+        if list["total"] == 1 {
+            opened = list;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(opened["alerts"][0]["kind"], "temperature", "{opened}");
+    assert_eq!(opened["alerts"][0]["miner_serial"], "POLL-1");
+    for id in ids {
+        let live = app.store.miner_live(id).await.unwrap().unwrap();
+        assert!(live.sample.online, "miner {id} answered");
+        assert!(live.sample.hashrate_hs.unwrap() > 90e12, "{live:?}");
+    }
+    app.stop().await;
+    sims.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_server_polls_a_site_itself_on_sqlite() {
+    the_server_polls_a_site_itself(Backend::Sqlite, std::net::Ipv4Addr::new(127, 86, 0, 1)).await;
+}
+
+#[tokio::test]
+async fn the_server_polls_a_site_itself_on_postgres() {
+    the_server_polls_a_site_itself(Backend::Postgres, std::net::Ipv4Addr::new(127, 87, 0, 1)).await;
+}
