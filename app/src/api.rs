@@ -73,6 +73,10 @@ pub const SERVER_FNS: &[(&str, Option<(Module, Access)>)] = &[
         Some((Module::SiteManagement, Access::Read)),
     ),
     (
+        "/api/review_miners",
+        Some((Module::SiteManagement, Access::Full)),
+    ),
+    (
         "/api/list_site_miners",
         Some((Module::StatusMonitor, Access::Read)),
     ),

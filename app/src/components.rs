@@ -5,6 +5,7 @@ pub mod echart;
 pub mod error_view;
 pub mod language;
 pub mod layout;
+pub mod live;
 pub mod market_origin;
 pub mod page_title;
 pub mod quick_estimate;

@@ -76,6 +76,10 @@ pub enum Rejection {
     ScenarioLimit,
     /// Acknowledging an alert that resolved meanwhile.
     AlertResolved,
+    /// An approval step with no miner ticked, or more than one page of them.
+    MinersNotChosen,
+    /// A review note longer than allowed, or with control characters.
+    ReviewNoteInvalid,
 }
 
 impl Rejection {

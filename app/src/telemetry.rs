@@ -23,6 +23,33 @@ pub const FIVE_MINUTE_RETENTION_MS: i64 = 90 * DAY_MS;
 /// How long daily rollups are kept.
 pub const DAILY_RETENTION_MS: i64 = 365 * DAY_MS;
 
+/// The server-sent event stream that tells open pages when figures changed: events named
+/// [`LIVE_EVENT`], each carrying a [`LiveUpdate`].
+pub const LIVE_PATH: &str = "/api/v1/live";
+/// The name of the stream's events.
+pub const LIVE_EVENT: &str = "update";
+
+/// What changed since the previous event on the stream: the sites (of those the caller may
+/// see) whose miners reported or whose alerts moved. Empty `site_ids` means "possibly
+/// anything" (the server dropped events for a slow reader), so a page reads everything again.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveUpdate {
+    pub site_ids: Vec<i64>,
+    /// New telemetry arrived for at least one of the sites.
+    pub telemetry: bool,
+    /// An alert opened, escalated or resolved on at least one of the sites.
+    pub alerts: bool,
+    /// When the newest change happened (server time).
+    pub at_ms: i64,
+}
+
+impl LiveUpdate {
+    /// Whether a page showing `site_id` should read it again.
+    pub fn concerns(&self, site_id: i64) -> bool {
+        self.site_ids.is_empty() || self.site_ids.contains(&site_id)
+    }
+}
+
 /// Largest hashrate a single machine may report: 1 EH/s, far beyond any ASIC.
 const MAX_HASHRATE_HS: f64 = 1e18;
 const MAX_POWER_W: f64 = 100_000.0;

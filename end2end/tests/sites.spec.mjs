@@ -86,7 +86,51 @@ test('the miner page shows its reading, charts over each period and its alerts',
   await page.locator('#miner-range a[data-range="1h"]').click();
   await expect(page).toHaveURL(/range=1h/);
   await expect(page.locator('#miner-chart-hashrate svg polyline')).toHaveCount(1);
+  // ECharts, once its deferred script has run, draws over the server's chart.
+  await expect(page.locator('#echart-miner-hashrate canvas')).toHaveCount(1);
   await keepScreenshot(page, testInfo, 'miner');
+});
+
+test('the page reads the figures again as soon as the server says they changed', async ({ page }) => {
+  const live = page.waitForRequest((request) => request.url().endsWith('/api/v1/live'));
+  await page.goto('/sites?site=1');
+  await waitForHydration(page);
+  await live;
+  // A marker on the window: a reload would lose it.
+  await page.evaluate(() => { window.__stillHere = true; });
+  const refetched = page.waitForRequest((request) => request.url().includes('/api/list_sites'), { timeout: 30_000 });
+  // One more collection cycle; the page hears of it from the stream, well before the 60 s
+  // timer it falls back to without one.
+  const server = process.env.BASE_URL || 'http://127.0.0.1:3000';
+  execFileSync('bash', ['../scripts/e2e-site.sh', server, OWNER.email], { stdio: 'inherit', timeout: 60_000 });
+  await refetched;
+  expect(await page.evaluate(() => window.__stillHere)).toBe(true);
+  await expect(page.locator('#fig-online')).toHaveText('3');
+});
+
+test('reviewers tick miners and apply an approval step; a step the state refuses changes nothing', async ({ page }, testInfo) => {
+  await page.goto('/sites?site=1');
+  await waitForHydration(page);
+  await expect(page.locator('#miner-review')).toBeVisible();
+  const tick = page.locator('tr[data-serial="E2E-0001"] td.tick input');
+  await tick.check();
+  await expect(page.locator('#review-ticked')).toHaveText('1 selected');
+  // A rejection without a reason is refused, in words, and the tick stays.
+  await page.locator('#review-step').selectOption('rejected');
+  await page.locator('#review-apply').click();
+  await expect(page.locator('#review-outcome')).toContainText('A rejection needs a reason');
+  await expect(tick).toBeChecked();
+  // The miner is approved already: submitting it for approval leaves it where it is.
+  await page.locator('#review-step').selectOption('pending');
+  await page.locator('#review-apply').click();
+  await expect(page.locator('#review-outcome [data-moved="0"][data-refused="1"]')).toBeVisible();
+  await expect(page.locator('#review-ticked')).toHaveText('0 selected');
+  await expect(tick).not.toBeChecked();
+  await expect(page.locator('tr[data-serial="E2E-0001"] [data-approval]')).toHaveCount(0);
+  await keepScreenshot(page, testInfo, 'sites-review');
+  // The approval filter: nothing waits for review on this site.
+  await page.goto('/sites?site=1&approval=pending');
+  await expect(page.locator('#miners-none')).toBeVisible();
 });
 
 test('the page reads in Chinese', async ({ page, baseURL }) => {

@@ -363,6 +363,7 @@ async fn alert_evaluation(engine: Engine) {
         &server::alerts::AlertSettings::default(),
         None,
         None,
+        server::live::LiveHub::default(),
     );
     let start = DAY0 + 12 * 60 * MINUTE;
     let mut batch_ms = Vec::new();

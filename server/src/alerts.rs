@@ -49,6 +49,8 @@ pub struct Alerting {
     /// processed in order. `None` until the site's book is loaded.
     sites: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<Option<SiteBook>>>>>,
     notifier: Option<Arc<notify::Notifier>>,
+    /// Told when a site's alerts moved, so open pages show it at once.
+    live: crate::live::LiveHub,
 }
 
 impl Alerting {
@@ -58,6 +60,7 @@ impl Alerting {
         settings: &AlertSettings,
         mailer: Option<Arc<SmtpMailer>>,
         public_url: Option<String>,
+        live: crate::live::LiveHub,
     ) -> Self {
         let notifier = mailer.map(|mailer| {
             Arc::new(notify::Notifier {
@@ -72,6 +75,7 @@ impl Alerting {
             rules: settings.rules,
             sites: Mutex::new(HashMap::new()),
             notifier,
+            live,
         }
     }
 
@@ -159,6 +163,10 @@ impl Alerting {
                 Ok((notify, version)) => {
                     site.version = version;
                     site.saved_at_ms = now_ms;
+                    if !changes.is_empty() {
+                        self.live
+                            .publish(site_id, crate::live::Change::Alerts, now_ms);
+                    }
                     if let Some(notifier) = &self.notifier
                         && !notify.is_empty()
                     {

@@ -29,6 +29,12 @@ pub const REST_ENDPOINTS: &[(&str, &str, Module, Access)] = &[
     ),
     ("GET", "/api/v1/market", Module::Network, Access::Read),
     (
+        "GET",
+        app::telemetry::LIVE_PATH,
+        Module::StatusMonitor,
+        Access::Read,
+    ),
+    (
         "POST",
         app::batch::EXPORT_PATH,
         Module::BatchCalculator,

@@ -137,6 +137,9 @@ pub async fn telemetry_handler(
         });
     }
     let outcome = state.store.ingest_samples(site_id, &samples, now).await?;
+    state
+        .live
+        .publish(site_id, crate::live::Change::Telemetry, now);
     // The samples are stored: an alert failure is logged, and the engine starts again from
     // its last saved state, rather than making the collector resend a stored batch.
     if let Err(error) = state.alerts.observe_samples(site_id, &samples, now).await {

@@ -16,6 +16,7 @@ use tokio::task::JoinHandle;
 use crate::alerts::Alerting;
 use crate::collect::uplink::{Target, Targets};
 use crate::collect::{BATCH_SAMPLES, poll_once};
+use crate::live::{Change, LiveHub};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -54,19 +55,40 @@ pub fn spawn(
     settings: &PollSettings,
     store: Arc<dyn Store>,
     alerts: Arc<Alerting>,
+    live: &LiveHub,
 ) -> Vec<JoinHandle<()>> {
     settings
         .sites
         .iter()
         .map(|site_id| {
-            let (store, alerts, settings, site_id) =
-                (store.clone(), alerts.clone(), settings.clone(), *site_id);
-            tokio::spawn(async move { poll_site(site_id, &settings, &*store, &alerts).await })
+            let (store, alerts, live, settings, site_id) = (
+                store.clone(),
+                alerts.clone(),
+                live.clone(),
+                settings.clone(),
+                *site_id,
+            );
+            tokio::spawn(async move {
+                let sinks = Sinks {
+                    store: &*store,
+                    alerts: &alerts,
+                    live: &live,
+                };
+                poll_site(site_id, &settings, sinks).await;
+            })
         })
         .collect()
 }
 
-async fn poll_site(site_id: i64, settings: &PollSettings, store: &dyn Store, alerts: &Alerting) {
+/// Where a cycle's samples go.
+#[derive(Clone, Copy)]
+pub struct Sinks<'a> {
+    pub store: &'a dyn Store,
+    pub alerts: &'a Alerting,
+    pub live: &'a LiveHub,
+}
+
+async fn poll_site(site_id: i64, settings: &PollSettings, sinks: Sinks<'_>) {
     let mut collector = Collector::new(CollectorConfig {
         miner_timeout: Duration::from_secs(settings.timeout_s),
         concurrency: settings.concurrency,
@@ -82,20 +104,24 @@ async fn poll_site(site_id: i64, settings: &PollSettings, store: &dyn Store, ale
     );
     loop {
         ticks.tick().await;
-        if let Err(error) = cycle(site_id, &mut collector, store, alerts).await {
+        if let Err(error) = cycle(site_id, &mut collector, sinks).await {
             tracing::warn!(site_id, %error, "poll cycle failed; trying again next interval");
         }
     }
 }
 
 /// One cycle: the site's approved miners now, polled once, stored batch by batch and run
-/// through the alert engine.
+/// through the alert engine, then told to open pages.
 pub async fn cycle(
     site_id: i64,
     collector: &mut Collector,
-    store: &dyn Store,
-    alerts: &Alerting,
+    sinks: Sinks<'_>,
 ) -> anyhow::Result<usize> {
+    let Sinks {
+        store,
+        alerts,
+        live,
+    } = sinks;
     let miners = store
         .miner_targets(site_id)
         .await?
@@ -107,6 +133,7 @@ pub async fn cycle(
     let now_ms = app::market::unix_now_ms();
     for batch in samples.chunks(BATCH_SAMPLES) {
         store.ingest_samples(site_id, batch, now_ms).await?;
+        live.publish(site_id, Change::Telemetry, now_ms);
         if let Err(error) = alerts.observe_samples(site_id, batch, now_ms).await {
             tracing::error!(site_id, %error, "alerts: batch not evaluated");
         }

@@ -40,6 +40,7 @@ pub struct Application {
     /// One per site polled from the server (`[poll] sites`).
     pollers: Vec<tokio::task::JoinHandle<()>>,
     alerts: Arc<crate::alerts::Alerting>,
+    live: crate::live::LiveHub,
 }
 
 impl Application {
@@ -65,11 +66,13 @@ impl Application {
             .rules
             .validate()
             .map_err(|err| anyhow::anyhow!("[alerts.rules] {err}"))?;
+        let live = crate::live::LiveHub::default();
         let alerts = Arc::new(crate::alerts::Alerting::new(
             store.clone(),
             &settings.alerts,
             mailer,
             settings.auth.public_url.clone(),
+            live.clone(),
         ));
         let state = AppState {
             leptos_options,
@@ -77,11 +80,13 @@ impl Application {
             market: market.service.clone(),
             auth,
             alerts,
+            live: live.clone(),
         };
         let upkeep = crate::upkeep::spawn(state.store.clone(), state.alerts.clone());
         let alerts = state.alerts.clone();
         settings.poll.validate()?;
-        let pollers = crate::poller::spawn(&settings.poll, state.store.clone(), alerts.clone());
+        let pollers =
+            crate::poller::spawn(&settings.poll, state.store.clone(), alerts.clone(), &live);
         let (state_store, state_auth) = (state.store.clone(), state.auth.clone());
         let router = build_router(
             state,
@@ -100,6 +105,7 @@ impl Application {
             upkeep,
             pollers,
             alerts,
+            live,
         })
     }
 
@@ -131,6 +137,7 @@ impl Application {
         let mut market = self.market;
         let upkeep = self.upkeep;
         let pollers = self.pollers;
+        let live = self.live;
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
         let server = axum::serve(
             self.listener,
@@ -140,6 +147,8 @@ impl Application {
         .with_graceful_shutdown(async move {
             shutdown.await;
             tracing::info!("shutting down: finishing in-flight requests");
+            // Open live streams would otherwise hold the shutdown for the whole grace period.
+            live.close();
             let _ = stopping_tx.send(());
         });
         tokio::select! {
@@ -210,6 +219,10 @@ pub fn build_router(state: AppState, request_timeout: Duration) -> Router {
             ),
         )
         // Collectors sign in with their site's key, not as a person: no role guard here.
+        .route(
+            app::telemetry::LIVE_PATH,
+            auth::guarded(app::telemetry::LIVE_PATH, get(crate::live::live_handler)),
+        )
         .route(
             crate::collect::uplink::TARGETS_PATH,
             get(ingest::targets_handler),

@@ -14,4 +14,5 @@ pub struct AppState {
     pub market: market::MarketService,
     pub auth: Arc<AuthServices>,
     pub alerts: Arc<crate::alerts::Alerting>,
+    pub live: crate::live::LiveHub,
 }

@@ -8,7 +8,9 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-use crate::fleet::{CustomerTotals, MinerPage, MinerSort, OpenAlertCounts, Site};
+use crate::fleet::{
+    Approval, ApprovalReport, CustomerTotals, MinerPage, MinerSort, OpenAlertCounts, Site,
+};
 use crate::telemetry::SiteOverview;
 
 /// A site with its live figures, as the sites page lists them.
@@ -27,6 +29,8 @@ pub struct MinerFilter {
     pub site_id: Option<i64>,
     pub search: String,
     pub online: Option<bool>,
+    /// Where the miners stand in the approval workflow.
+    pub approval: Option<Approval>,
     pub sort: MinerSort,
     pub descending: bool,
     /// From 1.
@@ -67,6 +71,63 @@ pub async fn list_site_miners(
     };
     Ok(store
         .list_miners(&query, crate::market::unix_now_ms())
+        .await?)
+}
+
+/// The most miners one approval step may move: one page of the table at its largest.
+pub const MAX_REVIEWED: usize = crate::fleet::query::MAX_PER_PAGE as usize;
+/// The longest review note (a rejection's reason, say).
+pub const MAX_REVIEW_NOTE_CHARS: usize = 500;
+
+/// One approval step for the ticked miners of a site: submit drafts for review, approve or
+/// reject pending ones (with an optional note, the reason of a rejection), take rejected ones
+/// back to draft. The step is taken where the workflow allows it; the other miners are
+/// reported with their state and left as they were. Site owners review their own sites only.
+#[server(endpoint = "review_miners")]
+pub async fn review_miners(
+    site_id: i64,
+    #[server(default)] miner_ids: Vec<i64>,
+    step: Approval,
+    #[server(default)] note: String,
+) -> Result<ApprovalReport, AppError> {
+    use crate::access::{Access, Module, Role};
+    use crate::error::Rejection;
+    let caller = crate::ssr::auth::guard(Module::SiteManagement, Access::Full)?;
+    let member = caller.member()?;
+    let store = crate::ssr::store()?;
+    let site = store.get_site(site_id).await?;
+    if member.role == Role::MiningSiteOwner && site.owner_user_id != Some(member.user_id) {
+        return Err(AppError::NotFound);
+    }
+    let mut miner_ids = miner_ids;
+    miner_ids.sort_unstable();
+    miner_ids.dedup();
+    if miner_ids.is_empty() || miner_ids.len() > MAX_REVIEWED {
+        return Err(AppError::Rejected(Rejection::MinersNotChosen));
+    }
+    let note = note.trim();
+    let note = if note.is_empty() {
+        // A rejection tells the submitter what to fix.
+        if step == Approval::Rejected {
+            return Err(AppError::Rejected(Rejection::ReviewNoteInvalid));
+        }
+        None
+    } else {
+        Some(
+            crate::account::bounded_label(note, MAX_REVIEW_NOTE_CHARS)
+                .ok_or(AppError::Rejected(Rejection::ReviewNoteInvalid))?,
+        )
+    };
+    let now_ms = crate::market::unix_now_ms();
+    Ok(store
+        .set_approval(
+            site_id,
+            &miner_ids,
+            step,
+            member.user_id,
+            note.as_deref(),
+            now_ms,
+        )
         .await?)
 }
 
@@ -173,6 +234,35 @@ pub async fn miner_detail(
     })
 }
 
+/// The sites whose changes the caller may hear of on the live stream: `None` for every site
+/// (staff), a site owner's own sites, or the sites where a client's customer has miners (none
+/// for a client linked to no customer).
+#[cfg(feature = "ssr")]
+pub async fn visible_site_ids(
+    store: &dyn crate::ssr::Store,
+    caller: &crate::ssr::auth::Caller,
+) -> Result<Option<Vec<i64>>, AppError> {
+    use crate::access::Role;
+    let member = caller.member()?;
+    match member.role {
+        Role::Client => Ok(Some(
+            match store.customer_for_user(member.user_id).await? {
+                Some(customer) => store.customer_site_ids(customer.customer_id).await?,
+                None => Vec::new(),
+            },
+        )),
+        Role::MiningSiteOwner => Ok(Some(
+            store
+                .list_sites(Some(member.user_id))
+                .await?
+                .into_iter()
+                .map(|site| site.site_id)
+                .collect(),
+        )),
+        _ => Ok(None),
+    }
+}
+
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     use super::MinerFilter;
@@ -229,6 +319,7 @@ pub(crate) mod ssr {
             site_id: filter.site_id,
             search: Some(filter.search.chars().take(MAX_SEARCH_CHARS).collect()),
             online: filter.online,
+            approval: filter.approval,
             sort: filter.sort,
             descending: filter.descending,
             page: filter.page.max(1),

@@ -62,6 +62,8 @@ fn rejection_text(i18n: I18nContext<Locale>, rejection: Rejection) -> &'static s
         Rejection::ScenarioInvalid => t_string!(i18n, rejection_scenario_invalid),
         Rejection::ScenarioLimit => t_string!(i18n, rejection_scenario_limit),
         Rejection::AlertResolved => t_string!(i18n, rejection_alert_resolved),
+        Rejection::MinersNotChosen => t_string!(i18n, rejection_miners_not_chosen),
+        Rejection::ReviewNoteInvalid => t_string!(i18n, rejection_review_note_invalid),
     }
 }
 

@@ -10,6 +10,7 @@ use crate::access::{Access, Module};
 use crate::api::fleet::{MinerOverview, miner_detail};
 use crate::chart_options;
 use crate::components::echart::{ECHARTS_SCRIPT, EChart};
+use crate::components::live::live_tick;
 use crate::components::page_title::PageTitle;
 use crate::components::session::{Refusal, RequireAccess};
 use crate::error::AppError;
@@ -17,7 +18,7 @@ use crate::fleet::{Alert, AlertList};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::market::format_time;
 use crate::routes::sites::alerts::{kind_text, severity_text};
-use crate::routes::sites::{hashrate_text, refresh_tick};
+use crate::routes::sites::hashrate_text;
 use crate::telemetry::{ChartRange, HistoryPoint, LiveReading};
 
 lazy_page!(MinerRoute, MinerPage);
@@ -42,7 +43,7 @@ fn Detail() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let query = use_query_map();
-    let tick = refresh_tick();
+    let tick = live_tick();
     let detail = Resource::new(
         move || {
             let id = params

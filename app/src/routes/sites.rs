@@ -2,7 +2,7 @@
 //! chosen site's temperatures and last 24 hours, and its miner table, paged, sorted and
 //! filtered by the server. Clients see their own miners only. Everything the table shows is
 //! in the address (`?site=&q=&online=&sort=&desc=&page=`), so a link reproduces it and the
-//! page works without JavaScript; with it, the figures refresh every collector cycle.
+//! page works without JavaScript; with it, the figures refresh as soon as the server says they changed (`components::live`).
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -11,6 +11,7 @@ use mining::units::Hashrate;
 use crate::access::{Access, Module};
 use crate::api::alerts::{AcknowledgeAlert, AlertFilter, list_alerts};
 use crate::api::fleet::{MinerFilter, SiteSummary, list_site_miners, list_sites, my_fleet_totals};
+use crate::components::live::live_tick;
 use crate::components::market_origin::origin_text;
 use crate::components::page_title::PageTitle;
 use crate::components::session::{Refusal, RequireAccess, use_viewer};
@@ -21,11 +22,9 @@ use crate::market::format_time;
 use crate::telemetry::{SiteOverview, SitePoint, TEMP_BUCKET_C};
 
 pub(crate) mod alerts;
+mod review;
 
 lazy_page!(SitesRoute, SitesPage);
-
-/// How often the page reads the figures again: the collector's default cycle.
-const REFRESH_MS: u64 = 60_000;
 
 #[component]
 pub fn SitesPage() -> impl IntoView {
@@ -43,7 +42,7 @@ pub fn SitesPage() -> impl IntoView {
 #[component]
 fn Fleet() -> impl IntoView {
     let viewer = use_viewer().0;
-    let tick = refresh_tick();
+    let tick = live_tick();
     move || {
         viewer.get().map(|found| {
             let sees_sites = found
@@ -57,24 +56,6 @@ fn Fleet() -> impl IntoView {
             }
         })
     }
-}
-
-/// A counter that grows every [`REFRESH_MS`] in the browser (never on the server), so the
-/// resources that read it fetch again without a reload.
-pub(crate) fn refresh_tick() -> ReadSignal<u32> {
-    let (tick, set_tick) = signal(0_u32);
-    #[cfg(feature = "hydrate")]
-    {
-        if let Ok(handle) = set_interval_with_handle(
-            move || set_tick.update(|t| *t = t.wrapping_add(1)),
-            std::time::Duration::from_millis(REFRESH_MS),
-        ) {
-            on_cleanup(move || handle.clear());
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (set_tick, REFRESH_MS);
-    tick
 }
 
 /// The table's state as the address gives it.
@@ -93,6 +74,7 @@ fn filter_from(get: impl Fn(&str) -> Option<String>) -> MinerFilter {
             Some("0") => Some(false),
             _ => None,
         },
+        approval: get("approval").and_then(|a| crate::fleet::Approval::parse(&a)),
         sort: get("sort")
             .and_then(|s| sort_from_str(&s))
             .unwrap_or_default(),
@@ -145,6 +127,9 @@ fn sites_href(filter: &MinerFilter) -> String {
     }
     if let Some(online) = filter.online {
         href.push_str(if online { "online=1&" } else { "online=0&" });
+    }
+    if let Some(approval) = filter.approval {
+        let _ = write!(href, "approval={}&", approval.as_str());
     }
     let _ = write!(
         href,
@@ -215,17 +200,42 @@ fn Sites(tick: ReadSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let ack = ServerAction::<AcknowledgeAlert>::new();
+    let review = review::Review::new();
+    // While miners are ticked for review the table holds still; untick and it catches up.
+    let shown_tick = Memo::new(move |previous: Option<&u32>| {
+        if review.ticked.with(std::collections::BTreeSet::is_empty) {
+            tick.get()
+        } else {
+            previous.copied().unwrap_or_default()
+        }
+    });
     let view_data = Resource::new(
         move || {
             (
                 filter_from_query(&query.read()),
-                tick.get(),
+                shown_tick.get(),
                 ack.version().get(),
+                review.action.version().get(),
             )
         },
-        |(filter, _, _)| sites_view(filter),
+        |(filter, _, _, _)| sites_view(filter),
     );
+    // Ticks belong to the rows shown: another page, filter or site starts afresh.
+    Effect::new(move |previous: Option<MinerFilter>| {
+        let filter = filter_from_query(&query.read());
+        if previous.is_some_and(|p| p != filter) {
+            review.ticked.set(std::collections::BTreeSet::new());
+        }
+        filter
+    });
     let viewer = use_viewer().0;
+    let may_review = move || {
+        viewer
+            .get()
+            .and_then(Result::ok)
+            .flatten()
+            .is_some_and(|v| v.may(Module::SiteManagement, Access::Full))
+    };
     let may_ack = move || {
         viewer
             .get()
@@ -250,7 +260,7 @@ fn Sites(tick: ReadSignal<u32>) -> impl IntoView {
                                 <SiteCards sites chosen=chosen.site.site_id />
                                 <SiteDetail summary=chosen />
                                 <alerts::AlertsCard found=alerts ack=may_ack().then_some(ack) />
-                                <MinerTable filter found />
+                                <MinerTable filter found review=may_review().then_some(review) />
                             }
                                 .into_any()
                         }
@@ -517,7 +527,7 @@ fn ClientMiners(tick: ReadSignal<u32>) -> impl IntoView {
                     .map(|(filter, found, alerts)| {
                         view! {
                             <alerts::AlertsCard found=alerts ack=None />
-                            <MinerTable filter found />
+                            <MinerTable filter found review=None />
                         }
                     })
             }}
@@ -582,16 +592,45 @@ fn ClientTotals(totals: CustomerTotals) -> impl IntoView {
 /// filter, sortable columns, pages. Every link and form here is a new address, whose answer
 /// replaces this one.
 #[component]
-fn MinerTable(filter: MinerFilter, found: Result<MinerPage, AppError>) -> impl IntoView {
+fn MinerTable(
+    filter: MinerFilter,
+    found: Result<MinerPage, AppError>,
+    /// The approval tools, for those who may review the site's miners.
+    review: Option<review::Review>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let site_field = filter
         .site_id
         .map(|id| view! { <input type="hidden" name="site" value=id.to_string() /> });
     let online = filter.online;
+    let approval = filter.approval;
+    // The workflow concerns the staff's view of a site, not a client's own miners.
+    let approval_filter = filter.site_id.map(|_| {
+        let options = crate::fleet::Approval::ALL
+            .into_iter()
+            .map(|state| {
+                view! {
+                    <option value=state.as_str() selected=approval == Some(state)>
+                        {move || review::approval_text(i18n, state)}
+                    </option>
+                }
+            })
+            .collect_view();
+        view! {
+            <select name="approval" id="miner-approval" aria-label=move || t_string!(i18n, review_state)>
+                <option value="" selected=approval.is_none()>{t!(i18n, review_state_all)}</option>
+                {options}
+            </select>
+        }
+        .into_any()
+    });
     let search = filter.search.clone();
+    let review_form = review
+        .zip(filter.site_id)
+        .map(|(review, site_id)| view! { <review::ReviewForm review site_id /> }.into_any());
     let rows = match found {
         Err(error) => view! { <Refusal error /> }.into_any(),
-        Ok(page) => view! { <MinerRows page filter /> }.into_any(),
+        Ok(page) => view! { <MinerRows page filter review /> }.into_any(),
     };
     view! {
         <section class="card" id="miners" aria-labelledby="miners-title">
@@ -606,15 +645,21 @@ fn MinerTable(filter: MinerFilter, found: Result<MinerPage, AppError>) -> impl I
                     <option value="1" selected=online == Some(true)>{t!(i18n, sites_online)}</option>
                     <option value="0" selected=online == Some(false)>{t!(i18n, sites_offline)}</option>
                 </select>
+                {approval_filter}
                 <button type="submit" class="button">{t!(i18n, audit_filter)}</button>
             </form>
             {rows}
+            {review_form}
         </section>
     }
 }
 
 #[component]
-fn MinerRows(page: MinerPage, filter: MinerFilter) -> impl IntoView {
+fn MinerRows(
+    page: MinerPage,
+    filter: MinerFilter,
+    review: Option<review::Review>,
+) -> impl IntoView {
     let i18n = use_i18n();
     if page.rows.is_empty() {
         return view! { <p class="muted" id="miners-none">{t!(i18n, sites_miners_none)}</p> }
@@ -660,8 +705,12 @@ fn MinerRows(page: MinerPage, filter: MinerFilter) -> impl IntoView {
     let rows = page
         .rows
         .into_iter()
-        .map(|row| view! { <MinerLine row /> })
+        .map(|row| view! { <MinerLine row review /> })
         .collect_view();
+    let tick_column = review.map(|_| {
+        view! { <th scope="col" class="tick"><span class="visually-hidden">{t!(i18n, review_tick)}</span></th> }
+            .into_any()
+    });
     let prev = (current > 1).then(|| link(current - 1));
     let next = (current < pages).then(|| link(current + 1));
     view! {
@@ -670,6 +719,7 @@ fn MinerRows(page: MinerPage, filter: MinerFilter) -> impl IntoView {
             <table class="data-table" id="miner-table">
                 <thead>
                     <tr>
+                        {tick_column}
                         {header(MinerSort::Serial, t_string!(i18n, sites_col_serial))}
                         {header(MinerSort::Ip, t_string!(i18n, sites_col_ip))}
                         {header(MinerSort::Model, t_string!(i18n, sites_col_model))}
@@ -695,7 +745,7 @@ fn MinerRows(page: MinerPage, filter: MinerFilter) -> impl IntoView {
 }
 
 #[component]
-fn MinerLine(row: MinerRow) -> impl IntoView {
+fn MinerLine(row: MinerRow, review: Option<review::Review>) -> impl IntoView {
     let i18n = use_i18n();
     let none = move || t_string!(i18n, out_none).to_owned();
     let MinerRow {
@@ -735,6 +785,23 @@ fn MinerLine(row: MinerRow) -> impl IntoView {
     let estimated = power_estimated.then(|| {
         view! { <abbr title=move || t_string!(i18n, sites_estimated)>" ≈"</abbr> }
     });
+    // Only a miner that is not yet (or not) approved says where it stands: approved is the
+    // normal state of a running farm.
+    let approval = miner.approval;
+    let reason = miner.approval_note.clone();
+    let workflow = (approval != crate::fleet::Approval::Approved).then(|| {
+        view! {
+            " · "
+            <small class="approval" data-approval=approval.as_str() title=reason>
+                {move || review::approval_text(i18n, approval)}
+            </small>
+        }
+        .into_any()
+    });
+    let tick = review.map(|review| {
+        view! { <review::ReviewTick review miner_id=miner.miner_id serial=miner.serial.clone() /> }
+            .into_any()
+    });
     let temp_class = match temp_max_c {
         Some(t) if t >= 85.0 => "num critical",
         Some(t) if t >= 75.0 => "num hot",
@@ -742,6 +809,7 @@ fn MinerLine(row: MinerRow) -> impl IntoView {
     };
     view! {
         <tr data-serial=miner.serial.clone()>
+            {tick}
             <th scope="row"><a href=format!("/sites/miners/{}", miner.miner_id)>{miner.serial.clone()}</a></th>
             <td>{miner.ip.clone()}</td>
             <td>{miner.model_name.clone()}</td>
@@ -750,6 +818,7 @@ fn MinerLine(row: MinerRow) -> impl IntoView {
             <td>
                 <span class=state_class>{state}</span>
                 {move || inventory().map(|text| view! { " · " <small>{text}</small> })}
+                {workflow}
             </td>
             <td class="num">{hashrate}</td>
             <td class="num">{power}{estimated}</td>
@@ -787,6 +856,7 @@ mod tests {
             site_id: Some(3),
             search: "rack A".into(),
             online: Some(false),
+            approval: Some(crate::fleet::Approval::Pending),
             sort: MinerSort::Hashrate,
             descending: true,
             page: 4,
@@ -794,7 +864,7 @@ mod tests {
         let href = sites_href(&filter);
         assert_eq!(
             href,
-            "/sites?site=3&q=rack%20A&online=0&sort=hashrate&desc=1&page=4"
+            "/sites?site=3&q=rack%20A&online=0&approval=pending&sort=hashrate&desc=1&page=4"
         );
         let query: std::collections::BTreeMap<String, String> = href
             .trim_start_matches("/sites?")

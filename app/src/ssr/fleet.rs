@@ -91,6 +91,8 @@ pub trait FleetStore: Send + Sync + 'static {
     /// What a collector polls: the site's approved miners that are not retired, as
     /// `(miner_id, ip)`, by miner id.
     async fn miner_targets(&self, site_id: i64) -> Result<Vec<(i64, String)>, StoreError>;
+    /// The sites where the customer has at least one miner, by id.
+    async fn customer_site_ids(&self, customer_id: i64) -> Result<Vec<i64>, StoreError>;
 
     /// Registers a collector key by its SHA-256 (hex). `Conflict` when the hash exists.
     async fn create_collector_key(

@@ -124,6 +124,9 @@ pub const MINER_TARGETS: &str = "
     where site_id = $1 and approval = 'approved' and status <> 'retired'
     order by miner_id";
 
+pub const CUSTOMER_SITE_IDS: &str =
+    "select distinct site_id from miner where customer_id = $1 order by site_id";
+
 pub fn insert_key() -> String {
     format!(
         "insert into collector_key (key_hash, site_id, label, created_at_ms)

@@ -403,6 +403,17 @@ macro_rules! impl_fleet_store {
                     .map_err($crate::db::store_error)
             }
 
+            async fn customer_site_ids(
+                &self,
+                customer_id: i64,
+            ) -> Result<Vec<i64>, app::ssr::StoreError> {
+                sqlx::query_scalar::<_, i64>($crate::db::fleet_sql::CUSTOMER_SITE_IDS)
+                    .bind(customer_id)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err($crate::db::store_error)
+            }
+
             async fn create_collector_key(
                 &self,
                 site_id: i64,

@@ -30,6 +30,11 @@ fn server_fn_args(path: &str) -> Vec<(&'static str, String)> {
         // An unknown alert or miner: 404 when allowed.
         "/api/acknowledge_alert" => vec![("alert_id", none())],
         "/api/miner_detail" => vec![("miner_id", none())],
+        "/api/review_miners" => vec![
+            ("site_id", none()),
+            ("miner_ids[]", "1".into()),
+            ("step", "pending".into()),
+        ],
         "/api/list_users" => vec![("search", String::new()), ("page", "0".into())],
         "/api/create_user" => vec![
             ("email", unique),

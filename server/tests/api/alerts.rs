@@ -429,6 +429,7 @@ async fn offline_alerts_come_from_the_collector_and_from_silence(backend: Backen
         &server::alerts::AlertSettings::default(),
         None,
         None,
+        server::live::LiveHub::default(),
     );
     let swept = alerting.sweep_silent(now + minute).await.unwrap();
     assert_eq!(swept, 1, "only the second miner's newest sample is old");
@@ -545,4 +546,165 @@ async fn the_server_polls_a_site_itself_on_sqlite() {
 #[tokio::test]
 async fn the_server_polls_a_site_itself_on_postgres() {
     the_server_polls_a_site_itself(Backend::Postgres, std::net::Ipv4Addr::new(127, 87, 0, 1)).await;
+}
+
+/// A live-update stream as a browser's `EventSource` reads it: `event:`/`data:` lines, events
+/// ended by a blank line, `:` comments (keep-alives) skipped.
+struct LiveStream {
+    response: reqwest::Response,
+    buffer: String,
+}
+
+impl LiveStream {
+    async fn open(client: &reqwest::Client, app: &TestApp) -> Result<Self, StatusCode> {
+        let response = client
+            .get(app.url(app::telemetry::LIVE_PATH))
+            .send()
+            .await
+            .unwrap();
+        if response.status() != StatusCode::OK {
+            return Err(response.status());
+        }
+        let content_type = response.headers()[reqwest::header::CONTENT_TYPE].clone();
+        assert_eq!(content_type, "text/event-stream");
+        Ok(Self {
+            response,
+            buffer: String::new(),
+        })
+    }
+
+    /// The next event's data, or `None` if none comes within `wait`.
+    async fn next(&mut self, wait: Duration) -> Option<app::telemetry::LiveUpdate> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let mut name = None;
+                let mut data = String::new();
+                for line in block.lines() {
+                    if let Some(value) = line.strip_prefix("event:") {
+                        name = Some(value.trim().to_owned());
+                    } else if let Some(value) = line.strip_prefix("data:") {
+                        data.push_str(value.trim());
+                    }
+                }
+                if data.is_empty() {
+                    continue;
+                }
+                assert_eq!(name.as_deref(), Some(app::telemetry::LIVE_EVENT));
+                return Some(serde_json::from_str(&data).unwrap());
+            }
+            let chunk = tokio::time::timeout_at(deadline, self.response.chunk())
+                .await
+                .ok()?
+                .unwrap()?;
+            self.buffer.push_str(std::str::from_utf8(&chunk).unwrap());
+        }
+    }
+}
+
+on_both_engines!(
+    live_updates_reach_only_the_pages_that_may_see_the_site_on_sqlite,
+    live_updates_reach_only_the_pages_that_may_see_the_site_on_postgres,
+    live_updates_reach_only_the_pages_that_may_see_the_site
+);
+async fn live_updates_reach_only_the_pages_that_may_see_the_site(backend: Backend) {
+    let Some(farm) = farm(backend).await else {
+        return;
+    };
+    let app = &farm.app;
+    let now = app::market::unix_now_ms();
+    let minute = 60_000;
+    let site_id = farm.site_id;
+
+    // Nobody signed in gets no stream; a site owner of another site gets one that stays quiet.
+    assert_eq!(
+        LiveStream::open(&app.client, app).await.err(),
+        Some(StatusCode::UNAUTHORIZED)
+    );
+    let stranger = app.member(Role::MiningSiteOwner).await;
+    let elsewhere = app.create_site("Elsewhere", Some(stranger.user_id)).await;
+    let unlinked = app.member(Role::Client).await;
+    let mut streams = Vec::new();
+    for client in [
+        &app.owner,
+        &farm.site_owner.client,
+        &farm.first.client,
+        &stranger.client,
+        &unlinked.client,
+    ] {
+        streams.push(LiveStream::open(client, app).await.unwrap());
+    }
+    let [staff, site_owner, client, stranger_stream, unlinked_stream] = &mut streams[..] else {
+        unreachable!()
+    };
+
+    // One collector cycle: everyone who may see the site hears of it, once.
+    farm.cycle(now - 6 * minute, 66.0).await;
+    for stream in [&mut *staff, &mut *site_owner, &mut *client] {
+        let update = stream.next(Duration::from_secs(10)).await.unwrap();
+        assert_eq!(update.site_ids, vec![site_id]);
+        assert!(update.telemetry && !update.alerts, "{update:?}");
+        assert!(update.at_ms >= now);
+    }
+    assert_eq!(stranger_stream.next(Duration::from_millis(500)).await, None);
+    assert_eq!(unlinked_stream.next(Duration::from_millis(500)).await, None);
+
+    // Two hot readings open an alert: the news says so (after the stream's quiet gap, merged
+    // with the readings that came with it).
+    farm.cycle(now - 5 * minute, 91.5).await;
+    farm.cycle(now - 4 * minute, 91.5).await;
+    let update = site_owner.next(Duration::from_secs(15)).await.unwrap();
+    assert_eq!(update.site_ids, vec![site_id]);
+    assert!(update.telemetry && update.alerts, "{update:?}");
+    let update = client.next(Duration::from_secs(15)).await.unwrap();
+    assert!(update.alerts, "{update:?}");
+
+    // The stranger hears of their own site, and of nothing else.
+    let miner = NewMiner {
+        customer_id: None,
+        asic_model_id: None,
+        model_name: "Antminer S21".into(),
+        serial: "EL-0".into(),
+        ip: "10.9.1.1".into(),
+        mac: None,
+        rack: "E1".into(),
+        status: MinerStatus::Active,
+    };
+    let theirs = app
+        .approved_miners(elsewhere, &[miner], stranger.user_id)
+        .await;
+    let key = auth::token::new_collector_key();
+    app.store
+        .create_collector_key(elsewhere, &key.hash, "elsewhere", now)
+        .await
+        .unwrap();
+    let sample = json!([{ "miner_id": theirs[0], "taken_at_ms": now, "online": false }]);
+    let response = app
+        .client
+        .post(app.url(TELEMETRY))
+        .header(KEY_HEADER, &key.plain)
+        .json(&sample)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let update = stranger_stream.next(Duration::from_secs(10)).await.unwrap();
+    assert_eq!(update.site_ids, vec![elsewhere]);
+    assert_eq!(unlinked_stream.next(Duration::from_millis(500)).await, None);
+
+    // Shutting down ends the streams still open instead of waiting out the grace period
+    // (10 s by default).
+    let stopping = tokio::time::Instant::now();
+    let Farm { app, .. } = farm;
+    app.stop().await;
+    assert!(stopping.elapsed() < Duration::from_secs(5));
+    for stream in &mut streams {
+        // What was sent before the end may still be unread; then the stream ends.
+        let mut unread = 0;
+        while stream.next(Duration::from_secs(1)).await.is_some() {
+            unread += 1;
+            assert!(unread < 3, "the stream goes on after the shutdown");
+        }
+    }
 }

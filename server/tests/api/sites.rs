@@ -433,3 +433,200 @@ on_both_engines!(
     a_miner_page_shows_its_reading_and_history_to_who_may_see_it_postgres,
     a_miner_page_shows_its_reading_and_history_to_who_may_see_it
 );
+
+on_both_engines!(
+    miners_go_through_review_as_their_site_allows_sqlite,
+    miners_go_through_review_as_their_site_allows_postgres,
+    miners_go_through_review_as_their_site_allows
+);
+async fn miners_go_through_review_as_their_site_allows(backend: Backend) {
+    let Some(Fleet {
+        app,
+        site_owner,
+        first,
+        rockdale,
+        kazakh,
+        ..
+    }) = fleet(backend).await
+    else {
+        return;
+    };
+    let now = app::market::unix_now_ms();
+    // Three new drafts at Rockdale.
+    let drafts: Vec<NewMiner> = (1..=3)
+        .map(|i| NewMiner {
+            customer_id: None,
+            asic_model_id: None,
+            model_name: "Antminer S21".into(),
+            serial: format!("RD-N{i}"),
+            ip: format!("10.0.9.{i}"),
+            mac: None,
+            rack: "N".into(),
+            status: MinerStatus::Active,
+        })
+        .collect();
+    app.store
+        .insert_miners(rockdale, &drafts, now)
+        .await
+        .unwrap();
+    let draft_filter =
+        |approval: &str| vec![site(rockdale), ("filter[approval]", approval.to_owned())];
+    let (status, serials, total) = miners(&app.owner, &app, &draft_filter("draft")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!((serials.len(), total), (3, 3), "{serials:?}");
+    let ids = {
+        let mut ids = Vec::new();
+        for serial in ["RD-N1", "RD-N2", "RD-N3"] {
+            ids.push(miner_id(&app, serial).await);
+        }
+        ids
+    };
+
+    // The site owner submits all three; one already-approved miner in the list is left alone.
+    let approved = miner_id(&app, "RD-A1").await;
+    let (status, report) = call(
+        &site_owner.client,
+        &app,
+        "/api/review_miners",
+        &review(&[ids[0], ids[1], ids[2], approved], "pending", "", rockdale),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["moved"].as_array().unwrap().len(), 3, "{report}");
+    assert_eq!(report["refused"][0]["miner_id"], approved);
+    assert_eq!(report["refused"][0]["current"], "approved");
+    let (_, pending, _) = miners(&app.owner, &app, &draft_filter("pending")).await;
+    assert_eq!(pending, vec!["RD-N1", "RD-N2", "RD-N3"]);
+
+    // A rejection without a reason changes nothing; with one it is kept on the miner.
+    let (status, refusal) = call(
+        &app.owner,
+        &app,
+        "/api/review_miners",
+        &review(&ids[2..], "rejected", "  ", rockdale),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refusal}");
+    let (_, pending, _) = miners(&app.owner, &app, &draft_filter("pending")).await;
+    assert_eq!(pending.len(), 3);
+    let (status, report) = call(
+        &app.owner,
+        &app,
+        "/api/review_miners",
+        &review(&ids[2..], "rejected", "wrong MAC on the label", rockdale),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    let rejected = app.store.get_miner(ids[2]).await.unwrap();
+    assert_eq!(rejected.approval, app::fleet::Approval::Rejected);
+    assert_eq!(
+        rejected.approval_note.as_deref(),
+        Some("wrong MAC on the label")
+    );
+
+    // Approving the other two puts them on the collector's list.
+    let (status, _) = call(
+        &app.owner,
+        &app,
+        "/api/review_miners",
+        &review(&ids[..2], "approved", "", rockdale),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let targets = app.store.miner_targets(rockdale).await.unwrap();
+    assert!(targets.iter().any(|(id, _)| *id == ids[0]));
+    assert!(!targets.iter().any(|(id, _)| *id == ids[2]));
+
+    refusals_change_nothing(&app, &site_owner, &first, ids[2], (rockdale, kazakh)).await;
+    the_table_shows_where_miners_stand(&app, rockdale).await;
+    app.stop().await;
+}
+
+/// The page shows where the miners stand, the tick boxes and the step form to reviewers only.
+async fn the_table_shows_where_miners_stand(app: &TestApp, rockdale: i64) {
+    let html = app
+        .owner
+        .get(app.url(&format!("/sites?site={rockdale}&approval=rejected")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("data-approval=\"rejected\""), "{html}");
+    assert!(html.contains("title=\"wrong MAC on the label\""));
+    assert!(html.contains("id=\"miner-review\"") && html.contains("name=\"miner_ids[]\""));
+    assert!(!html.contains("RD-N1"), "only the rejected one is listed");
+    let operator = app.member(Role::Operator).await;
+    let html = operator
+        .client
+        .get(app.url(&format!("/sites?site={rockdale}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"miner-table\""));
+    assert!(!html.contains("id=\"miner-review\""), "operators read only");
+}
+
+/// One approval step's form, as the page posts it.
+fn review(ids: &[i64], step: &str, note: &str, site_id: i64) -> Vec<(&'static str, String)> {
+    let mut form = vec![
+        ("site_id", site_id.to_string()),
+        ("step", step.to_owned()),
+        ("note", note.to_owned()),
+    ];
+    form.extend(ids.iter().map(|id| ("miner_ids[]", id.to_string())));
+    form
+}
+
+/// Nothing ticked, another owner's site, a client, a miner of another site: refused or left,
+/// and the rejected miner stays rejected.
+async fn refusals_change_nothing(
+    app: &TestApp,
+    site_owner: &TestMember,
+    first: &TestMember,
+    rejected: i64,
+    (rockdale, kazakh): (i64, i64),
+) {
+    let (status, _) = call(
+        &app.owner,
+        app,
+        "/api/review_miners",
+        &review(&[], "draft", "", rockdale),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = call(
+        &site_owner.client,
+        app,
+        "/api/review_miners",
+        &review(&[rejected], "draft", "", kazakh),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = call(
+        &first.client,
+        app,
+        "/api/review_miners",
+        &review(&[rejected], "draft", "", rockdale),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // A miner of another site named under this one is not moved either.
+    let kazakh_miner = miner_id(app, "KZ-A1").await;
+    let (_, report) = call(
+        &app.owner,
+        app,
+        "/api/review_miners",
+        &review(&[kazakh_miner], "pending", "", rockdale),
+    )
+    .await;
+    assert_eq!(report["refused"][0]["current"], Value::Null, "{report}");
+    assert_eq!(
+        app.store.get_miner(rejected).await.unwrap().approval,
+        app::fleet::Approval::Rejected
+    );
+}
