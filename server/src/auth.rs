@@ -36,6 +36,18 @@ pub const REST_ENDPOINTS: &[(&str, &str, Module, Access)] = &[
     ),
     (
         "POST",
+        app::fleet::import::MINER_IMPORT_PATH,
+        Module::SiteManagement,
+        Access::Full,
+    ),
+    (
+        "GET",
+        app::fleet::import::MINER_EXPORT_PATH,
+        Module::SiteManagement,
+        Access::Read,
+    ),
+    (
+        "POST",
         app::batch::EXPORT_PATH,
         Module::BatchCalculator,
         Access::Read,

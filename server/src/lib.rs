@@ -12,6 +12,7 @@ pub mod config;
 pub mod db;
 pub mod health;
 pub mod ingest;
+pub mod inventory;
 pub mod live;
 pub mod locale;
 pub mod mail;

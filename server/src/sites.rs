@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use app::fleet::{Approval, NewMiner, NewSite, Tariff};
+use app::fleet::{Approval, NewSite, Tariff};
 use app::ssr::Store;
 
 use crate::cli::{SiteCommand, SiteCreateArgs, SiteImportArgs, SiteKeyArgs};
@@ -94,52 +94,32 @@ async fn import(store: &dyn Store, args: &SiteImportArgs) -> anyhow::Result<Stri
     let bytes =
         std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
     let models = store.list_asic_models().await?;
+    let customers = store.list_customers().await?;
     let catalogue = fleet::import::ModelCatalogue::new(models.iter().map(|m| m.name.clone()));
-    let report = fleet::import::import(fleet::import::InventoryFile::detect(&bytes), &catalogue)
+    let checked = fleet::import::import(fleet::import::InventoryFile::detect(&bytes), &catalogue)
         .map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
-    let model_id = |name: &str| {
-        models
-            .iter()
-            .find(|m| m.name == name)
-            .map(|m| m.asic_model_id)
-    };
-    let miners: Vec<NewMiner> = report
-        .rows
-        .iter()
-        .map(|row| NewMiner {
-            customer_id: None,
-            asic_model_id: model_id(&row.model),
-            model_name: row.model.clone(),
-            serial: row.serial.clone(),
-            ip: row.ip.to_string(),
-            mac: row.mac.clone(),
-            rack: row.rack.clone().unwrap_or_default(),
-            status: row
-                .status
-                .and_then(|s| app::fleet::MinerStatus::parse(s.code()))
-                .unwrap_or(app::fleet::MinerStatus::Active),
-        })
-        .collect();
+    let plan = crate::inventory::plan(&checked, &models, &customers);
     let now_ms = app::market::unix_now_ms();
-    let outcomes = store.insert_miners(site.site_id, &miners, now_ms).await?;
+    let outcomes = store
+        .insert_miners(site.site_id, &plan.miners, now_ms)
+        .await?;
+    let (report, inserted) = crate::inventory::report(&checked, plan, &outcomes);
     let mut text = String::new();
-    let mut inserted = Vec::new();
-    for (row, outcome) in report.rows.iter().zip(&outcomes) {
-        match outcome {
-            app::fleet::InsertOutcome::Inserted { miner_id } => inserted.push(*miner_id),
-            other => {
-                let _ = writeln!(text, "row {}: {other:?}", row.row);
-            }
-        }
-    }
-    for error in &report.errors {
+    for problem in &report.problems {
         let _ = writeln!(
             text,
             "row {}, {}: {} ({:?})",
-            error.row,
-            error.column.code(),
-            error.reason.code(),
-            error.value
+            problem.row,
+            problem.column,
+            problem.reason.code(),
+            problem.value
+        );
+    }
+    if report.problem_count > report.problems.len() {
+        let _ = writeln!(
+            text,
+            "… and {} more problems",
+            report.problem_count - report.problems.len()
         );
     }
     if let Some(email) = &args.approve_as {
@@ -153,7 +133,7 @@ async fn import(store: &dyn Store, args: &SiteImportArgs) -> anyhow::Result<Stri
     let _ = writeln!(
         text,
         "{} of {} rows imported into site {} ({})",
-        inserted.len(),
+        report.imported,
         report.total_rows,
         site.site_id,
         if args.approve_as.is_some() {

@@ -218,6 +218,21 @@ pub fn build_router(state: AppState, request_timeout: Duration) -> Router {
                 post(batch::import_handler).layer(DefaultBodyLimit::max(batch::MAX_BODY_BYTES)),
             ),
         )
+        .route(
+            app::fleet::import::MINER_IMPORT_PATH,
+            auth::guarded(
+                app::fleet::import::MINER_IMPORT_PATH,
+                post(crate::inventory::import_handler)
+                    .layer(DefaultBodyLimit::max(crate::inventory::MAX_BODY_BYTES)),
+            ),
+        )
+        .route(
+            app::fleet::import::MINER_EXPORT_PATH,
+            auth::guarded(
+                app::fleet::import::MINER_EXPORT_PATH,
+                get(crate::inventory::export_handler),
+            ),
+        )
         // Collectors sign in with their site's key, not as a person: no role guard here.
         .route(
             app::telemetry::LIVE_PATH,

@@ -90,15 +90,12 @@ pub async fn review_miners(
     step: Approval,
     #[server(default)] note: String,
 ) -> Result<ApprovalReport, AppError> {
-    use crate::access::{Access, Module, Role};
+    use crate::access::{Access, Module};
     use crate::error::Rejection;
     let caller = crate::ssr::auth::guard(Module::SiteManagement, Access::Full)?;
     let member = caller.member()?;
     let store = crate::ssr::store()?;
-    let site = store.get_site(site_id).await?;
-    if member.role == Role::MiningSiteOwner && site.owner_user_id != Some(member.user_id) {
-        return Err(AppError::NotFound);
-    }
+    managed_site(&*store, &caller, site_id).await?;
     let mut miner_ids = miner_ids;
     miner_ids.sort_unstable();
     miner_ids.dedup();
@@ -232,6 +229,29 @@ pub async fn miner_detail(
         points,
         alerts,
     })
+}
+
+/// The site, when the caller may manage it (their role has passed the site-management guard):
+/// staff any, a site owner only their own. `NotFound` otherwise, the same answer as a site
+/// that does not exist.
+#[cfg(feature = "ssr")]
+pub async fn managed_site(
+    store: &dyn crate::ssr::Store,
+    caller: &crate::ssr::auth::Caller,
+    site_id: i64,
+) -> Result<Site, AppError> {
+    use crate::access::Role;
+    let member = caller.member()?;
+    let site = store.get_site(site_id).await?;
+    match member.role {
+        Role::MiningSiteOwner if site.owner_user_id != Some(member.user_id) => {
+            Err(AppError::NotFound)
+        }
+        // The guard let no client through; this keeps a mistake in a route from showing a
+        // client another customer's inventory.
+        Role::Client => Err(AppError::NotFound),
+        _ => Ok(site),
+    }
 }
 
 /// The sites whose changes the caller may hear of on the live stream: `None` for every site

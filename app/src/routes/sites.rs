@@ -22,6 +22,7 @@ use crate::market::format_time;
 use crate::telemetry::{SiteOverview, SitePoint, TEMP_BUCKET_C};
 
 pub(crate) mod alerts;
+mod inventory;
 mod review;
 
 lazy_page!(SitesRoute, SitesPage);
@@ -201,6 +202,7 @@ fn Sites(tick: ReadSignal<u32>) -> impl IntoView {
     let query = use_query_map();
     let ack = ServerAction::<AcknowledgeAlert>::new();
     let review = review::Review::new();
+    let inventory = inventory::Inventory::new();
     // While miners are ticked for review the table holds still; untick and it catches up.
     let shown_tick = Memo::new(move |previous: Option<&u32>| {
         if review.ticked.with(std::collections::BTreeSet::is_empty) {
@@ -216,9 +218,10 @@ fn Sites(tick: ReadSignal<u32>) -> impl IntoView {
                 shown_tick.get(),
                 ack.version().get(),
                 review.action.version().get(),
+                inventory.version.get(),
             )
         },
-        |(filter, _, _, _)| sites_view(filter),
+        |(filter, ..)| sites_view(filter),
     );
     // Ticks belong to the rows shown: another page, filter or site starts afresh.
     Effect::new(move |previous: Option<MinerFilter>| {
@@ -256,11 +259,16 @@ fn Sites(tick: ReadSignal<u32>) -> impl IntoView {
                                 .find(|s| Some(s.site.site_id) == filter.site_id)
                                 .unwrap_or(&sites[0])
                                 .clone();
+                            let site_id = chosen.site.site_id;
                             view! {
-                                <SiteCards sites chosen=chosen.site.site_id />
+                                <SiteCards sites chosen=site_id />
                                 <SiteDetail summary=chosen />
                                 <alerts::AlertsCard found=alerts ack=may_ack().then_some(ack) />
                                 <MinerTable filter found review=may_review().then_some(review) />
+                                <inventory::InventoryCard
+                                    site_id
+                                    inventory=may_review().then_some(inventory)
+                                />
                             }
                                 .into_any()
                         }

@@ -13,6 +13,7 @@ mod fleet_store;
 mod helpers;
 mod http;
 mod ingest;
+mod inventory;
 mod market;
 mod sites;
 mod store_contract;

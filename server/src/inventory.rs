@@ -1,0 +1,407 @@
+//! A site's miner inventory in and out over HTTP, and the import plan the CLI shares:
+//! - `POST /api/v1/miners/import?site_id=N` takes a CSV or XLSX file and answers an event
+//!   stream: progress while the rows are read and checked, then one report (row, column,
+//!   reason for every refused cell; the good rows are stored as drafts in one transaction);
+//! - `GET /api/v1/miners/export?site_id=N` answers the inventory as CSV in the columns the
+//!   import reads, so a file can go out, be edited in a spreadsheet, and come back.
+//!
+//! Both are site management (import: full, export: read), and a site owner reaches only their
+//! own sites; any other site answers 404, as a site that does not exist.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::Ipv4Addr;
+
+use app::error::AppError;
+use app::fleet::import::{
+    ImportEvent, ImportProblem, ImportReason, ImportRefusal, MAX_LISTED_PROBLEMS, MinerImportReport,
+};
+use app::fleet::{Customer, InsertOutcome, MinerFieldError, MinerQuery, NewMiner, UniqueField};
+use app::ssr::Store;
+use app::ssr::auth::Caller;
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::sse::{Event, Sse};
+use axum::response::{IntoResponse, Response};
+use fleet::import::{ImportReport, InventoryFile, ModelCatalogue};
+use serde::Deserialize;
+use tokio::sync::mpsc;
+
+use crate::state::AppState;
+
+/// The largest upload: the import's own limit plus room for a multipart-free body.
+pub const MAX_BODY_BYTES: usize = fleet::import::MAX_FILE_BYTES + 64 * 1024;
+
+#[derive(Debug, Deserialize)]
+pub struct SiteParam {
+    pub site_id: i64,
+}
+
+/// What an import will write, and what it refused before writing.
+#[derive(Debug, Default)]
+pub struct ImportPlan {
+    pub miners: Vec<NewMiner>,
+    /// The spreadsheet row of each of `miners`.
+    pub rows: Vec<usize>,
+    pub problems: Vec<ImportProblem>,
+}
+
+/// Turns the checked rows into miners: models get their catalogue id, customers are found by
+/// name (case and surrounding spaces aside); a row naming no known customer is refused, since
+/// storing it unassigned would hide it from that client's portal.
+pub fn plan(
+    report: &ImportReport,
+    models: &[app::catalogue::AsicModel],
+    customers: &[Customer],
+) -> ImportPlan {
+    let model_ids: HashMap<&str, i64> = models
+        .iter()
+        .map(|m| (m.name.as_str(), m.asic_model_id))
+        .collect();
+    let customer_ids: HashMap<String, i64> = customers
+        .iter()
+        .map(|c| (c.name.trim().to_lowercase(), c.customer_id))
+        .collect();
+    let mut plan = ImportPlan {
+        problems: report.errors.iter().map(cell_problem).collect(),
+        ..ImportPlan::default()
+    };
+    for row in &report.rows {
+        let customer_id = match &row.customer {
+            None => None,
+            Some(name) => {
+                if let Some(id) = customer_ids.get(&name.trim().to_lowercase()) {
+                    Some(*id)
+                } else {
+                    plan.problems.push(ImportProblem {
+                        row: row.row,
+                        column: "customer".into(),
+                        reason: ImportReason::UnknownCustomer,
+                        value: shorten(name),
+                        first_row: None,
+                    });
+                    continue;
+                }
+            }
+        };
+        plan.rows.push(row.row);
+        plan.miners.push(NewMiner {
+            customer_id,
+            asic_model_id: model_ids.get(row.model.as_str()).copied(),
+            model_name: row.model.clone(),
+            serial: row.serial.clone(),
+            ip: row.ip.to_string(),
+            mac: row.mac.clone(),
+            rack: row.rack.clone().unwrap_or_default(),
+            status: row
+                .status
+                .and_then(|s| app::fleet::MinerStatus::parse(s.code()))
+                .unwrap_or(app::fleet::MinerStatus::Active),
+        });
+    }
+    plan
+}
+
+/// The report of a planned import once the store has answered for each planned miner.
+pub fn report(
+    checked: &ImportReport,
+    plan: ImportPlan,
+    outcomes: &[InsertOutcome],
+) -> (MinerImportReport, Vec<i64>) {
+    let mut problems = plan.problems;
+    let mut inserted = Vec::new();
+    for ((row, miner), outcome) in plan.rows.iter().zip(&plan.miners).zip(outcomes) {
+        let (column, reason, value) = match outcome {
+            InsertOutcome::Inserted { miner_id } => {
+                inserted.push(*miner_id);
+                continue;
+            }
+            InsertOutcome::Duplicate { field } => {
+                let (column, value) = match field {
+                    UniqueField::Serial => ("serial", miner.serial.clone()),
+                    UniqueField::Ip => ("ip", miner.ip.clone()),
+                    UniqueField::Mac => ("mac", miner.mac.clone().unwrap_or_default()),
+                };
+                (column, ImportReason::AlreadyStored, value)
+            }
+            InsertOutcome::Invalid { error } => {
+                let (column, reason, value) = field_problem(*error, miner);
+                (column, reason, value)
+            }
+        };
+        problems.push(ImportProblem {
+            row: *row,
+            column: column.into(),
+            reason,
+            value: shorten(&value),
+            first_row: None,
+        });
+    }
+    problems.sort_by_key(|p| p.row);
+    let mut refused: Vec<usize> = problems.iter().map(|p| p.row).collect();
+    refused.dedup();
+    let problem_count = problems.len();
+    problems.truncate(MAX_LISTED_PROBLEMS);
+    let mut ignored_headers = Vec::new();
+    let mut excel_error_cells = 0;
+    for warning in &checked.warnings {
+        match warning {
+            fleet::import::ImportWarning::UnknownColumns { headers } => {
+                ignored_headers.clone_from(headers);
+            }
+            fleet::import::ImportWarning::ExcelErrorCells { count } => excel_error_cells = *count,
+        }
+    }
+    let report = MinerImportReport {
+        total_rows: checked.total_rows,
+        imported: inserted.len(),
+        refused_rows: refused.len(),
+        problems,
+        problem_count,
+        ignored_headers,
+        excel_error_cells,
+    };
+    (report, inserted)
+}
+
+fn cell_problem(error: &fleet::import::RowError) -> ImportProblem {
+    ImportProblem {
+        row: error.row,
+        column: error.column.code().into(),
+        reason: ImportReason::from_code(error.reason.code()),
+        value: error.value.clone(),
+        first_row: error.first_row,
+    }
+}
+
+fn field_problem(error: MinerFieldError, miner: &NewMiner) -> (&'static str, ImportReason, String) {
+    match error {
+        MinerFieldError::ModelName => ("model", ImportReason::Invalid, miner.model_name.clone()),
+        MinerFieldError::Serial => ("serial", ImportReason::Invalid, miner.serial.clone()),
+        MinerFieldError::Ip => ("ip", ImportReason::InvalidIp, miner.ip.clone()),
+        MinerFieldError::Mac => (
+            "mac",
+            ImportReason::InvalidMac,
+            miner.mac.clone().unwrap_or_default(),
+        ),
+        MinerFieldError::Rack => ("rack", ImportReason::TooLong, miner.rack.clone()),
+        MinerFieldError::UnknownCustomer => {
+            ("customer", ImportReason::UnknownCustomer, String::new())
+        }
+        MinerFieldError::UnknownModel => (
+            "model",
+            ImportReason::UnknownModel,
+            miner.model_name.clone(),
+        ),
+    }
+}
+
+fn shorten(value: &str) -> String {
+    value
+        .trim()
+        .chars()
+        .take(fleet::import::MAX_ERROR_VALUE_CHARS)
+        .collect()
+}
+
+/// The site, when the caller may manage it: a site owner only their own.
+async fn managed_site(
+    store: &dyn Store,
+    caller: &Caller,
+    site_id: i64,
+) -> Result<app::fleet::Site, AppError> {
+    app::api::fleet::managed_site(store, caller, site_id).await
+}
+
+/// `POST /api/v1/miners/import?site_id=N` (the route's guard has checked the role).
+pub async fn import_handler(
+    State(state): State<AppState>,
+    caller: Option<Extension<Caller>>,
+    Query(param): Query<SiteParam>,
+    body: Bytes,
+) -> Response {
+    let caller = caller.map(|Extension(c)| c).unwrap_or_default();
+    let site = match managed_site(&*state.store, &caller, param.site_id).await {
+        Ok(site) => site,
+        Err(error) => return crate::auth::error_response(error),
+    };
+    let (sender, receiver) = mpsc::unbounded_channel();
+    // The import runs to its end even when the page goes away: it is one transaction, and
+    // what it stored shows in the table either way.
+    tokio::spawn(run_import(state.store.clone(), site.site_id, body, sender));
+    let events = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        let event = receiver.recv().await?;
+        let data = serde_json::to_string(&event).unwrap_or_default();
+        Some((Ok::<_, Infallible>(Event::default().data(data)), receiver))
+    });
+    Sse::new(events).into_response()
+}
+
+async fn run_import(
+    store: std::sync::Arc<dyn Store>,
+    site_id: i64,
+    body: Bytes,
+    events: mpsc::UnboundedSender<ImportEvent>,
+) {
+    let event = match import(&*store, site_id, body, &events).await {
+        Ok(report) => ImportEvent::Done { report },
+        Err(refused) => refused,
+    };
+    // A page that went away hears nothing; the outcome is in the table and the log.
+    let _ = events.send(event);
+}
+
+async fn import(
+    store: &dyn Store,
+    site_id: i64,
+    body: Bytes,
+    events: &mpsc::UnboundedSender<ImportEvent>,
+) -> Result<MinerImportReport, ImportEvent> {
+    let store_failed = |error: &dyn std::fmt::Display| {
+        tracing::error!(site_id, error = %error, "miner import: the store failed");
+        ImportEvent::Refused {
+            code: ImportRefusal::StoreFailed,
+            detail: String::new(),
+        }
+    };
+    let models = store
+        .list_asic_models()
+        .await
+        .map_err(|e| store_failed(&e))?;
+    let customers = store.list_customers().await.map_err(|e| store_failed(&e))?;
+    let catalogue = ModelCatalogue::new(models.iter().map(|m| m.name.clone()));
+    let progress = events.clone();
+    // Reading 20,000 rows is CPU work: off the async workers.
+    let checked = tokio::task::spawn_blocking(move || {
+        fleet::import::import_with_progress(
+            InventoryFile::detect(&body),
+            &catalogue,
+            |done, total| {
+                let _ = progress.send(ImportEvent::Checking { done, total });
+            },
+        )
+    })
+    .await
+    .map_err(|e| store_failed(&e))?
+    .map_err(|error| ImportEvent::Refused {
+        code: ImportRefusal::from_code(error.code()),
+        detail: refusal_detail(&error),
+    })?;
+    let plan = plan(&checked, &models, &customers);
+    let _ = events.send(ImportEvent::Storing {
+        rows: plan.miners.len(),
+    });
+    let now_ms = app::market::unix_now_ms();
+    let outcomes = if plan.miners.is_empty() {
+        Vec::new()
+    } else {
+        store
+            .insert_miners(site_id, &plan.miners, now_ms)
+            .await
+            .map_err(|e| store_failed(&e))?
+    };
+    let (report, _) = report(&checked, plan, &outcomes);
+    tracing::info!(
+        site_id,
+        rows = report.total_rows,
+        imported = report.imported,
+        refused = report.refused_rows,
+        "miner import"
+    );
+    Ok(report)
+}
+
+/// What the page shows beside a refusal's translated message: the column codes a header
+/// lacks or repeats (the same in every language); otherwise the reader's own words, for API
+/// callers and the log.
+fn refusal_detail(error: &fleet::import::ImportError) -> String {
+    use fleet::import::ImportError as E;
+    match error {
+        E::MissingColumns { columns } => columns
+            .iter()
+            .map(|c| c.code())
+            .collect::<Vec<_>>()
+            .join(", "),
+        E::DuplicateColumn { column, .. } => column.code().to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// `GET /api/v1/miners/export?site_id=N`: every miner of the site, by serial.
+pub async fn export_handler(
+    State(state): State<AppState>,
+    caller: Option<Extension<Caller>>,
+    Query(param): Query<SiteParam>,
+) -> Response {
+    let caller = caller.map(|Extension(c)| c).unwrap_or_default();
+    let site = match managed_site(&*state.store, &caller, param.site_id).await {
+        Ok(site) => site,
+        Err(error) => return crate::auth::error_response(error),
+    };
+    let rows = match inventory_rows(&*state.store, site.site_id).await {
+        Ok(rows) => rows,
+        Err(error) => return crate::auth::error_response(error),
+    };
+    // A byte-order mark so that Excel reads the Chinese names as UTF-8.
+    let body = format!("\u{feff}{}", fleet::import::inventory_csv(&rows));
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    let name = format!(
+        "attachment; filename=\"hashinsight-site-{}-miners.csv\"",
+        site.site_id
+    );
+    if let Ok(value) = HeaderValue::from_str(&name) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+/// The site's miners as import rows, read a page at a time.
+pub async fn inventory_rows(
+    store: &dyn Store,
+    site_id: i64,
+) -> Result<Vec<fleet::import::ImportRow>, AppError> {
+    let mut rows = Vec::new();
+    let now_ms = app::market::unix_now_ms();
+    for page in 1.. {
+        let query = MinerQuery {
+            site_id: Some(site_id),
+            page,
+            per_page: app::fleet::query::MAX_PER_PAGE,
+            ..MinerQuery::default()
+        };
+        let found = store.list_miners(&query, now_ms).await?;
+        let last = found.rows.len() < query.per_page as usize;
+        for row in found.rows {
+            // Stored IPs are canonical IPv4 (`NewMiner::validate`): anything else is a broken
+            // store, and an export that quietly left a miner out would be worse than none.
+            let Ok(ip) = row.miner.ip.parse::<Ipv4Addr>() else {
+                tracing::error!(
+                    miner_id = row.miner.miner_id,
+                    "export: a stored IP is not IPv4"
+                );
+                return Err(AppError::Internal);
+            };
+            rows.push(fleet::import::ImportRow {
+                row: rows.len() + 2,
+                model: row.miner.model_name,
+                serial: row.miner.serial,
+                ip,
+                mac: row.miner.mac,
+                rack: Some(row.miner.rack).filter(|r| !r.is_empty()),
+                customer: row.customer_name,
+                status: fleet::MinerStatus::parse(row.miner.status.as_str()),
+            });
+        }
+        if last {
+            break;
+        }
+    }
+    Ok(rows)
+}
