@@ -1,6 +1,7 @@
 // The hosting sites page on the site the e2e script set up: four imported miners, three of them
 // simulated Antminers read once by the real collector. The projects start signed in as the owner.
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import { test, expect } from '@playwright/test';
 import { OWNER, keepScreenshot, waitForHydration } from './helpers.mjs';
 
@@ -131,6 +132,47 @@ test('reviewers tick miners and apply an approval step; a step the state refuses
   // The approval filter: nothing waits for review on this site.
   await page.goto('/sites?site=1&approval=pending');
   await expect(page.locator('#miners-none')).toBeVisible();
+});
+
+test('the inventory goes out as CSV and comes back with a report of every refused row', async ({ page }, testInfo) => {
+  await page.goto('/sites?site=1');
+  await waitForHydration(page);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('#inventory-export').click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('hashinsight-site-1-miners.csv');
+  const exported = fs.readFileSync(await download.path(), 'utf8');
+  const lines = exported.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+  expect(lines[0]).toBe('model,serial,ip,mac,rack,customer,status');
+  expect(lines).toHaveLength(5);
+  expect(exported).toContain('E2E-0001');
+
+  // Nothing chosen yet: said in words, nothing sent.
+  await page.locator('#inventory-import-start').click();
+  await expect(page.locator('#inventory-outcome')).toContainText('Choose a file');
+
+  // The same file back with one bad row: the four miners are there already, the bad IP is
+  // named by row and column, and the table is unchanged.
+  const file = `${exported.trimEnd()}\r\nAntminer S19 Pro,E2E-BAD,10.0.0.300,,,,\r\n`;
+  await page.locator('#inventory-file').setInputFiles({ name: 'miners.csv', mimeType: 'text/csv', buffer: Buffer.from(file) });
+  await page.locator('#inventory-import-start').click();
+  const report = page.locator('#inventory-report');
+  await expect(report).toHaveAttribute('data-imported', '0');
+  await expect(report).toHaveAttribute('data-refused', '5');
+  await expect(report).toHaveText('0 of 5 rows imported as drafts; 5 rows left out.');
+  await expect(page.locator('#inventory-problems tr[data-reason="invalid_ip"]')).toHaveAttribute('data-row', '6');
+  await expect(page.locator('#inventory-problems tr[data-reason="invalid_ip"]')).toContainText('Not an IPv4 address');
+  await expect(page.locator('#inventory-problems tr[data-reason="already_stored"]')).toHaveCount(4);
+  await expect(page.locator('#inventory-problems-download')).toHaveAttribute('href', /^data:text\/csv/);
+  await expect(page.locator('#miners-total')).toHaveText('4 miners');
+  await keepScreenshot(page, testInfo, 'sites-import');
+
+  // A header without the IP column refuses the whole file, and says which column is missing.
+  await page.locator('#inventory-file').setInputFiles({ name: 'short.csv', mimeType: 'text/csv', buffer: Buffer.from('model,serial\nAntminer S19 Pro,Z-1\n') });
+  await page.locator('#inventory-import-start').click();
+  await expect(page.locator('#inventory-outcome [data-refused="missing_columns"]')).toContainText('IP');
+  await expect(page.locator('#miners-total')).toHaveText('4 miners');
 });
 
 test('the page reads in Chinese', async ({ page, baseURL }) => {
