@@ -355,8 +355,15 @@ async fn a_workbook_imports_and_refusals_change_nothing(backend: Backend) {
         .unwrap();
     assert_eq!(missing.status(), StatusCode::BAD_REQUEST);
 
-    // Whole files refused: a header without the IP column, text that is not UTF-8, a
-    // damaged workbook. Each says why and stores nothing.
+    whole_files_are_refused(&app, &site_owner.client, rockdale).await;
+    assert_eq!(inventory(&app, rockdale).await.len(), 1);
+    assert_eq!(inventory(&app, kazakh).await.len(), 2);
+    app.stop().await;
+}
+
+/// Whole files refused: a header without the IP column, text that is not UTF-8, a damaged
+/// workbook. Each says why (and stores nothing, which the caller checks).
+async fn whole_files_are_refused(app: &TestApp, client: &reqwest::Client, site_id: i64) {
     for (file, code, detail) in [
         (
             b"model,serial\nAntminer S21,Z-1\n".to_vec(),
@@ -374,16 +381,13 @@ async fn a_workbook_imports_and_refusals_change_nothing(backend: Backend) {
             None,
         ),
     ] {
-        let answer = upload(&site_owner.client, &app, rockdale, file).await;
+        let answer = upload(client, app, site_id, file).await;
         assert_eq!(answer.last()["event"], "refused", "{code}");
         assert_eq!(answer.last()["code"], code);
         if let Some(detail) = detail {
             assert_eq!(answer.last()["detail"], detail);
         }
     }
-    assert_eq!(inventory(&app, rockdale).await.len(), 1);
-    assert_eq!(inventory(&app, kazakh).await.len(), 2);
-    app.stop().await;
 }
 
 async fn app_upload_as_owner(app: &TestApp, site_id: i64, file: Vec<u8>) -> Answer {

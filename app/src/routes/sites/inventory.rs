@@ -3,6 +3,8 @@
 //! The import's state lives outside the re-rendered page, so a live refresh mid-import does
 //! not lose the progress or the report.
 
+use std::fmt::Write as _;
+
 use leptos::prelude::*;
 
 use crate::fleet::import::{
@@ -254,7 +256,7 @@ fn problem_row(i18n: I18nContext<Locale>, problem: &ImportProblem) -> impl IntoV
         <tr data-row=problem.row.to_string() data-column=problem.column.clone()
             data-reason=problem.reason.code()>
             <td class="num">{problem.row}</td>
-            <td>{column_text(i18n, &problem.column).to_owned()}</td>
+            <td>{column_text(i18n, &problem.column)}</td>
             <td>{reason}</td>
             <td><code>{problem.value.clone()}</code></td>
         </tr>
@@ -337,7 +339,7 @@ fn percent_encode(text: &str) -> String {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
             out.push(char::from(byte));
         } else {
-            out.push_str(&format!("%{byte:02X}"));
+            let _ = write!(out, "%{byte:02X}");
         }
     }
     out
@@ -364,9 +366,8 @@ mod browser {
         let Ok(request) = request else {
             return ImportState::Failed { status: None };
         };
-        let response = match request.send().await {
-            Ok(response) => response,
-            Err(_) => return ImportState::Failed { status: None },
+        let Ok(response) = request.send().await else {
+            return ImportState::Failed { status: None };
         };
         if !response.ok() {
             return ImportState::Failed {
