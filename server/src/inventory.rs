@@ -126,10 +126,7 @@ pub fn report(
                 };
                 (column, ImportReason::AlreadyStored, value)
             }
-            InsertOutcome::Invalid { error } => {
-                let (column, reason, value) = field_problem(*error, miner);
-                (column, reason, value)
-            }
+            InsertOutcome::Invalid { error } => field_problem(*error, miner),
         };
         problems.push(ImportProblem {
             row: *row,
@@ -206,15 +203,6 @@ fn shorten(value: &str) -> String {
         .collect()
 }
 
-/// The site, when the caller may manage it: a site owner only their own.
-async fn managed_site(
-    store: &dyn Store,
-    caller: &Caller,
-    site_id: i64,
-) -> Result<app::fleet::Site, AppError> {
-    app::api::fleet::managed_site(store, caller, site_id).await
-}
-
 /// `POST /api/v1/miners/import?site_id=N` (the route's guard has checked the role).
 pub async fn import_handler(
     State(state): State<AppState>,
@@ -223,7 +211,7 @@ pub async fn import_handler(
     body: Bytes,
 ) -> Response {
     let caller = caller.map(|Extension(c)| c).unwrap_or_default();
-    let site = match managed_site(&*state.store, &caller, param.site_id).await {
+    let site = match app::api::fleet::managed_site(&*state.store, &caller, param.site_id).await {
         Ok(site) => site,
         Err(error) => return crate::auth::error_response(error),
     };
@@ -336,7 +324,7 @@ pub async fn export_handler(
     Query(param): Query<SiteParam>,
 ) -> Response {
     let caller = caller.map(|Extension(c)| c).unwrap_or_default();
-    let site = match managed_site(&*state.store, &caller, param.site_id).await {
+    let site = match app::api::fleet::managed_site(&*state.store, &caller, param.site_id).await {
         Ok(site) => site,
         Err(error) => return crate::auth::error_response(error),
     };
