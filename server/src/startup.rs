@@ -2,7 +2,7 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -15,7 +15,9 @@ use axum::routing::{get, post};
 use axum::{Router, middleware};
 use leptos::config::{LeptosOptions, get_configuration};
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use leptos_axum::{
+    AxumRouteListing, LeptosRoutes, file_and_error_handler_with_context, generate_route_list,
+};
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -185,9 +187,18 @@ fn leptos_options() -> anyhow::Result<LeptosOptions> {
         .build())
 }
 
+/// The page routes, found by rendering the app once per process.
+///
+/// Leptos suppresses every `Resource` whose first poll happens while any thread is generating
+/// a route list (a process-wide flag), and such a resource never resolves: the page's stream
+/// stalls until the request times out. A process that builds more than one router while another
+/// serves pages (the test suite runs dozens) would hang renders at random, so the list is made
+/// once, before any router exists, and shared.
+static PAGE_ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
+
 /// The whole HTTP surface, exactly as production runs it; tests call this too.
 pub fn build_router(state: AppState, request_timeout: Duration) -> Router {
-    let routes = generate_route_list(App);
+    let routes = PAGE_ROUTES.clone();
     let feed: Arc<dyn MarketFeed> = Arc::new(Feed(state.market.clone()));
     let context = context_provider(state.store.clone(), feed, state.auth.clone());
     let page_shell = {
