@@ -24,6 +24,7 @@ pub struct Settings {
     pub mail: crate::mail::MailSettings,
     pub alerts: crate::alerts::AlertSettings,
     pub poll: crate::poller::PollSettings,
+    pub demo: crate::demo::DemoSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod collect;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod health;
 pub mod ingest;
 pub mod inventory;

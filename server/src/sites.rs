@@ -126,7 +126,7 @@ async fn import(store: &dyn Store, args: &SiteImportArgs) -> anyhow::Result<Stri
         let approver = account_id(store, email).await?;
         for step in [Approval::Pending, Approval::Approved] {
             store
-                .set_approval(site.site_id, &inserted, step, approver, None, now_ms)
+                .set_approval(site.site_id, &inserted, step, Some(approver), None, now_ms)
                 .await?;
         }
     }

@@ -41,6 +41,8 @@ pub struct Application {
     upkeep: tokio::task::JoinHandle<()>,
     /// One per site polled from the server (`[poll] sites`).
     pollers: Vec<tokio::task::JoinHandle<()>>,
+    /// The simulated farm `[demo] miners` asks for, polled like any other site.
+    demo: Option<crate::demo::DemoFarm>,
     alerts: Arc<crate::alerts::Alerting>,
     live: crate::live::LiveHub,
 }
@@ -87,8 +89,15 @@ impl Application {
         let upkeep = crate::upkeep::spawn(state.store.clone(), state.alerts.clone());
         let alerts = state.alerts.clone();
         settings.poll.validate()?;
-        let pollers =
-            crate::poller::spawn(&settings.poll, state.store.clone(), alerts.clone(), &live);
+        settings.demo.validate()?;
+        let demo = crate::demo::start(&settings.demo, &*state.store).await?;
+        let mut poll = settings.poll.clone();
+        if let Some(farm) = &demo
+            && !poll.sites.contains(&farm.site_id)
+        {
+            poll.sites.push(farm.site_id);
+        }
+        let pollers = crate::poller::spawn(&poll, state.store.clone(), alerts.clone(), &live);
         let (state_store, state_auth) = (state.store.clone(), state.auth.clone());
         let router = build_router(
             state,
@@ -106,6 +115,7 @@ impl Application {
             market,
             upkeep,
             pollers,
+            demo,
             alerts,
             live,
         })
@@ -139,6 +149,7 @@ impl Application {
         let mut market = self.market;
         let upkeep = self.upkeep;
         let pollers = self.pollers;
+        let demo = self.demo;
         let live = self.live;
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
         let server = axum::serve(
@@ -164,6 +175,9 @@ impl Application {
         upkeep.abort();
         for poller in pollers {
             poller.abort();
+        }
+        if let Some(farm) = demo {
+            farm.shutdown().await;
         }
         tracing::info!("stopped");
         Ok(())

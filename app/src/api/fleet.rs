@@ -121,7 +121,7 @@ pub async fn review_miners(
             site_id,
             &miner_ids,
             step,
-            member.user_id,
+            Some(member.user_id),
             note.as_deref(),
             now_ms,
         )

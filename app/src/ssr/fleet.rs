@@ -76,13 +76,14 @@ pub trait FleetStore: Send + Sync + 'static {
     /// ([`Approval::can_move_to`]), replacing the note and recording the actor as reviewer on
     /// approve and reject (cleared on the way back to draft or pending); the others are
     /// reported and left as they were. The check and the write are one statement, so two reviewers acting
-    /// at once cannot both move a miner.
+    /// at once cannot both move a miner. `actor_user_id` is `None` only when the server itself
+    /// reviews (the demo farm it seeds).
     async fn set_approval(
         &self,
         site_id: i64,
         miner_ids: &[i64],
         next: Approval,
-        actor_user_id: i64,
+        actor_user_id: Option<i64>,
         note: Option<&str>,
         now_ms: i64,
     ) -> Result<ApprovalReport, StoreError>;

@@ -309,7 +309,7 @@ macro_rules! impl_fleet_store {
                 site_id: i64,
                 miner_ids: &[i64],
                 next: app::fleet::Approval,
-                actor_user_id: i64,
+                actor_user_id: Option<i64>,
                 note: Option<&str>,
                 now_ms: i64,
             ) -> Result<app::fleet::ApprovalReport, app::ssr::StoreError> {
@@ -322,7 +322,8 @@ macro_rules! impl_fleet_store {
                     .filter(|id| seen.insert(*id))
                     .collect();
                 let reviewer = matches!(next, Approval::Approved | Approval::Rejected)
-                    .then_some(actor_user_id);
+                    .then_some(actor_user_id)
+                    .flatten();
                 let mut tx = self.pool.begin().await.map_err($crate::db::store_error)?;
                 let mut moved = std::collections::HashSet::new();
                 for chunk in ids.chunks(IN_LIST_CHUNK) {

@@ -236,7 +236,7 @@ async fn call(
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-async fn open_alerts(
+pub(crate) async fn open_alerts(
     client: &reqwest::Client,
     app: &TestApp,
     site_id: Option<i64>,

@@ -426,7 +426,7 @@ impl Review {
         at: i64,
     ) -> ApprovalReport {
         self.store
-            .set_approval(self.farm, ids, next, self.reviewer, note, NOW_MS + at)
+            .set_approval(self.farm, ids, next, Some(self.reviewer), note, NOW_MS + at)
             .await
             .unwrap()
     }

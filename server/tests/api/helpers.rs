@@ -245,7 +245,7 @@ impl TestApp {
         for step in [Approval::Pending, Approval::Approved] {
             let report = self
                 .store
-                .set_approval(site_id, &ids, step, approver, None, now)
+                .set_approval(site_id, &ids, step, Some(approver), None, now)
                 .await
                 .unwrap();
             assert!(report.refused.is_empty(), "{report:?}");

@@ -9,6 +9,7 @@ mod batch;
 mod calculate;
 mod calculator_data;
 mod cli;
+mod demo;
 mod fleet_store;
 mod helpers;
 mod http;

@@ -92,7 +92,7 @@ async fn fleet(db: &TestDatabase, backend: Backend) -> Fleet {
     );
     for next in [Approval::Pending, Approval::Approved] {
         store
-            .set_approval(farm.site_id, &ids[..4], next, reviewer, None, NOW_MS)
+            .set_approval(farm.site_id, &ids[..4], next, Some(reviewer), None, NOW_MS)
             .await
             .unwrap();
     }
