@@ -128,6 +128,20 @@ pub trait MarketFeed: Send + Sync + 'static {
     fn now(&self) -> crate::market::MarketNow;
 }
 
+/// The server's live-update hub, as server functions see it: they say which site they changed,
+/// and every open page that may see the site reads it again.
+pub trait LiveNews: Send + Sync + 'static {
+    fn publish(&self, site_id: i64, change: crate::telemetry::SiteChange, at_ms: i64);
+}
+
+/// Tells open pages that `site_id` changed. A request context without the hub (a render with
+/// no server around it) has no pages to tell, and open pages read again on their own timer.
+pub fn tell_pages(site_id: i64, change: crate::telemetry::SiteChange) {
+    if let Some(news) = use_context::<Arc<dyn LiveNews>>() {
+        news.publish(site_id, change, crate::market::unix_now_ms());
+    }
+}
+
 /// The store the server put into the request context.
 pub fn store() -> Result<Arc<dyn Store>, AppError> {
     use_context::<Arc<dyn Store>>().ok_or_else(|| {

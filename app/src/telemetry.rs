@@ -37,10 +37,24 @@ pub struct LiveUpdate {
     pub site_ids: Vec<i64>,
     /// New telemetry arrived for at least one of the sites.
     pub telemetry: bool,
-    /// An alert opened, escalated or resolved on at least one of the sites.
+    /// An alert opened, escalated, was acknowledged or resolved on at least one of the sites.
     pub alerts: bool,
+    /// Miners were added or moved through review on at least one of the sites.
+    #[serde(default)]
+    pub inventory: bool,
     /// When the newest change happened (server time).
     pub at_ms: i64,
+}
+
+/// What moved on a site, as the server's live hub is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SiteChange {
+    /// A batch of samples was stored.
+    Telemetry,
+    /// Alerts opened, escalated, were acknowledged or resolved.
+    Alerts,
+    /// Miners were imported or moved through review.
+    Inventory,
 }
 
 impl LiveUpdate {

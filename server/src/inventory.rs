@@ -218,7 +218,13 @@ pub async fn import_handler(
     let (sender, receiver) = mpsc::unbounded_channel();
     // The import runs to its end even when the page goes away: it is one transaction, and
     // what it stored shows in the table either way.
-    tokio::spawn(run_import(state.store.clone(), site.site_id, body, sender));
+    tokio::spawn(run_import(
+        state.store.clone(),
+        state.live.clone(),
+        site.site_id,
+        body,
+        sender,
+    ));
     let events = futures_util::stream::unfold(receiver, |mut receiver| async move {
         let event = receiver.recv().await?;
         let data = serde_json::to_string(&event).unwrap_or_default();
@@ -229,12 +235,23 @@ pub async fn import_handler(
 
 async fn run_import(
     store: std::sync::Arc<dyn Store>,
+    live: crate::live::LiveHub,
     site_id: i64,
     body: Bytes,
     events: mpsc::UnboundedSender<ImportEvent>,
 ) {
     let event = match import(&*store, site_id, body, &events).await {
-        Ok(report) => ImportEvent::Done { report },
+        Ok(report) => {
+            if report.imported > 0 {
+                // Other pages on the site show the new drafts without a reload.
+                live.publish(
+                    site_id,
+                    crate::live::Change::Inventory,
+                    app::market::unix_now_ms(),
+                );
+            }
+            ImportEvent::Done { report }
+        }
         Err(refused) => refused,
     };
     // A page that went away hears nothing; the outcome is in the table and the log.

@@ -32,17 +32,11 @@ pub const MIN_GAP: Duration = Duration::from_secs(5);
 /// A comment line this often keeps proxies from closing a quiet stream.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
-/// What moved on a site.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Change {
-    /// A batch of samples was stored.
-    Telemetry,
-    /// Alerts opened, escalated or resolved.
-    Alerts,
-}
+/// What moved on a site; the app's server functions name the same kinds.
+pub use app::telemetry::SiteChange as Change;
 
 #[derive(Debug, Clone, Copy)]
-struct SiteChange {
+struct Published {
     site_id: i64,
     change: Change,
     at_ms: i64,
@@ -52,7 +46,7 @@ struct SiteChange {
 /// every open stream listens. Cheap to clone.
 #[derive(Clone)]
 pub struct LiveHub {
-    changes: broadcast::Sender<SiteChange>,
+    changes: broadcast::Sender<Published>,
     closing: watch::Sender<bool>,
 }
 
@@ -68,7 +62,7 @@ impl Default for LiveHub {
 impl LiveHub {
     /// Tells every open stream that may see `site_id`. Nobody listening is not an error.
     pub fn publish(&self, site_id: i64, change: Change, at_ms: i64) {
-        let _ = self.changes.send(SiteChange {
+        let _ = self.changes.send(Published {
             site_id,
             change,
             at_ms,
@@ -90,6 +84,12 @@ impl LiveHub {
     }
 }
 
+impl app::ssr::LiveNews for LiveHub {
+    fn publish(&self, site_id: i64, change: Change, at_ms: i64) {
+        LiveHub::publish(self, site_id, change, at_ms);
+    }
+}
+
 /// The sites a stream reports on.
 #[derive(Debug, Clone)]
 pub enum Visible {
@@ -108,7 +108,7 @@ impl Visible {
 
 /// One connection's view of the hub.
 struct Feed {
-    changes: broadcast::Receiver<SiteChange>,
+    changes: broadcast::Receiver<Published>,
     closing: watch::Receiver<bool>,
     visible: Visible,
     last_sent: Option<Instant>,
@@ -140,7 +140,7 @@ impl Feed {
     }
 
     /// Waits for a change the stream may report: `Some(None)` when some were missed.
-    async fn next_visible(&mut self) -> Option<Option<SiteChange>> {
+    async fn next_visible(&mut self) -> Option<Option<Published>> {
         loop {
             tokio::select! {
                 biased;
@@ -159,41 +159,57 @@ impl Feed {
 }
 
 /// Changes gathered into one event. A missed change makes it "anything may have changed".
-#[derive(Default)]
 struct Merged {
-    site_ids: BTreeSet<i64>,
-    missed: bool,
+    /// `None` once a change was missed: then every site may have moved.
+    site_ids: Option<BTreeSet<i64>>,
     telemetry: bool,
     alerts: bool,
+    inventory: bool,
     at_ms: i64,
 }
 
+impl Default for Merged {
+    fn default() -> Self {
+        Self {
+            site_ids: Some(BTreeSet::new()),
+            telemetry: false,
+            alerts: false,
+            inventory: false,
+            at_ms: 0,
+        }
+    }
+}
+
 impl Merged {
-    fn add(&mut self, change: Option<SiteChange>) {
+    fn add(&mut self, change: Option<Published>) {
         let Some(change) = change else {
-            self.missed = true;
+            self.site_ids = None;
             self.telemetry = true;
             self.alerts = true;
+            self.inventory = true;
             self.at_ms = self.at_ms.max(app::market::unix_now_ms());
             return;
         };
-        self.site_ids.insert(change.site_id);
+        if let Some(site_ids) = &mut self.site_ids {
+            site_ids.insert(change.site_id);
+        }
         match change.change {
             Change::Telemetry => self.telemetry = true,
             Change::Alerts => self.alerts = true,
+            Change::Inventory => self.inventory = true,
         }
         self.at_ms = self.at_ms.max(change.at_ms);
     }
 
     fn into_update(self) -> LiveUpdate {
         LiveUpdate {
-            site_ids: if self.missed {
-                Vec::new()
-            } else {
-                self.site_ids.into_iter().collect()
-            },
+            site_ids: self
+                .site_ids
+                .map(|ids| ids.into_iter().collect())
+                .unwrap_or_default(),
             telemetry: self.telemetry,
             alerts: self.alerts,
+            inventory: self.inventory,
             at_ms: self.at_ms,
         }
     }

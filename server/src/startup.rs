@@ -214,7 +214,8 @@ static PAGE_ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_
 pub fn build_router(state: AppState, request_timeout: Duration) -> Router {
     let routes = PAGE_ROUTES.clone();
     let feed: Arc<dyn MarketFeed> = Arc::new(Feed(state.market.clone()));
-    let context = context_provider(state.store.clone(), feed, state.auth.clone());
+    let news: Arc<dyn app::ssr::LiveNews> = Arc::new(state.live.clone());
+    let context = context_provider(state.store.clone(), feed, state.auth.clone(), news);
     let page_shell = {
         let options = state.leptos_options.clone();
         move || shell(options.clone())
@@ -317,11 +318,13 @@ fn context_provider(
     store: Arc<dyn Store>,
     market: Arc<dyn MarketFeed>,
     auth: Arc<AuthServices>,
+    news: Arc<dyn app::ssr::LiveNews>,
 ) -> impl Fn() + Clone + Send + Sync + 'static {
     move || {
         provide_context(store.clone());
         provide_context(market.clone());
         provide_context(auth.clone());
+        provide_context(news.clone());
     }
 }
 

@@ -54,7 +54,11 @@ pub async fn acknowledge_alert(alert_id: i64) -> Result<Alert, AppError> {
         .await
     {
         Err(StoreError::Conflict { .. }) => Err(AppError::Rejected(Rejection::AlertResolved)),
-        other => Ok(other?),
+        other => {
+            let acknowledged = other?;
+            crate::ssr::tell_pages(acknowledged.site_id, crate::telemetry::SiteChange::Alerts);
+            Ok(acknowledged)
+        }
     }
 }
 

@@ -116,7 +116,7 @@ pub async fn review_miners(
         )
     };
     let now_ms = crate::market::unix_now_ms();
-    Ok(store
+    let report = store
         .set_approval(
             site_id,
             &miner_ids,
@@ -125,7 +125,11 @@ pub async fn review_miners(
             note.as_deref(),
             now_ms,
         )
-        .await?)
+        .await?;
+    if !report.moved.is_empty() {
+        crate::ssr::tell_pages(site_id, crate::telemetry::SiteChange::Inventory);
+    }
+    Ok(report)
 }
 
 /// The caller's own hosting customer in sum: their miners, what answers, hashrate, power and
