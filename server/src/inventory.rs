@@ -16,7 +16,7 @@ use app::error::AppError;
 use app::fleet::import::{
     ImportEvent, ImportProblem, ImportReason, ImportRefusal, MAX_LISTED_PROBLEMS, MinerImportReport,
 };
-use app::fleet::{Customer, InsertOutcome, MinerFieldError, MinerQuery, NewMiner, UniqueField};
+use app::fleet::{Customer, InsertOutcome, MinerFieldError, NewMiner, UniqueField};
 use app::ssr::Store;
 use app::ssr::auth::Caller;
 use axum::Extension;
@@ -367,46 +367,30 @@ pub async fn export_handler(
     response
 }
 
-/// The site's miners as import rows, read a page at a time.
+/// The site's miners as import rows, by serial, from one read of the store.
 pub async fn inventory_rows(
     store: &dyn Store,
     site_id: i64,
 ) -> Result<Vec<fleet::import::ImportRow>, AppError> {
-    let mut rows = Vec::new();
-    let now_ms = app::market::unix_now_ms();
-    for page in 1.. {
-        let query = MinerQuery {
-            site_id: Some(site_id),
-            page,
-            per_page: app::fleet::query::MAX_PER_PAGE,
-            ..MinerQuery::default()
+    let miners = store.site_inventory(site_id).await?;
+    let mut rows = Vec::with_capacity(miners.len());
+    for (miner, customer) in miners {
+        // Stored IPs are canonical IPv4 (`NewMiner::validate`): anything else is a broken
+        // store, and an export that quietly left a miner out would be worse than none.
+        let Ok(ip) = miner.ip.parse::<Ipv4Addr>() else {
+            tracing::error!(miner_id = miner.miner_id, "export: a stored IP is not IPv4");
+            return Err(AppError::Internal);
         };
-        let found = store.list_miners(&query, now_ms).await?;
-        let last = found.rows.len() < query.per_page as usize;
-        for row in found.rows {
-            // Stored IPs are canonical IPv4 (`NewMiner::validate`): anything else is a broken
-            // store, and an export that quietly left a miner out would be worse than none.
-            let Ok(ip) = row.miner.ip.parse::<Ipv4Addr>() else {
-                tracing::error!(
-                    miner_id = row.miner.miner_id,
-                    "export: a stored IP is not IPv4"
-                );
-                return Err(AppError::Internal);
-            };
-            rows.push(fleet::import::ImportRow {
-                row: rows.len() + 2,
-                model: row.miner.model_name,
-                serial: row.miner.serial,
-                ip,
-                mac: row.miner.mac,
-                rack: Some(row.miner.rack).filter(|r| !r.is_empty()),
-                customer: row.customer_name,
-                status: fleet::MinerStatus::parse(row.miner.status.as_str()),
-            });
-        }
-        if last {
-            break;
-        }
+        rows.push(fleet::import::ImportRow {
+            row: rows.len() + 2,
+            model: miner.model_name,
+            serial: miner.serial,
+            ip,
+            mac: miner.mac,
+            rack: Some(miner.rack).filter(|r| !r.is_empty()),
+            customer,
+            status: fleet::MinerStatus::parse(miner.status.as_str()),
+        });
     }
     Ok(rows)
 }

@@ -89,6 +89,12 @@ pub trait FleetStore: Send + Sync + 'static {
     ) -> Result<ApprovalReport, StoreError>;
     /// One page of the miner table; `now_ms` decides who is online.
     async fn list_miners(&self, query: &MinerQuery, now_ms: i64) -> Result<MinerPage, StoreError>;
+    /// Every miner of the site with its customer's name, by serial, in one read: what an
+    /// inventory export writes, consistent even while others edit the site.
+    async fn site_inventory(
+        &self,
+        site_id: i64,
+    ) -> Result<Vec<(Miner, Option<String>)>, StoreError>;
     /// What a collector polls: the site's approved miners that are not retired, as
     /// `(miner_id, ip)`, by miner id.
     async fn miner_targets(&self, site_id: i64) -> Result<Vec<(i64, String)>, StoreError>;

@@ -116,6 +116,14 @@ impl TryFrom<MinerRecordRow> for Miner {
     }
 }
 
+/// A miner with its customer's name, as an export writes it.
+#[derive(Debug, sqlx::FromRow)]
+pub struct InventoryRow {
+    #[sqlx(flatten)]
+    pub miner: MinerRecordRow,
+    pub customer_name: Option<String>,
+}
+
 /// A miner with its customer's name and latest reading (all null before the first one).
 #[derive(Debug, sqlx::FromRow)]
 pub struct MinerListRow {

@@ -119,6 +119,14 @@ pub fn update_miner() -> String {
     )
 }
 
+pub fn site_inventory() -> String {
+    format!(
+        "select {MINER_COLUMNS}, c.name as customer_name from miner m
+         left join customer c on c.customer_id = m.customer_id
+         where m.site_id = $1 order by m.serial"
+    )
+}
+
 pub const MINER_TARGETS: &str = "
     select miner_id, ip from miner
     where site_id = $1 and approval = 'approved' and status <> 'retired'

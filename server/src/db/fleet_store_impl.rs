@@ -359,6 +359,22 @@ macro_rules! impl_fleet_store {
                 Ok(ApprovalReport { moved, refused })
             }
 
+            async fn site_inventory(
+                &self,
+                site_id: i64,
+            ) -> Result<Vec<(app::fleet::Miner, Option<String>)>, app::ssr::StoreError> {
+                sqlx::query_as::<_, $crate::db::fleet_rows::InventoryRow>(
+                    &$crate::db::fleet_sql::site_inventory(),
+                )
+                .bind(site_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err($crate::db::store_error)?
+                .into_iter()
+                .map(|row| Ok((row.miner.try_into()?, row.customer_name)))
+                .collect()
+            }
+
             async fn list_miners(
                 &self,
                 query: &app::fleet::MinerQuery,
