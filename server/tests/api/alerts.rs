@@ -236,7 +236,7 @@ async fn call(
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-pub(crate) async fn open_alerts(
+async fn open_alerts(
     client: &reqwest::Client,
     app: &TestApp,
     site_id: Option<i64>,
@@ -517,10 +517,22 @@ async fn the_server_polls_a_site_itself(backend: Backend, base: std::net::Ipv4Ad
         .collect();
     let approver = app.member(Role::Admin).await.user_id;
     let ids = app.approved_miners(site_id, &miners, approver).await;
+    the_hot_miner_alerts(&app, site_id, "POLL-1", &ids).await;
+    app.stop().await;
+    sims.shutdown().await;
+}
 
+/// Waits (up to 15 s) for the site's one open alert, checks that it is the hot miner's
+/// temperature alert, and that every one of `miner_ids` answered at full hashrate.
+pub(crate) async fn the_hot_miner_alerts(
+    app: &TestApp,
+    site_id: i64,
+    hot_serial: &str,
+    miner_ids: &[i64],
+) {
     let mut opened = Value::Null;
     for _ in 0..150 {
-        let (_, list) = open_alerts(&app.owner, &app, Some(site_id)).await;
+        let (_, list) = open_alerts(&app.owner, app, Some(site_id)).await;
         if list["total"] == 1 {
             opened = list;
             break;
@@ -528,14 +540,12 @@ async fn the_server_polls_a_site_itself(backend: Backend, base: std::net::Ipv4Ad
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(opened["alerts"][0]["kind"], "temperature", "{opened}");
-    assert_eq!(opened["alerts"][0]["miner_serial"], "POLL-1");
-    for id in ids {
+    assert_eq!(opened["alerts"][0]["miner_serial"], hot_serial);
+    for &id in miner_ids {
         let live = app.store.miner_live(id).await.unwrap().unwrap();
-        assert!(live.sample.online, "miner {id} answered");
+        assert!(live.sample.online, "miner {id} answered: {live:?}");
         assert!(live.sample.hashrate_hs.unwrap() > 90e12, "{live:?}");
     }
-    app.stop().await;
-    sims.shutdown().await;
 }
 
 #[tokio::test]

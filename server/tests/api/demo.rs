@@ -2,13 +2,11 @@
 //! seeded with them, approved, and polled over the real protocols until an alert opens.
 
 use std::net::Ipv4Addr;
-use std::time::Duration;
 
 use app::fleet::{Approval, MinerQuery};
-use serde_json::Value;
 use server::demo::{DEMO_MODEL, DEMO_SITE_NAME};
 
-use crate::alerts::open_alerts;
+use crate::alerts::the_hot_miner_alerts;
 use crate::helpers::{Backend, TestApp};
 
 async fn the_demo_farm_is_seeded_polled_and_alerting(backend: Backend, base: Ipv4Addr) {
@@ -49,27 +47,8 @@ async fn the_demo_farm_is_seeded_polled_and_alerting(backend: Backend, base: Ipv
     assert_eq!(serials, ["DEMO-0001", "DEMO-0002", "DEMO-0003"]);
 
     // The second machine runs hot: the server's own poller reads it and the alert opens.
-    let mut opened = Value::Null;
-    for _ in 0..150 {
-        let (_, list) = open_alerts(&app.owner, &app, Some(site.site_id)).await;
-        if list["total"] == 1 {
-            opened = list;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert_eq!(opened["alerts"][0]["kind"], "temperature", "{opened}");
-    assert_eq!(opened["alerts"][0]["miner_serial"], "DEMO-0002");
-    for row in &page.rows {
-        let live = app
-            .store
-            .miner_live(row.miner.miner_id)
-            .await
-            .unwrap()
-            .unwrap();
-        assert!(live.sample.online, "{live:?}");
-        assert!(live.sample.hashrate_hs.unwrap() > 90e12, "{live:?}");
-    }
+    let ids: Vec<i64> = page.rows.iter().map(|row| row.miner.miner_id).collect();
+    the_hot_miner_alerts(&app, site.site_id, "DEMO-0002", &ids).await;
 
     // A restart seeds again: the same site, nothing added, nothing changed.
     let ips: Vec<Ipv4Addr> = (0..3)
