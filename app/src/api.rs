@@ -4,6 +4,7 @@ pub mod alerts;
 pub mod auth;
 pub mod catalogue;
 pub mod fleet;
+pub mod fleet_setup;
 pub mod keys;
 pub mod market;
 pub mod scenarios;
@@ -75,6 +76,42 @@ pub const SERVER_FNS: &[(&str, Option<(Module, Access)>)] = &[
     (
         "/api/review_miners",
         Some((Module::SiteManagement, Access::Full)),
+    ),
+    (
+        "/api/list_site_setup",
+        Some((Module::SiteManagement, Access::Full)),
+    ),
+    (
+        "/api/save_site",
+        Some((Module::SiteManagement, Access::Full)),
+    ),
+    (
+        "/api/delete_site",
+        Some((Module::SiteManagement, Access::Full)),
+    ),
+    (
+        "/api/miner_choices",
+        Some((Module::SiteManagement, Access::Full)),
+    ),
+    (
+        "/api/save_miner",
+        Some((Module::SiteManagement, Access::Full)),
+    ),
+    (
+        "/api/delete_miner",
+        Some((Module::SiteManagement, Access::Full)),
+    ),
+    (
+        "/api/list_customers",
+        Some((Module::UserManage, Access::Full)),
+    ),
+    (
+        "/api/save_customer",
+        Some((Module::UserManage, Access::Full)),
+    ),
+    (
+        "/api/delete_customer",
+        Some((Module::UserManage, Access::Full)),
     ),
     (
         "/api/list_site_miners",

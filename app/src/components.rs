@@ -1,5 +1,6 @@
 //! Reusable pieces of the interface.
 
+pub mod bound;
 pub mod charts;
 pub mod echart;
 pub mod error_view;

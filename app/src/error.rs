@@ -80,6 +80,38 @@ pub enum Rejection {
     MinersNotChosen,
     /// A review note longer than allowed, or with control characters.
     ReviewNoteInvalid,
+    /// Site setup fields, each with its own message.
+    SiteNameInvalid,
+    SiteNameTaken,
+    LocationInvalid,
+    CapacityInvalid,
+    /// The e-mail names no site-owner account.
+    SiteOwnerInvalid,
+    TariffKindInvalid,
+    TariffPriceInvalid,
+    TariffHourInvalid,
+    TariffPeakEmpty,
+    TariffHourCount,
+    /// A deletion whose typed confirmation does not match what it deletes.
+    ConfirmationMismatch,
+    CustomerNameInvalid,
+    CustomerNameTaken,
+    /// The e-mail names no client account.
+    PortalAccountInvalid,
+    /// The client account speaks for another customer already.
+    PortalAccountTaken,
+    /// Miner fields, each with its own message.
+    MinerModelInvalid,
+    MinerSerialInvalid,
+    MinerIpInvalid,
+    MinerMacInvalid,
+    MinerRackInvalid,
+    MinerStatusInvalid,
+    /// No customer the caller may name.
+    MinerCustomerInvalid,
+    SerialTaken,
+    IpTaken,
+    MacTaken,
 }
 
 impl Rejection {
@@ -97,7 +129,13 @@ impl Rejection {
             | Self::ModelNameTaken
             | Self::ScenarioNameTaken
             | Self::ScenarioLimit
-            | Self::AlertResolved => 409,
+            | Self::AlertResolved
+            | Self::SiteNameTaken
+            | Self::CustomerNameTaken
+            | Self::PortalAccountTaken
+            | Self::SerialTaken
+            | Self::IpTaken
+            | Self::MacTaken => 409,
             _ => 422,
         }
     }

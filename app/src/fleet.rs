@@ -3,6 +3,7 @@
 //! Plain serde types, compiled for the browser and the server alike.
 
 pub mod alert;
+pub mod forms;
 pub mod import;
 pub mod miner;
 pub mod query;

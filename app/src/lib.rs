@@ -38,7 +38,7 @@ use crate::i18n::{I18nContextProvider, t_string, use_i18n};
 use crate::routes::{
     account::AccountRoute, admin::AdminRoute, auth_pages::AuthRoute, batch::BatchRoute,
     calculator::CalculatorRoute, catalogue::CatalogueRoute, home::HomePage, miner::MinerRoute,
-    network::NetworkRoute, not_found::NotFoundPage, sites::SitesRoute,
+    network::NetworkRoute, not_found::NotFoundPage, site_setup::SiteSetupRoute, sites::SitesRoute,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -98,6 +98,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/catalogue") view={Lazy::<CatalogueRoute>::new()} ssr=SsrMode::Async />
                             <Route path=path!("/network") view={Lazy::<NetworkRoute>::new()} ssr=SsrMode::Async />
                             <Route path=path!("/sites") view={Lazy::<SitesRoute>::new()} ssr=SsrMode::Async />
+                            <Route path=path!("/sites/setup") view={Lazy::<SiteSetupRoute>::new()} ssr=SsrMode::Async />
                             <Route path=path!("/sites/miners/:miner_id") view={Lazy::<MinerRoute>::new()} ssr=SsrMode::Async />
                             // Signing in, and administration: one route each (see routes/auth_pages.rs).
                             <Route path=path!("/auth/:page") view={Lazy::<AuthRoute>::new()} ssr=SsrMode::Async />

@@ -47,5 +47,6 @@ pub mod password;
 pub mod register;
 pub mod saved_scenarios;
 pub mod setup;
+pub mod site_setup;
 pub mod sites;
 pub mod verify;

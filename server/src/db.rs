@@ -94,7 +94,11 @@ pub(crate) fn store_error(err: sqlx::Error) -> StoreError {
         sqlx::Error::RowNotFound => StoreError::NotFound,
         sqlx::Error::Database(db) if db.is_unique_violation() || db.is_foreign_key_violation() => {
             StoreError::Conflict {
-                constraint: db.constraint().unwrap_or("unique").to_owned(),
+                // SQLite names no constraint; its message ("UNIQUE constraint failed:
+                // miner.serial") says which columns collided.
+                constraint: db
+                    .constraint()
+                    .map_or_else(|| db.message().to_owned(), ToOwned::to_owned),
             }
         }
         other => StoreError::Backend(Box::new(other)),

@@ -4,7 +4,8 @@
 
 use leptos::prelude::*;
 use leptos_meta::Script;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use crate::access::{Access, Module};
 use crate::api::fleet::{MinerOverview, miner_detail};
@@ -12,13 +13,14 @@ use crate::chart_options;
 use crate::components::echart::{ECHARTS_SCRIPT, EChart};
 use crate::components::live::live_tick;
 use crate::components::page_title::PageTitle;
-use crate::components::session::{Refusal, RequireAccess};
+use crate::components::session::{Refusal, RequireAccess, use_viewer};
 use crate::error::AppError;
 use crate::fleet::{Alert, AlertList};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::market::format_time;
 use crate::routes::sites::alerts::{kind_text, severity_text};
 use crate::routes::sites::hashrate_text;
+use crate::routes::sites::miner_form::{MinerEdit, MinerEditor};
 use crate::telemetry::{ChartRange, HistoryPoint, LiveReading};
 
 lazy_page!(MinerRoute, MinerPage);
@@ -44,6 +46,32 @@ fn Detail() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let tick = live_tick();
+    let edit = MinerEdit::new();
+    let viewer = use_viewer().0;
+    let may_edit = move || {
+        viewer
+            .get()
+            .and_then(Result::ok)
+            .flatten()
+            .is_some_and(|v| v.may(Module::SiteManagement, Access::Full))
+    };
+    // A removed miner has no page left: back to its site's table.
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if matches!(edit.delete.value().get(), Some(Ok(()))) {
+            let site = edit.site.get_untracked().unwrap_or_default();
+            navigate(&format!("/sites?site={site}"), NavigateOptions::default());
+        }
+    });
+    // The page holds still while the miner is being edited, so the form is not redrawn
+    // under the cursor.
+    let shown_tick = Memo::new(move |previous: Option<&u32>| {
+        if edit.site.with(Option::is_none) {
+            tick.get()
+        } else {
+            previous.copied().unwrap_or_default()
+        }
+    });
     let detail = Resource::new(
         move || {
             let id = params
@@ -55,9 +83,9 @@ fn Detail() -> impl IntoView {
                 .get("range")
                 .and_then(|r| ChartRange::from_code(&r))
                 .unwrap_or_default();
-            (id, range, tick.get())
+            (id, range, shown_tick.get(), edit.save.version().get())
         },
-        |(id, range, _)| async move {
+        |(id, range, ..)| async move {
             match id {
                 Some(id) => miner_detail(id, range).await,
                 None => Err(AppError::NotFound),
@@ -70,7 +98,10 @@ fn Detail() -> impl IntoView {
                 detail
                     .get()
                     .map(|found| match found {
-                        Ok(detail) => view! { <MinerView detail /> }.into_any(),
+                        Ok(detail) => {
+                            let edit = may_edit().then_some(edit);
+                            view! { <MinerView detail edit /> }.into_any()
+                        }
                         Err(error) => view! { <Refusal error /> }.into_any(),
                     })
             }}
@@ -79,7 +110,7 @@ fn Detail() -> impl IntoView {
 }
 
 #[component]
-fn MinerView(detail: MinerOverview) -> impl IntoView {
+fn MinerView(detail: MinerOverview, edit: Option<MinerEdit>) -> impl IntoView {
     let i18n = use_i18n();
     let MinerOverview {
         miner,
@@ -112,6 +143,7 @@ fn MinerView(detail: MinerOverview) -> impl IntoView {
                 <div><dt>{t!(i18n, miner_mac)}</dt><dd>{miner.mac.clone().unwrap_or_else(none)}</dd></div>
                 <div><dt>{t!(i18n, sites_col_rack)}</dt><dd>{miner.rack.clone()}</dd></div>
             </dl>
+            {edit.map(|edit| view! { <EditMiner miner=miner.clone() edit /> })}
         </section>
         <LiveCard live online />
         <nav class="range-picker" aria-label=move || t_string!(i18n, miner_range) id="miner-range">
@@ -126,6 +158,35 @@ fn MinerView(detail: MinerOverview) -> impl IntoView {
         </nav>
         <Charts points />
         <MinerAlerts alerts />
+    }
+}
+
+/// "Edit" for those who may change the site, and the form once it is pressed.
+#[component]
+fn EditMiner(miner: crate::fleet::Miner, edit: MinerEdit) -> impl IntoView {
+    let i18n = use_i18n();
+    let open = move || edit.site.with(Option::is_some);
+    let saved = move || !open() && matches!(edit.save.value().get(), Some(Ok(_)));
+    view! {
+        <Show
+            when=open
+            fallback=move || {
+                let miner = miner.clone();
+                view! {
+                    <p>
+                        <button type="button" class="button" id="miner-edit-open" on:click=move |_| edit.open_edit(&miner)>
+                            {t!(i18n, miner_form_edit)}
+                        </button>
+                        <Show when=saved>
+                            " "
+                            <span class="muted" role="status" id="miner-updated">{t!(i18n, site_setup_saved)}</span>
+                        </Show>
+                    </p>
+                }
+            }
+        >
+            <MinerEditor edit />
+        </Show>
     }
 }
 

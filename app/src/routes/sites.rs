@@ -23,6 +23,7 @@ use crate::telemetry::{SiteOverview, SitePoint, TEMP_BUCKET_C};
 
 pub(crate) mod alerts;
 mod inventory;
+pub(crate) mod miner_form;
 mod review;
 
 lazy_page!(SitesRoute, SitesPage);
@@ -33,9 +34,31 @@ pub fn SitesPage() -> impl IntoView {
     view! {
         <PageTitle text=|i18n| t_string!(i18n, sites_title) />
         <h1>{t!(i18n, sites_title)}</h1>
+        <SetupLink />
         <RequireAccess module=Module::StatusMonitor need=Access::Read>
             <Fleet />
         </RequireAccess>
+    }
+}
+
+/// "Set up sites" for those who may change them.
+#[component]
+fn SetupLink() -> impl IntoView {
+    let i18n = use_i18n();
+    let viewer = use_viewer().0;
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                viewer
+                    .get()
+                    .and_then(Result::ok)
+                    .flatten()
+                    .filter(|v| v.may(Module::SiteManagement, Access::Full))
+                    .map(|_| view! {
+                        <p><a href="/sites/setup" class="button" id="sites-setup">{t!(i18n, sites_setup)}</a></p>
+                    })
+            }}
+        </Suspense>
     }
 }
 
@@ -203,9 +226,13 @@ fn Sites(tick: ReadSignal<u32>) -> impl IntoView {
     let ack = ServerAction::<AcknowledgeAlert>::new();
     let review = review::Review::new();
     let inventory = inventory::Inventory::new();
-    // While miners are ticked for review the table holds still; untick and it catches up.
+    let miner_edit = miner_form::MinerEdit::new();
+    // While miners are ticked for review, or a miner is being typed in, the page holds still
+    // (a refresh would redraw the form under the cursor); done, and it catches up.
     let shown_tick = Memo::new(move |previous: Option<&u32>| {
-        if review.ticked.with(std::collections::BTreeSet::is_empty) {
+        if review.ticked.with(std::collections::BTreeSet::is_empty)
+            && miner_edit.site.with(Option::is_none)
+        {
             tick.get()
         } else {
             previous.copied().unwrap_or_default()
@@ -219,6 +246,7 @@ fn Sites(tick: ReadSignal<u32>) -> impl IntoView {
                 ack.version().get(),
                 review.action.version().get(),
                 inventory.version.get(),
+                miner_edit.save.version().get(),
             )
         },
         |(filter, ..)| sites_view(filter),
@@ -265,6 +293,7 @@ fn Sites(tick: ReadSignal<u32>) -> impl IntoView {
                                 <SiteDetail summary=chosen />
                                 <alerts::AlertsCard found=alerts ack=may_ack().then_some(ack) />
                                 <MinerTable filter found review=may_review().then_some(review) />
+                                {may_review().then(|| view! { <miner_form::AddMinerCard site_id edit=miner_edit /> })}
                                 <inventory::InventoryCard
                                     site_id
                                     inventory=may_review().then_some(inventory)
@@ -273,7 +302,15 @@ fn Sites(tick: ReadSignal<u32>) -> impl IntoView {
                                 .into_any()
                         }
                         (Ok(_), None) => {
-                            view! { <p class="muted" id="sites-none">{t!(i18n, sites_none)}</p> }
+                            view! {
+                                <p class="muted" id="sites-none">
+                                    {t!(i18n, sites_none)}
+                                    {may_review().then(|| view! {
+                                        " "
+                                        <a href="/sites/setup" id="sites-none-setup">{t!(i18n, sites_setup_first)}</a>
+                                    })}
+                                </p>
+                            }
                                 .into_any()
                         }
                     })

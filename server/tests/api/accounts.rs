@@ -60,6 +60,14 @@ fn server_fn_args(path: &str) -> Vec<(&'static str, String)> {
         ],
         "/api/rename_saved_scenario" => vec![("scenario_id", none()), ("name", String::new())],
         "/api/delete_saved_scenario" => vec![("scenario_id", none())],
+        // Fleet setup: refused by validation, or an unknown site, customer or miner.
+        "/api/list_site_setup" | "/api/list_customers" => vec![],
+        "/api/save_site" | "/api/save_customer" => vec![("form[name]", String::new())],
+        "/api/delete_site" => vec![("site_id", none()), ("confirm_name", "walk".into())],
+        "/api/miner_choices" => vec![("site_id", none())],
+        "/api/save_miner" => vec![("site_id", none()), ("form[serial]", String::new())],
+        "/api/delete_customer" => vec![("customer_id", none())],
+        "/api/delete_miner" => vec![("miner_id", none())],
         _ => vec![],
     }
 }

@@ -10,6 +10,7 @@ mod calculate;
 mod calculator_data;
 mod cli;
 mod demo;
+mod fleet_setup;
 mod fleet_store;
 mod helpers;
 mod http;
