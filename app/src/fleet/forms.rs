@@ -389,7 +389,10 @@ mod tests {
 
     #[test]
     fn every_tariff_kind_survives_the_form_both_ways() {
-        let hourly: Vec<f64> = (0..24).map(|h| 0.03 + f64::from(h) / 1000.0).collect();
+        // Prices as people type them (the form shows six decimals, more than any tariff has).
+        let hourly: Vec<f64> = (0..24)
+            .map(|h| format!("0.{:03}", 30 + h).parse().unwrap())
+            .collect();
         for tariff in [
             Tariff::Flat { usd_kwh: 0.045 },
             Tariff::TimeOfUse {
@@ -424,8 +427,10 @@ mod tests {
             ..rockdale()
         };
         assert_eq!(
-            form.parse().unwrap().site.tariff.hourly_usd_kwh(),
-            [0.05; 24]
+            form.parse().unwrap().site.tariff,
+            Tariff::Hourly {
+                usd_kwh: vec![0.05; 24]
+            }
         );
     }
 

@@ -29,7 +29,7 @@ fn server_fn_args(path: &str) -> Vec<(&'static str, String)> {
         "/api/list_site_miners" | "/api/list_alerts" => vec![("filter[site_id]", none())],
         // An unknown alert or miner: 404 when allowed.
         "/api/acknowledge_alert" => vec![("alert_id", none())],
-        "/api/miner_detail" => vec![("miner_id", none())],
+        "/api/miner_detail" | "/api/delete_miner" => vec![("miner_id", none())],
         "/api/review_miners" => vec![
             ("site_id", none()),
             ("miner_ids[]", "1".into()),
@@ -61,13 +61,11 @@ fn server_fn_args(path: &str) -> Vec<(&'static str, String)> {
         "/api/rename_saved_scenario" => vec![("scenario_id", none()), ("name", String::new())],
         "/api/delete_saved_scenario" => vec![("scenario_id", none())],
         // Fleet setup: refused by validation, or an unknown site, customer or miner.
-        "/api/list_site_setup" | "/api/list_customers" => vec![],
         "/api/save_site" | "/api/save_customer" => vec![("form[name]", String::new())],
         "/api/delete_site" => vec![("site_id", none()), ("confirm_name", "walk".into())],
         "/api/miner_choices" => vec![("site_id", none())],
         "/api/save_miner" => vec![("site_id", none()), ("form[serial]", String::new())],
         "/api/delete_customer" => vec![("customer_id", none())],
-        "/api/delete_miner" => vec![("miner_id", none())],
         _ => vec![],
     }
 }

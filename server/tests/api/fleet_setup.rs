@@ -10,8 +10,13 @@ use app::fleet::{Approval, MinerStatus, NewMiner};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, TestMember};
 use crate::on_both_engines;
+
+/// A form's fields, as posted.
+type Form = Vec<(&'static str, String)>;
+/// Fields that replace some of a form's.
+type Extra<'a> = &'a [(&'static str, &'a str)];
 
 async fn call(
     client: &reqwest::Client,
@@ -30,7 +35,7 @@ fn refused(answer: &(StatusCode, Value)) -> (StatusCode, &str) {
 }
 
 /// A site form: `extra` fields over a flat 0.05 USD/kWh, 10 MW site named `name`.
-fn site_form(name: &str, extra: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
+fn site_form(name: &str, extra: Extra<'_>) -> Form {
     let mut form: Vec<(&'static str, String)> = vec![
         ("form[name]", name.into()),
         ("form[location]", "Rockdale, Texas".into()),
@@ -46,7 +51,7 @@ fn site_form(name: &str, extra: &[(&'static str, &str)]) -> Vec<(&'static str, S
 }
 
 /// A miner form for the seeded Antminer S21.
-fn miner_form(site_id: i64, serial: &str, ip: &str, mac: &str) -> Vec<(&'static str, String)> {
+fn miner_form(site_id: i64, serial: &str, ip: &str, mac: &str) -> Form {
     vec![
         ("site_id", site_id.to_string()),
         ("form[model_name]", "Antminer S21".into()),
@@ -89,7 +94,7 @@ async fn sites_are_set_up(backend: Backend) {
     assert_eq!(site["tariff"]["peak_end_hour"], 2);
 
     // Each bad field is named, and nothing changes.
-    let bad: [(&[(&'static str, &str)], StatusCode, &str); 6] = [
+    let bad: [(Extra<'_>, StatusCode, &str); 6] = [
         (
             &[("form[name]", " ")],
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -184,12 +189,12 @@ async fn site_owners_keep_to_their_sites(backend: Backend) {
     let rival = app.member(Role::MiningSiteOwner).await;
     let client = app.member(Role::Client).await;
     // Whatever owner the form names, a site owner's new site is their own.
-    let named = [("form[owner_email]", rival.email.as_str())];
+    let elsewhere = [("form[owner_email]", rival.email.as_str())];
     let (status, own) = call(
         &host.client,
         &app,
         "/api/save_site",
-        &site_form("Host farm", &named),
+        &site_form("Host farm", &elsewhere),
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{own}");
@@ -243,43 +248,46 @@ on_both_engines!(
     site_owners_keep_to_their_sites
 );
 
-async fn miners_are_set_up(backend: Backend) {
-    let Some(app) = TestApp::spawn(backend).await else {
-        return;
-    };
+/// A site owner's site with two miners added through the form (SN-1 at 10.0.0.1 with a MAC,
+/// SN-2 at 10.0.0.2); their ids.
+async fn host_with_two_miners(app: &TestApp) -> (TestMember, i64, [i64; 2]) {
     let host = app.member(Role::MiningSiteOwner).await;
     let site = app.create_site("Rockdale", Some(host.user_id)).await;
-    let other_site = app.create_site("Kazakh", None).await;
-    let save = |form: Vec<(&'static str, String)>| {
-        let client = host.client.clone();
-        let app = &app;
-        async move { call(&client, app, "/api/save_miner", &form).await }
-    };
-    let (status, first) = save(miner_form(site, "SN-1", " 10.0.0.1 ", "AA-BB-CC-00-11-22")).await;
+    let form = miner_form(site, "SN-1", " 10.0.0.1 ", "AA-BB-CC-00-11-22");
+    let (status, first) = call(&host.client, app, "/api/save_miner", &form).await;
     assert_eq!(status, StatusCode::OK, "{first}");
     assert_eq!(first["approval"], "draft");
     assert_eq!(first["ip"], "10.0.0.1");
     assert_eq!(first["mac"], "aa:bb:cc:00:11:22");
-    let first_id = first["miner_id"].as_i64().unwrap();
-    let (_, second) = save(miner_form(site, "SN-2", "10.0.0.2", "")).await;
-    let second_id = second["miner_id"].as_i64().unwrap();
+    let form = miner_form(site, "SN-2", "10.0.0.2", "");
+    let (_, second) = call(&host.client, app, "/api/save_miner", &form).await;
+    let ids = [&first, &second].map(|m| m["miner_id"].as_i64().unwrap());
+    (host, site, ids)
+}
 
+async fn miner_fields_are_checked(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let (host, site, [_, second_id]) = host_with_two_miners(&app).await;
+    let save = |form: Form| {
+        let client = host.client.clone();
+        let app = &app;
+        async move { call(&client, app, "/api/save_miner", &form).await }
+    };
     let mut unknown_model = miner_form(site, "SN-3", "10.0.0.3", "");
     unknown_model[1].1 = "Antminer S99".into();
-    let bad: [(Vec<(&'static str, String)>, StatusCode, &str); 5] = [
-        (
-            unknown_model,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "miner_model_invalid",
-        ),
+    let invalid = StatusCode::UNPROCESSABLE_ENTITY;
+    let bad: [(Form, StatusCode, &str); 5] = [
+        (unknown_model, invalid, "miner_model_invalid"),
         (
             miner_form(site, "SN 3", "10.0.0.3", ""),
-            StatusCode::UNPROCESSABLE_ENTITY,
+            invalid,
             "miner_serial_invalid",
         ),
         (
             miner_form(site, "SN-3", "10.0.0.300", ""),
-            StatusCode::UNPROCESSABLE_ENTITY,
+            invalid,
             "miner_ip_invalid",
         ),
         (
@@ -313,28 +321,54 @@ async fn miners_are_set_up(backend: Backend) {
     ] {
         assert_eq!(refused(&save(form).await), (StatusCode::CONFLICT, code));
     }
+    let stored = app.store.get_miner(second_id).await.unwrap();
+    assert_eq!(
+        (stored.serial.as_str(), stored.ip.as_str(), stored.mac),
+        ("SN-2", "10.0.0.2", None)
+    );
+    assert_eq!(audited(&app, "miner.create").await, 2);
+    assert_eq!(audited(&app, "miner.update").await, 0);
+    app.stop().await;
+}
+
+on_both_engines!(
+    each_bad_or_taken_miner_field_is_refused_by_name_sqlite,
+    each_bad_or_taken_miner_field_is_refused_by_name_postgres,
+    miner_fields_are_checked
+);
+
+async fn miners_are_edited_and_removed(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let (host, site, [first_id, second_id]) = host_with_two_miners(&app).await;
+    let other_site = app.create_site("Kazakh", None).await;
     // Not the host's site; its miners may reuse the host's IPs (farms reuse private ranges).
-    let (status, _) = save(miner_form(other_site, "SN-9", "10.0.0.1", "")).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    let form = miner_form(other_site, "SN-9", "10.0.0.1", "");
+    assert_eq!(
+        call(&host.client, &app, "/api/save_miner", &form).await.0,
+        StatusCode::NOT_FOUND
+    );
     let other = app
         .approved_miners(other_site, &[s19("SN-9", "10.0.0.1")], host.user_id)
         .await;
 
-    // An edit keeps the approval: approved stays approved, and a draft stays a draft.
+    // An edit keeps the approval: an approved miner stays approved.
     let ids = [first_id];
-    app.store
-        .set_approval(site, &ids, Approval::Pending, None, None, 1)
-        .await
-        .unwrap();
-    app.store
-        .set_approval(site, &ids, Approval::Approved, Some(host.user_id), None, 1)
-        .await
-        .unwrap();
+    for (step, by) in [
+        (Approval::Pending, None),
+        (Approval::Approved, Some(host.user_id)),
+    ] {
+        app.store
+            .set_approval(site, &ids, step, by, None, 1)
+            .await
+            .unwrap();
+    }
     let mut edit = miner_form(site, "SN-1", "10.0.0.11", "");
     edit.push(("miner_id", first_id.to_string()));
     edit.retain(|(k, _)| *k != "form[status]");
     edit.push(("form[status]", "maintenance".into()));
-    let (status, edited) = save(edit).await;
+    let (status, edited) = call(&host.client, &app, "/api/save_miner", &edit).await;
     assert_eq!(status, StatusCode::OK, "{edited}");
     assert_eq!(
         (edited["approval"].as_str(), edited["ip"].as_str()),
@@ -342,25 +376,18 @@ async fn miners_are_set_up(backend: Backend) {
     );
     assert_eq!(edited["mac"], Value::Null);
     assert_eq!(edited["status"], "maintenance");
-    // A miner id of another site is not this site's.
-    let mut moved = update("SN-2", "10.0.0.2", "");
-    moved.retain(|(k, _)| *k != "miner_id");
+    // Another site's miner is not this site's, to edit or to delete.
+    let mut moved = miner_form(site, "SN-2", "10.0.0.2", "");
     moved.push(("miner_id", other[0].to_string()));
-    assert_eq!(save(moved).await.0, StatusCode::NOT_FOUND);
-
-    let delete = |id: i64| vec![("miner_id", id.to_string())];
     assert_eq!(
-        call(&host.client, &app, "/api/delete_miner", &delete(other[0]))
-            .await
-            .0,
+        call(&host.client, &app, "/api/save_miner", &moved).await.0,
         StatusCode::NOT_FOUND
     );
-    assert_eq!(
-        call(&host.client, &app, "/api/delete_miner", &delete(second_id))
-            .await
-            .0,
-        StatusCode::OK
-    );
+    let delete = |id: i64| vec![("miner_id", id.to_string())];
+    let answer = call(&host.client, &app, "/api/delete_miner", &delete(other[0])).await;
+    assert_eq!(answer.0, StatusCode::NOT_FOUND);
+    let answer = call(&host.client, &app, "/api/delete_miner", &delete(second_id)).await;
+    assert_eq!(answer.0, StatusCode::OK);
     assert!(app.store.get_miner(second_id).await.is_err());
     assert!(app.store.get_miner(other[0]).await.is_ok());
     for (action, count) in [
@@ -372,6 +399,12 @@ async fn miners_are_set_up(backend: Backend) {
     }
     app.stop().await;
 }
+
+on_both_engines!(
+    miners_are_edited_in_place_and_removed_from_their_own_site_sqlite,
+    miners_are_edited_in_place_and_removed_from_their_own_site_postgres,
+    miners_are_edited_and_removed
+);
 
 fn s19(serial: &str, ip: &str) -> NewMiner {
     NewMiner {
@@ -386,11 +419,50 @@ fn s19(serial: &str, ip: &str) -> NewMiner {
     }
 }
 
-on_both_engines!(
-    miners_are_added_edited_and_removed_with_unique_fields_sqlite,
-    miners_are_added_edited_and_removed_with_unique_fields_postgres,
-    miners_are_set_up
-);
+/// A host names only the customers already on their site (`acme_id` is, `other_id` is not):
+/// the others are another host's clients. Returns the miner given to `acme_id`.
+async fn hosts_name_their_own_customers(
+    app: &TestApp,
+    host: &TestMember,
+    acme_id: i64,
+    other_id: i64,
+) -> i64 {
+    let site = app.create_site("Rockdale", Some(host.user_id)).await;
+    let mut hosted = s19("SN-ACME", "10.0.0.1");
+    hosted.customer_id = Some(acme_id);
+    app.approved_miners(site, &[hosted], host.user_id).await;
+    let (_, choices) = call(
+        &host.client,
+        app,
+        "/api/miner_choices",
+        &[("site_id", site.to_string())],
+    )
+    .await;
+    assert_eq!(
+        choices["customers"],
+        serde_json::json!([[acme_id, "Acme Mining"]])
+    );
+    assert_eq!(
+        choices["models"].as_array().unwrap().len(),
+        crate::helpers::SEEDED_MODELS
+    );
+    let mut form = miner_form(site, "SN-2", "10.0.0.2", "");
+    form.push(("form[customer_id]", other_id.to_string()));
+    let answer = call(&host.client, app, "/api/save_miner", &form).await;
+    assert_eq!(
+        refused(&answer),
+        (StatusCode::UNPROCESSABLE_ENTITY, "miner_customer_invalid")
+    );
+    form.retain(|(k, _)| *k != "form[customer_id]");
+    form.push(("form[customer_id]", acme_id.to_string()));
+    let (status, miner) = call(&host.client, app, "/api/save_miner", &form).await;
+    assert_eq!(
+        (status, miner["customer_id"].as_i64()),
+        (StatusCode::OK, Some(acme_id))
+    );
+
+    miner["miner_id"].as_i64().unwrap()
+}
 
 async fn customers_are_set_up(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else {
@@ -462,40 +534,7 @@ async fn customers_are_set_up(backend: Backend) {
     assert_eq!(list.as_array().unwrap().len(), 2, "{list}");
     assert_eq!(list[0]["portal_email"], client.email.as_str());
 
-    // A host names only the customers already on their site: the others are another host's.
-    let site = app.create_site("Rockdale", Some(host.user_id)).await;
-    let mut hosted = s19("SN-ACME", "10.0.0.1");
-    hosted.customer_id = Some(acme_id);
-    app.approved_miners(site, &[hosted], host.user_id).await;
-    let (_, choices) = call(
-        &host.client,
-        &app,
-        "/api/miner_choices",
-        &[("site_id", site.to_string())],
-    )
-    .await;
-    assert_eq!(
-        choices["customers"],
-        serde_json::json!([[acme_id, "Acme Mining"]])
-    );
-    assert_eq!(
-        choices["models"].as_array().unwrap().len(),
-        crate::helpers::SEEDED_MODELS
-    );
-    let mut form = miner_form(site, "SN-2", "10.0.0.2", "");
-    form.push(("form[customer_id]", other_id.to_string()));
-    let answer = call(&host.client, &app, "/api/save_miner", &form).await;
-    assert_eq!(
-        refused(&answer),
-        (StatusCode::UNPROCESSABLE_ENTITY, "miner_customer_invalid")
-    );
-    form.retain(|(k, _)| *k != "form[customer_id]");
-    form.push(("form[customer_id]", acme_id.to_string()));
-    let (status, miner) = call(&host.client, &app, "/api/save_miner", &form).await;
-    assert_eq!(
-        (status, miner["customer_id"].as_i64()),
-        (StatusCode::OK, Some(acme_id))
-    );
+    let miner_id = hosts_name_their_own_customers(&app, &host, acme_id, other_id).await;
 
     // Unlinking the portal account, then deleting: the miners stay, the host's own.
     let mut unlink = customer("Acme Mining", "");
@@ -510,7 +549,6 @@ async fn customers_are_set_up(backend: Backend) {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    let miner_id = miner["miner_id"].as_i64().unwrap();
     assert_eq!(
         app.store.get_miner(miner_id).await.unwrap().customer_id,
         None
