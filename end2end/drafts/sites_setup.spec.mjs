@@ -1,3 +1,4 @@
+// DRAFT, not yet run: move to end2end/tests/ once it passes against a release build.
 // Setting up a site in the browser, as the owner: create it with a time-of-use tariff, change
 // it to 24 hourly prices, add a miner on its page, edit and remove the miner, and delete the
 // site by typing its name. Runs after sites.spec.mjs and leaves nothing behind, so the e2e
