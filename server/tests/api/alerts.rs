@@ -15,7 +15,7 @@ use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader};
 use tokio::net::TcpListener;
 use tokio::sync::Mutex;
 
-use crate::helpers::{Backend, TestApp, TestMember};
+use crate::helpers::{Backend, TestApp, TestMember, call};
 use crate::on_both_engines;
 
 const KEY_HEADER: &str = "x-collector-key";
@@ -223,17 +223,6 @@ impl Farm {
             response.text().await
         );
     }
-}
-
-async fn call(
-    client: &reqwest::Client,
-    app: &TestApp,
-    path: &str,
-    form: &[(&str, String)],
-) -> (StatusCode, Value) {
-    let response = client.post(app.url(path)).form(form).send().await.unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
 }
 
 async fn open_alerts(

@@ -10,24 +10,13 @@ use app::fleet::{Approval, MinerStatus, NewMiner};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{Backend, TestApp, TestMember};
+use crate::helpers::{Backend, TestApp, TestMember, call};
 use crate::on_both_engines;
 
 /// A form's fields, as posted.
 type Form = Vec<(&'static str, String)>;
 /// Fields that replace some of a form's.
 type Extra<'a> = &'a [(&'static str, &'a str)];
-
-async fn call(
-    client: &reqwest::Client,
-    app: &TestApp,
-    path: &str,
-    form: &[(&str, String)],
-) -> (StatusCode, Value) {
-    let response = client.post(app.url(path)).form(form).send().await.unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
 
 /// The answer a refusal gets: its status and the rejection's code.
 fn refused(answer: &(StatusCode, Value)) -> (StatusCode, &str) {

@@ -298,6 +298,22 @@ impl TestApp {
     }
 }
 
+/// Calls the server function at `path` with a form: the status and the JSON answer (null when
+/// the body is not JSON).
+pub async fn call(
+    client: &reqwest::Client,
+    app: &TestApp,
+    path: &str,
+    form: &[(&str, String)],
+) -> (reqwest::StatusCode, serde_json::Value) {
+    let response = client.post(app.url(path)).form(form).send().await.unwrap();
+    let status = response.status();
+    (
+        status,
+        response.json().await.unwrap_or(serde_json::Value::Null),
+    )
+}
+
 /// Runs a test body on both engines (PostgreSQL only when available).
 #[macro_export]
 macro_rules! on_both_engines {

@@ -9,7 +9,7 @@ use app::telemetry::TelemetrySample;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{Backend, TestApp, TestMember};
+use crate::helpers::{Backend, TestApp, TestMember, call};
 use crate::on_both_engines;
 
 /// A test server with a fleet: two sites (Rockdale run by `site_owner`, Kazakh by nobody),
@@ -106,17 +106,6 @@ async fn answer_all_but_last(app: &TestApp, site_id: i64, ids: &[i64], now: i64)
         .ingest_samples(site_id, &samples, now)
         .await
         .unwrap();
-}
-
-async fn call(
-    client: &reqwest::Client,
-    app: &TestApp,
-    path: &str,
-    form: &[(&str, String)],
-) -> (StatusCode, Value) {
-    let response = client.post(app.url(path)).form(form).send().await.unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
 }
 
 async fn miners(
