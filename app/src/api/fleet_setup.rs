@@ -412,19 +412,10 @@ mod ssr {
         caller: &Caller,
         site_id: i64,
     ) -> Result<Vec<Customer>, AppError> {
-        let customers = store.list_customers().await?;
-        if caller.member()?.role != Role::MiningSiteOwner {
-            return Ok(customers);
+        if caller.member()?.role == Role::MiningSiteOwner {
+            Ok(store.site_customers(site_id).await?)
+        } else {
+            Ok(store.list_customers().await?)
         }
-        let hosted: std::collections::BTreeSet<i64> = store
-            .site_inventory(site_id)
-            .await?
-            .into_iter()
-            .filter_map(|(miner, _)| miner.customer_id)
-            .collect();
-        Ok(customers
-            .into_iter()
-            .filter(|c| hosted.contains(&c.customer_id))
-            .collect())
     }
 }

@@ -45,6 +45,8 @@ pub trait FleetStore: Send + Sync + 'static {
     async fn get_customer(&self, customer_id: i64) -> Result<Customer, StoreError>;
     /// Every customer, by name.
     async fn list_customers(&self) -> Result<Vec<Customer>, StoreError>;
+    /// The customers with at least one miner on the site, by name.
+    async fn site_customers(&self, site_id: i64) -> Result<Vec<Customer>, StoreError>;
     /// The customer a portal account speaks for, if any.
     async fn customer_for_user(&self, user_id: i64) -> Result<Option<Customer>, StoreError>;
     /// Deletes the customer; its miners stay, unassigned.

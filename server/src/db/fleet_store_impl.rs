@@ -160,6 +160,22 @@ macro_rules! impl_fleet_store {
                 Ok(rows.into_iter().map(Into::into).collect())
             }
 
+            async fn site_customers(
+                &self,
+                site_id: i64,
+            ) -> Result<Vec<app::fleet::Customer>, app::ssr::StoreError> {
+                let rows = sqlx::query_as::<_, $crate::db::fleet_rows::CustomerRow>(
+                    &$crate::db::fleet_sql::select_customer(
+                        "customer_id in (select customer_id from miner where site_id = $1)",
+                    ),
+                )
+                .bind(site_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err($crate::db::store_error)?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
             async fn customer_for_user(
                 &self,
                 user_id: i64,
