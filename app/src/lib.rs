@@ -37,7 +37,7 @@ use crate::components::theme::{ThemeProvider, use_theme};
 use crate::i18n::{I18nContextProvider, t_string, use_i18n};
 use crate::routes::{
     account::AccountRoute, admin::AdminRoute, auth_pages::AuthRoute, batch::BatchRoute,
-    calculator::CalculatorRoute, catalogue::CatalogueRoute, home::HomePage, miner::MinerRoute,
+    calculator::CalculatorRoute, catalogue::CatalogueRoute, home::HomeRoute, miner::MinerRoute,
     network::NetworkRoute, not_found::NotFoundPage, site_setup::SiteSetupRoute, sites::SitesRoute,
 };
 
@@ -91,7 +91,7 @@ pub fn App() -> impl IntoView {
                 <Router>
                     <Layout>
                         <Routes fallback=NotFoundPage>
-                            <Route path=path!("/") view=HomePage />
+                            <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />
                             <Route path=path!("/calculator") view={Lazy::<CalculatorRoute>::new()} ssr=SsrMode::Async />
                             <Route path=path!("/batch") view={Lazy::<BatchRoute>::new()} ssr=SsrMode::Async />
                             // Rendered whole before sending, so it reads with JavaScript off.

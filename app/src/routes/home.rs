@@ -1,10 +1,13 @@
-//! The landing page.
+//! The landing page. Its own WASM chunk, like every page: the quick estimate's code (float
+//! formatting, the estimate maths) is then fetched with it rather than carried by the shell.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::quick_estimate::QuickEstimate;
 use crate::i18n::{t, use_i18n};
+
+lazy_page!(HomeRoute, HomePage);
 
 #[component]
 pub fn HomePage() -> impl IntoView {
