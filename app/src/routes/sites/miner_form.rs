@@ -20,7 +20,6 @@ pub(crate) struct MinerEdit {
     pub form: RwSignal<MinerForm>,
     pub save: ServerAction<SaveMiner>,
     pub delete: ServerAction<DeleteMiner>,
-    choices: Resource<Result<MinerOptions, crate::error::AppError>>,
 }
 
 impl MinerEdit {
@@ -39,16 +38,6 @@ impl MinerEdit {
             form: RwSignal::new(MinerForm::blank()),
             save,
             delete: ServerAction::new(),
-            // Fetched when the form opens, not with every page.
-            choices: Resource::new(
-                move || site.get(),
-                |site| async move {
-                    match site {
-                        Some(site_id) => miner_choices(site_id).await,
-                        None => Ok(MinerOptions::default()),
-                    }
-                },
-            ),
         }
     }
 
@@ -102,11 +91,23 @@ pub(crate) fn AddMinerCard(site_id: i64, edit: MinerEdit) -> impl IntoView {
 #[component]
 pub(crate) fn MinerEditor(edit: MinerEdit) -> impl IntoView {
     let i18n = use_i18n();
+    // Owned by the open form, fetched when it opens: a resource of the page would outlive the
+    // form, and its pending read would resume in the closed form's disposed scope.
+    let site = edit.site;
+    let choices = Resource::new(
+        move || site.get(),
+        |site| async move {
+            match site {
+                Some(site_id) => miner_choices(site_id).await,
+                None => Ok(MinerOptions::default()),
+            }
+        },
+    );
     view! {
         <Suspense fallback=move || view! { <p>{t!(i18n, sites_loading)}</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorView errors /> }>
                 {move || Suspend::new(async move {
-                    edit.choices.await.map(|choices| view! { <MinerFields edit choices /> })
+                    choices.await.map(|choices| view! { <MinerFields edit choices /> })
                 })}
             </ErrorBoundary>
         </Suspense>
