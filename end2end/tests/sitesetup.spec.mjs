@@ -1,8 +1,8 @@
-// DRAFT, not yet run: move to end2end/tests/ once it passes against a release build.
 // Setting up a site in the browser, as the owner: create it with a time-of-use tariff, change
 // it to 24 hourly prices, add a miner on its page, edit and remove the miner, and delete the
-// site by typing its name. Runs after sites.spec.mjs and leaves nothing behind, so the e2e
-// site stays the only one.
+// site by typing its name. Must run after sites.spec.mjs, which reads the e2e site as the only
+// one: Playwright runs files in name order, and "sitesetup" sorts after "sites.spec" under any
+// collation ("sites_setup" sorts before it). It leaves nothing behind.
 import { test, expect } from '@playwright/test';
 import { keepScreenshot, waitForHydration } from './helpers.mjs';
 
