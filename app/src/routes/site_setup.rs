@@ -81,8 +81,16 @@ fn Sites(names_owner: bool) -> impl IntoView {
             edits.form.set(SiteForm::blank());
         }
     });
+    // The list is read again after a delete only when one happened: redrawing it after a refused
+    // one would close the row's confirmation, and its message with it.
+    let deleted = RwSignal::new(0_u32);
+    Effect::new(move |_| {
+        if matches!(edits.delete.value().get(), Some(Ok(()))) {
+            deleted.update(|count| *count += 1);
+        }
+    });
     let list = Resource::new(
-        move || (edits.save.version().get(), edits.delete.version().get()),
+        move || (edits.save.version().get(), deleted.get()),
         |_| list_site_setup(),
     );
     view! {
