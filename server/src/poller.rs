@@ -1,28 +1,37 @@
 //! Polling from the server itself, for sites whose miners the server can reach (`[poll]
-//! sites`): the same asic-rs engine as `hashinsight collect`, but the samples go straight to
-//! the store and the alert engine instead of through the ingest API. Each site is one task on
-//! the runtime; polling is asynchronous I/O with bounded concurrency and a per-miner timeout,
-//! so the web server never waits on it. Farms the server cannot reach run the standalone
-//! collector instead; a site should have one or the other.
+//! sites`, or every site without a collector key under `[poll] auto`): the same asic-rs engine
+//! as `hashinsight collect`, but the samples go straight to the store and the alert engine
+//! instead of through the ingest API. Each site is one task on the runtime; polling is
+//! asynchronous I/O with bounded concurrency and a per-miner timeout, so the web server never
+//! waits on it. Farms the server cannot reach run the standalone collector instead; a site
+//! should have one or the other.
 
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
 use app::ssr::Store;
 use collector::{Collector, CollectorConfig};
 use serde::{Deserialize, Serialize};
-use tokio::task::JoinHandle;
+use tokio::task::{AbortHandle, JoinHandle, JoinSet};
 
 use crate::alerts::Alerting;
 use crate::collect::uplink::{Target, Targets};
 use crate::collect::{BATCH_SAMPLES, poll_once};
 use crate::live::{Change, LiveHub};
 
+/// Under `[poll] auto`, how often at most the site list is read again: a site created in the
+/// browser is polled within this (or the poll interval, when shorter).
+const SITE_LIST_REFRESH: Duration = Duration::from_secs(10);
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct PollSettings {
     /// Sites the server polls itself; empty (the default) polls none.
     pub sites: Vec<i64>,
+    /// Also poll every site no usable collector key writes to, sites created later included;
+    /// a site stops being polled when it is deleted or a collector key is made for it.
+    pub auto: bool,
     pub interval_s: u64,
     /// How long one miner may take to answer.
     pub timeout_s: u64,
@@ -34,6 +43,7 @@ impl Default for PollSettings {
     fn default() -> Self {
         Self {
             sites: Vec::new(),
+            auto: false,
             interval_s: 60,
             timeout_s: 10,
             concurrency: 256,
@@ -48,36 +58,87 @@ impl PollSettings {
         }
         Ok(())
     }
+
+    fn site_list_refresh(&self) -> Duration {
+        SITE_LIST_REFRESH.min(Duration::from_secs(self.interval_s))
+    }
 }
 
-/// One task per configured site, until the handles are aborted (at shutdown).
+/// What every site's task writes to, owned so each task can hold its own.
+#[derive(Clone)]
+struct Shared {
+    store: Arc<dyn Store>,
+    alerts: Arc<Alerting>,
+    live: LiveHub,
+}
+
+/// The server's polling: one task per polled site, kept in step with the site list, until the
+/// handle is aborted (at shutdown), which stops every site's task with it.
 pub fn spawn(
     settings: &PollSettings,
     store: Arc<dyn Store>,
     alerts: Arc<Alerting>,
     live: &LiveHub,
-) -> Vec<JoinHandle<()>> {
-    settings
-        .sites
-        .iter()
-        .map(|site_id| {
-            let (store, alerts, live, settings, site_id) = (
-                store.clone(),
-                alerts.clone(),
-                live.clone(),
-                settings.clone(),
-                *site_id,
-            );
-            tokio::spawn(async move {
-                let sinks = Sinks {
-                    store: &*store,
-                    alerts: &alerts,
-                    live: &live,
-                };
-                poll_site(site_id, &settings, sinks).await;
-            })
-        })
-        .collect()
+) -> JoinHandle<()> {
+    let shared = Shared {
+        store,
+        alerts,
+        live: live.clone(),
+    };
+    tokio::spawn(supervise(settings.clone(), shared))
+}
+
+async fn supervise(settings: PollSettings, shared: Shared) {
+    // Dropped with this future when the supervisor is aborted, which aborts every site's task.
+    let mut tasks = JoinSet::new();
+    let mut running: HashMap<i64, AbortHandle> = HashMap::new();
+    let mut refresh = tokio::time::interval(settings.site_list_refresh());
+    refresh.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        refresh.tick().await;
+        let wanted = match polled_sites(&settings, &*shared.store).await {
+            Ok(wanted) => wanted,
+            Err(error) => {
+                tracing::warn!(%error, "could not read the sites to poll; keeping the current ones");
+                continue;
+            }
+        };
+        running.retain(|site_id, task| {
+            let keep = wanted.contains(site_id);
+            if !keep {
+                task.abort();
+                tracing::info!(
+                    site_id,
+                    "no longer polling the site (deleted, or it has a collector key)"
+                );
+            }
+            keep
+        });
+        for site_id in wanted {
+            running.entry(site_id).or_insert_with(|| {
+                let (shared, settings) = (shared.clone(), settings.clone());
+                tasks.spawn(async move {
+                    let sinks = Sinks {
+                        store: &*shared.store,
+                        alerts: &shared.alerts,
+                        live: &shared.live,
+                    };
+                    poll_site(site_id, &settings, sinks).await;
+                })
+            });
+        }
+        // Reap the aborted tasks so the set does not grow with every site ever deleted.
+        while tasks.try_join_next().is_some() {}
+    }
+}
+
+/// The configured sites, plus under `auto` every site without a usable collector key.
+async fn polled_sites(settings: &PollSettings, store: &dyn Store) -> anyhow::Result<BTreeSet<i64>> {
+    let mut sites: BTreeSet<i64> = settings.sites.iter().copied().collect();
+    if settings.auto {
+        sites.extend(store.sites_without_collector().await?);
+    }
+    Ok(sites)
 }
 
 /// Where a cycle's samples go.

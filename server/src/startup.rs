@@ -39,8 +39,8 @@ pub struct Application {
     shutdown_grace: Duration,
     market: Market,
     upkeep: tokio::task::JoinHandle<()>,
-    /// One per site polled from the server (`[poll] sites`).
-    pollers: Vec<tokio::task::JoinHandle<()>>,
+    /// The sites polled from the server (`[poll]`), one task each under this one.
+    poller: tokio::task::JoinHandle<()>,
     /// The simulated farm `[demo] miners` asks for, polled like any other site.
     demo: Option<crate::demo::DemoFarm>,
     alerts: Arc<crate::alerts::Alerting>,
@@ -97,7 +97,7 @@ impl Application {
         {
             poll.sites.push(farm.site_id);
         }
-        let pollers = crate::poller::spawn(&poll, state.store.clone(), alerts.clone(), &live);
+        let poller = crate::poller::spawn(&poll, state.store.clone(), alerts.clone(), &live);
         let (state_store, state_auth) = (state.store.clone(), state.auth.clone());
         let router = build_router(
             state,
@@ -114,7 +114,7 @@ impl Application {
             shutdown_grace: Duration::from_secs(settings.server.shutdown_grace_secs),
             market,
             upkeep,
-            pollers,
+            poller,
             demo,
             alerts,
             live,
@@ -148,7 +148,7 @@ impl Application {
         let grace = self.shutdown_grace;
         let mut market = self.market;
         let upkeep = self.upkeep;
-        let pollers = self.pollers;
+        let poller = self.poller;
         let demo = self.demo;
         let live = self.live;
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
@@ -173,9 +173,7 @@ impl Application {
         }
         market.stop();
         upkeep.abort();
-        for poller in pollers {
-            poller.abort();
-        }
+        poller.abort();
         if let Some(farm) = demo {
             farm.shutdown().await;
         }

@@ -100,6 +100,10 @@ pub trait FleetStore: Send + Sync + 'static {
     /// What a collector polls: the site's approved miners that are not retired, as
     /// `(miner_id, ip)`, by miner id.
     async fn miner_targets(&self, site_id: i64) -> Result<Vec<(i64, String)>, StoreError>;
+    /// Sites no usable collector key writes to, by id: the ones the server polls itself under
+    /// `[poll] auto`. A site with a key has a standalone collector; polling it from the server
+    /// too would store every reading twice.
+    async fn sites_without_collector(&self) -> Result<Vec<i64>, StoreError>;
     /// The sites where the customer has at least one miner, by id.
     async fn customer_site_ids(&self, customer_id: i64) -> Result<Vec<i64>, StoreError>;
 

@@ -132,6 +132,12 @@ pub const MINER_TARGETS: &str = "
     where site_id = $1 and approval = 'approved' and status <> 'retired'
     order by miner_id";
 
+pub const SITES_WITHOUT_COLLECTOR: &str = "
+    select site_id from site s
+    where not exists (
+        select 1 from collector_key k where k.site_id = s.site_id and k.revoked_at_ms is null)
+    order by site_id";
+
 pub const CUSTOMER_SITE_IDS: &str =
     "select distinct site_id from miner where customer_id = $1 order by site_id";
 

@@ -436,6 +436,13 @@ macro_rules! impl_fleet_store {
                     .map_err($crate::db::store_error)
             }
 
+            async fn sites_without_collector(&self) -> Result<Vec<i64>, app::ssr::StoreError> {
+                sqlx::query_scalar::<_, i64>($crate::db::fleet_sql::SITES_WITHOUT_COLLECTOR)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err($crate::db::store_error)
+            }
+
             async fn customer_site_ids(
                 &self,
                 customer_id: i64,
