@@ -3,6 +3,7 @@
 pub mod alerts;
 pub mod auth;
 pub mod catalogue;
+pub mod collector_keys;
 pub mod fleet;
 pub mod fleet_setup;
 pub mod keys;

@@ -16,6 +16,7 @@ use crate::fleet::forms::{SiteForm, TARIFF_FLAT, TARIFF_HOURLY, TARIFF_TIME_OF_U
 use crate::fleet::{Site, Tariff};
 use crate::i18n::{t, t_string, use_i18n};
 
+mod collectors;
 mod customers;
 
 lazy_page!(SiteSetupRoute, SiteSetupPage);
@@ -63,6 +64,8 @@ struct SiteEdits {
     /// The site being edited; `None` while adding.
     editing: RwSignal<Option<i64>>,
     form: RwSignal<SiteForm>,
+    /// The site whose collector keys are open below the list.
+    keys: collectors::OpenKeys,
 }
 
 #[component]
@@ -73,6 +76,7 @@ fn Sites(names_owner: bool) -> impl IntoView {
         delete: ServerAction::new(),
         editing: RwSignal::new(None),
         form: RwSignal::new(SiteForm::blank()),
+        keys: RwSignal::new(None),
     };
     // A saved site empties the form; a refused one keeps what was typed.
     Effect::new(move |_| {
@@ -87,6 +91,7 @@ fn Sites(names_owner: bool) -> impl IntoView {
     Effect::new(move |_| {
         if matches!(edits.delete.value().get(), Some(Ok(()))) {
             deleted.update(|count| *count += 1);
+            edits.keys.set(None);
         }
     });
     let list = Resource::new(
@@ -102,6 +107,12 @@ fn Sites(names_owner: bool) -> impl IntoView {
                 })}
             </ErrorBoundary>
         </Transition>
+        {move || {
+            edits
+                .keys
+                .get()
+                .map(|(site_id, name)| view! { <collectors::CollectorKeys site_id name open=edits.keys /> })
+        }}
     }
 }
 
@@ -300,6 +311,7 @@ fn SiteActions(setup: SiteSetup, edits: SiteEdits) -> impl IntoView {
     let confirming = RwSignal::new(false);
     let typed = RwSignal::new(String::new());
     let site_id = setup.site.site_id;
+    let site_name = setup.site.name.clone();
     let error = Signal::derive(move || {
         confirming
             .get()
@@ -323,6 +335,9 @@ fn SiteActions(setup: SiteSetup, edits: SiteEdits) -> impl IntoView {
     view! {
         <td class="row-actions">
             <button type="button" class="link site-edit" on:click=edit>{t!(i18n, catalogue_edit)}</button>
+            <button type="button" class="link site-keys" on:click=move |_| {
+                edits.keys.set(Some((site_id, site_name.clone())));
+            }>{t!(i18n, collector_keys_title)}</button>
             <Show
                 when=move || confirming.get()
                 fallback=move || view! {
