@@ -1,13 +1,13 @@
 // Setting up a site in the browser, as the owner: create it with a time-of-use tariff, change
-// it to 24 hourly prices, add a miner on its page, edit and remove the miner, and delete the
-// site by typing its name. Must run after sites.spec.mjs, which reads the e2e site as the only
+// it to 24 hourly prices, add a miner on its page, edit and remove the miner, make and revoke a
+// collector key, and delete the site by typing its name. Must run after sites.spec.mjs, which reads the e2e site as the only
 // one: Playwright runs files in name order, and "sitesetup" sorts after "sites.spec" under any
 // collation ("sites_setup" sorts before it). It leaves nothing behind.
 import { test, expect } from '@playwright/test';
 import { keepScreenshot, waitForHydration } from './helpers.mjs';
 
 test('the owner sets up a site and its miner in the browser, and removes both', async ({ page }, testInfo) => {
-  test.setTimeout(60_000);
+  test.setTimeout(90_000);
   const name = `Setup ${testInfo.project.name}`;
   await page.goto('/sites');
   await waitForHydration(page);
@@ -80,9 +80,35 @@ test('the owner sets up a site and its miner in the browser, and removes both', 
   await expect(page).toHaveURL(/\/sites\?site=\d+$/);
   await expect(page.locator('#miners-none')).toBeVisible();
 
-  // Deleting the site takes its name typed exactly.
+  // The site's collector keys: a key is shown once with the command that runs the collector,
+  // listed by its fingerprint, and revoked.
   await page.goto('/sites/setup');
   await waitForHydration(page);
+  await row.locator('.site-keys').click();
+  const keys = page.locator('#collector-keys');
+  await expect(keys.locator('h2')).toContainText(name);
+  await expect(keys.locator('#collector-keys-none')).toBeVisible();
+  await keys.locator('#collector-key-create').click();
+  await expect(keys.locator('.form-error')).toContainText('Give the key a name of 1 to 80 characters');
+  await keys.locator('#collector-key-label').fill('Farm box');
+  await keys.locator('#collector-key-create').click();
+  await expect(keys.locator('#collector-key-secret')).toHaveText(/^hsc_\S{20,}$/);
+  const secret = await keys.locator('#collector-key-secret').textContent();
+  const origin = new URL(page.url()).origin;
+  await expect(keys.locator('#collector-key-command')).toHaveText(
+    new RegExp(`^HASHINSIGHT_COLLECTOR_KEY=${secret} hashinsight collect --site \\d+ --server ${origin}$`),
+  );
+  const key = keys.locator('#collector-key-table tr[data-key="Farm box"]');
+  await expect(key).toContainText('never');
+  await expect(keys.locator('#collector-key-table')).not.toContainText(secret.slice(4));
+  await keepScreenshot(page, testInfo, 'collector-keys');
+  await key.locator('.collector-key-revoke').click();
+  await expect(key).toContainText('revoked');
+  await expect(key.locator('.collector-key-revoke')).toHaveCount(0);
+  await keys.locator('#collector-keys-close').click();
+  await expect(keys).toHaveCount(0);
+
+  // Deleting the site takes its name typed exactly.
   await row.locator('.site-delete').click();
   await row.locator('.site-confirm-name').fill('not the name');
   await row.locator('.site-confirm-delete').click();

@@ -47,11 +47,18 @@ pub async fn list_site_setup() -> Result<SiteSetupList, AppError> {
     let caller = crate::ssr::auth::guard(Module::SiteManagement, Access::Full)?;
     let store = crate::ssr::store()?;
     let owner = crate::api::fleet::ssr::site_owner_filter(&caller)?;
-    let mut sites = Vec::new();
-    for site in store.list_sites(owner).await? {
-        let owner_email = ssr::email_of(&*store, site.owner_user_id).await?;
-        sites.push(SiteSetup { site, owner_email });
-    }
+    let sites = store.list_sites(owner).await?;
+    let mut owners: Vec<i64> = sites.iter().filter_map(|s| s.owner_user_id).collect();
+    owners.sort_unstable();
+    owners.dedup();
+    let emails = store.emails_of(&owners).await?;
+    let sites = sites
+        .into_iter()
+        .map(|site| {
+            let owner_email = site.owner_user_id.and_then(|id| emails.get(&id).cloned());
+            SiteSetup { site, owner_email }
+        })
+        .collect();
     Ok(SiteSetupList {
         sites,
         may_name_owner: caller.member()?.role != Role::MiningSiteOwner,
@@ -153,15 +160,20 @@ pub async fn list_customers() -> Result<Vec<CustomerEntry>, AppError> {
     use crate::access::{Access, Module};
     crate::ssr::auth::guard(Module::UserManage, Access::Full)?;
     let store = crate::ssr::store()?;
-    let mut entries = Vec::new();
-    for customer in store.list_customers().await? {
-        let portal_email = ssr::email_of(&*store, customer.user_id).await?;
-        entries.push(CustomerEntry {
-            customer,
-            portal_email,
-        });
-    }
-    Ok(entries)
+    let customers = store.list_customers().await?;
+    let accounts: Vec<i64> = customers.iter().filter_map(|c| c.user_id).collect();
+    let mut emails = store.emails_of(&accounts).await?;
+    Ok(customers
+        .into_iter()
+        .map(|customer| {
+            // Each account speaks for one customer at most, so its address moves out.
+            let portal_email = customer.user_id.and_then(|id| emails.remove(&id));
+            CustomerEntry {
+                customer,
+                portal_email,
+            }
+        })
+        .collect())
 }
 
 /// Creates a customer (`customer_id` empty) or replaces one's fields. The portal account must
@@ -375,20 +387,6 @@ mod ssr {
     use crate::fleet::Customer;
     use crate::ssr::auth::Caller;
     use crate::ssr::{Store, StoreError};
-
-    pub async fn email_of(
-        store: &dyn Store,
-        user_id: Option<i64>,
-    ) -> Result<Option<String>, AppError> {
-        match user_id {
-            None => Ok(None),
-            Some(id) => match store.user_by_id(id).await {
-                Ok(user) => Ok(user.email),
-                Err(StoreError::NotFound) => Ok(None),
-                Err(other) => Err(other.into()),
-            },
-        }
-    }
 
     /// The id of the account with `email` when it has `role`; `Err(None)` when there is no
     /// such account (the caller's rejection), `Err(Some(_))` when the store failed.

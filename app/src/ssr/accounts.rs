@@ -140,6 +140,12 @@ pub trait AccountStore: Send + Sync + 'static {
     async fn create_user(&self, user: &NewUser) -> Result<UserRecord, StoreError>;
     async fn user_by_id(&self, user_id: i64) -> Result<UserRecord, StoreError>;
     async fn user_by_email(&self, email: &str) -> Result<UserRecord, StoreError>;
+    /// The e-mail addresses of those of `user_ids` that exist and have one, in one read per
+    /// few hundred ids, for lists that name an account on every row.
+    async fn emails_of(
+        &self,
+        user_ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, String>, StoreError>;
     async fn user_by_wallet(&self, address: &str) -> Result<UserRecord, StoreError>;
     /// Accounts whose e-mail, name or wallet contains `search`, newest first.
     async fn list_users(

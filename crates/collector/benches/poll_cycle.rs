@@ -113,14 +113,22 @@ async fn run_size(count: u32, base: Ipv4Addr, cycles: usize, config: CollectorCo
     print_errors(&first);
     drop(first);
     let mut durations = Vec::with_capacity(cycles);
+    let sim_pids: Vec<u32> = sims.iter().filter_map(Child::id).collect();
     for _ in 0..cycles {
+        let (collector_cpu, sim_cpu) = (cpu_seconds("self"), sims_cpu_seconds(&sim_pids));
         let report = collector.poll_cycle(&ips).await;
+        // CPU time per side: on a real farm the miners are other machines, so the collector's
+        // own share is what its cores must carry.
+        let collector_cpu = cpu_seconds("self") - collector_cpu;
+        let sim_cpu = sims_cpu_seconds(&sim_pids) - sim_cpu;
         eprintln!(
-            "{count:>5} miners  cached cycle:   {:>7.2} s  samples {:>5}  errors {:>4}  identifications {}",
+            "{count:>5} miners  cached cycle:   {:>7.2} s  samples {:>5}  errors {:>4}  identifications {}  \
+             CPU: collector {collector_cpu:.2} s ({:.2} s per 1,000 miners), simulator {sim_cpu:.2} s",
             report.duration.as_secs_f64(),
             report.samples.len(),
             report.errors.len(),
-            report.identifications
+            report.identifications,
+            collector_cpu / (f64::from(count) / 1000.0),
         );
         print_errors(&report);
         durations.push(report.duration);
@@ -207,6 +215,33 @@ fn rss_kib() -> u64 {
                 .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         })
         .unwrap_or(0)
+}
+
+/// User plus system CPU time of a process (`self` or a pid), from /proc, in seconds.
+fn cpu_seconds(pid: &str) -> f64 {
+    // Linux reports these in USER_HZ ticks, 100 per second on every architecture it exports.
+    const TICKS_PER_SECOND: f64 = 100.0;
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return 0.0;
+    };
+    // The command name is in parentheses and may hold spaces; the fields follow the last one.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    // After the name: state is field 3 of stat(5), utime 14 and stime 15.
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / TICKS_PER_SECOND
+}
+
+fn sims_cpu_seconds(pids: &[u32]) -> f64 {
+    pids.iter().map(|pid| cpu_seconds(&pid.to_string())).sum()
 }
 
 fn open_fds() -> usize {

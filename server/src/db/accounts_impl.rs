@@ -212,6 +212,32 @@ macro_rules! impl_accounts {
                 .try_into()
             }
 
+            async fn emails_of(
+                &self,
+                user_ids: &[i64],
+            ) -> Result<std::collections::HashMap<i64, String>, app::ssr::StoreError> {
+                use $crate::db::fleet_sql::{IN_LIST_CHUNK, placeholders};
+                let mut emails = std::collections::HashMap::with_capacity(user_ids.len());
+                for chunk in user_ids.chunks(IN_LIST_CHUNK) {
+                    let sql = format!(
+                        "select user_id, email from user_account \
+                         where email is not null and user_id in ({})",
+                        placeholders(1, chunk.len())
+                    );
+                    let mut query = sqlx::query_as::<_, (i64, String)>(&sql).persistent(false);
+                    for id in chunk {
+                        query = query.bind(*id);
+                    }
+                    emails.extend(
+                        query
+                            .fetch_all(&self.pool)
+                            .await
+                            .map_err($crate::db::store_error)?,
+                    );
+                }
+                Ok(emails)
+            }
+
             async fn user_by_id(
                 &self,
                 user_id: i64,

@@ -7,7 +7,7 @@ use app::access::Role;
 use reqwest::StatusCode;
 use server::collect::uplink::{KEY_HEADER, TARGETS_PATH};
 
-use crate::helpers::{Backend, TestApp, call};
+use crate::helpers::{Backend, TestApp, TestMember, call};
 use crate::on_both_engines;
 
 /// What the ingest API answers a collector holding `key`.
@@ -29,13 +29,79 @@ fn key_form(site_id: i64, label: &str) -> Vec<(&'static str, String)> {
     vec![("site_id", site_id.to_string()), ("label", label.into())]
 }
 
+/// Another host's site does not exist for them; clients manage no sites.
+async fn others_are_refused(app: &TestApp, host: &TestMember, rivals: i64, prefix: &str) {
+    let client = app.member(Role::Client).await;
+    let revoke_rival = vec![
+        ("site_id", rivals.to_string()),
+        ("key_hash_prefix", prefix.to_owned()),
+    ];
+    let calls: [(&str, Vec<(&str, String)>); 3] = [
+        ("/api/create_collector_key", key_form(rivals, "mine now")),
+        ("/api/list_collector_keys", site(rivals)),
+        ("/api/revoke_collector_key", revoke_rival),
+    ];
+    for (path, form) in &calls {
+        assert_eq!(
+            call(&host.client, app, path, form).await.0,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+        assert_eq!(
+            call(&client.client, app, path, form).await.0,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+    assert!(
+        app.store
+            .list_collector_keys(rivals)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+/// An API key acts for its owner, but may not make secrets.
+async fn no_key_from_an_api_key(app: &TestApp, host: &TestMember, own: i64) {
+    let (status, api_key) = call(
+        &host.client,
+        app,
+        "/api/create_api_key",
+        &[
+            ("name", "script".into()),
+            ("role", "mining_site_owner".into()),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{api_key}");
+    let bearer = api_key["secret"].as_str().unwrap();
+    let by_key = reqwest::Client::new()
+        .post(app.url("/api/create_collector_key"))
+        .bearer_auth(bearer)
+        .form(&key_form(own, "from a script"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_key.status(), StatusCode::FORBIDDEN);
+    // The same key reads the site's keys: it is the making that is refused, not the key.
+    let listed = reqwest::Client::new()
+        .post(app.url("/api/list_collector_keys"))
+        .bearer_auth(bearer)
+        .form(&site(own))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.status(), StatusCode::OK);
+    assert_eq!(app.store.list_collector_keys(own).await.unwrap().len(), 1);
+}
+
 async fn collector_keys_are_managed_in_the_browser(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else {
         return;
     };
     let host = app.member(Role::MiningSiteOwner).await;
     let rival = app.member(Role::MiningSiteOwner).await;
-    let client = app.member(Role::Client).await;
     let own = app.create_site("Host farm", Some(host.user_id)).await;
     let rivals = app.create_site("Rival farm", Some(rival.user_id)).await;
 
@@ -81,57 +147,8 @@ async fn collector_keys_are_managed_in_the_browser(backend: Backend) {
         assert_eq!(answer.1["Rejected"], "key_name_invalid");
     }
 
-    // Another host's site does not exist for them; clients manage no sites.
-    let revoke_rival = vec![
-        ("site_id", rivals.to_string()),
-        ("key_hash_prefix", prefix.clone()),
-    ];
-    let calls: [(&str, Vec<(&str, String)>); 3] = [
-        ("/api/create_collector_key", key_form(rivals, "mine now")),
-        ("/api/list_collector_keys", site(rivals)),
-        ("/api/revoke_collector_key", revoke_rival),
-    ];
-    for (path, form) in &calls {
-        assert_eq!(
-            call(&host.client, &app, path, form).await.0,
-            StatusCode::NOT_FOUND,
-            "{path}"
-        );
-        assert_eq!(
-            call(&client.client, &app, path, form).await.0,
-            StatusCode::FORBIDDEN,
-            "{path}"
-        );
-    }
-    assert!(
-        app.store
-            .list_collector_keys(rivals)
-            .await
-            .unwrap()
-            .is_empty()
-    );
-
-    // An API key acts for its owner, but may not make secrets.
-    let (status, api_key) = call(
-        &host.client,
-        &app,
-        "/api/create_api_key",
-        &[
-            ("name", "script".into()),
-            ("role", "mining_site_owner".into()),
-        ],
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{api_key}");
-    let bearer = api_key["secret"].as_str().unwrap();
-    let by_key = reqwest::Client::new()
-        .post(app.url("/api/create_collector_key"))
-        .bearer_auth(bearer)
-        .form(&key_form(own, "from a script"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(by_key.status(), StatusCode::FORBIDDEN);
+    others_are_refused(&app, &host, rivals, &prefix).await;
+    no_key_from_an_api_key(&app, &host, own).await;
 
     // Revoked: refused at the ingest API at once, listed as revoked, audited.
     let revoke = vec![("site_id", own.to_string()), ("key_hash_prefix", prefix)];

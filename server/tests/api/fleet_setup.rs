@@ -551,3 +551,25 @@ on_both_engines!(
     customers_link_one_client_account_each_postgres,
     customers_are_set_up
 );
+
+/// The lists above name accounts through one read: unknown ids are left out, repeats are one.
+async fn emails_are_read_together(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let host = app.member(Role::MiningSiteOwner).await;
+    let client = app.member(Role::Client).await;
+    let ids = [host.user_id, 999_999, client.user_id, host.user_id];
+    let emails = app.store.emails_of(&ids).await.unwrap();
+    assert_eq!(emails.len(), 2, "{emails:?}");
+    assert_eq!(emails[&host.user_id], host.email);
+    assert_eq!(emails[&client.user_id], client.email);
+    assert!(app.store.emails_of(&[]).await.unwrap().is_empty());
+    app.stop().await;
+}
+
+on_both_engines!(
+    emails_are_read_together_sqlite,
+    emails_are_read_together_postgres,
+    emails_are_read_together
+);
