@@ -91,6 +91,18 @@ pub const SERVER_FNS: &[(&str, Option<(Module, Access)>)] = &[
         Some((Module::SiteManagement, Access::Full)),
     ),
     (
+        "/api/list_collector_keys",
+        Some((Module::SiteManagement, Access::Full)),
+    ),
+    (
+        "/api/create_collector_key",
+        Some((Module::SiteManagement, Access::Full)),
+    ),
+    (
+        "/api/revoke_collector_key",
+        Some((Module::SiteManagement, Access::Full)),
+    ),
+    (
         "/api/miner_choices",
         Some((Module::SiteManagement, Access::Full)),
     ),

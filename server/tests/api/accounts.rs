@@ -63,7 +63,14 @@ fn server_fn_args(path: &str) -> Vec<(&'static str, String)> {
         // Fleet setup: refused by validation, or an unknown site, customer or miner.
         "/api/save_site" | "/api/save_customer" => vec![("form[name]", String::new())],
         "/api/delete_site" => vec![("site_id", none()), ("confirm_name", "walk".into())],
-        "/api/miner_choices" => vec![("site_id", none())],
+        "/api/miner_choices" | "/api/list_collector_keys" => vec![("site_id", none())],
+        "/api/create_collector_key" => vec![("site_id", none()), ("label", "walk".into())],
+        "/api/revoke_collector_key" => {
+            vec![
+                ("site_id", none()),
+                ("key_hash_prefix", "abcdef012345".into()),
+            ]
+        }
         "/api/save_miner" => vec![("site_id", none()), ("form[serial]", String::new())],
         "/api/delete_customer" => vec![("customer_id", none())],
         _ => vec![],

@@ -522,7 +522,8 @@ pub(crate) async fn the_hot_miner_alerts(
     let mut opened = Value::Null;
     for _ in 0..150 {
         let (_, list) = open_alerts(&app.owner, app, Some(site_id)).await;
-        if list["total"] == 1 {
+        // The total and the rows are separate reads: wait until both show the alert.
+        if list["total"] == 1 && list["alerts"].as_array().is_some_and(|a| a.len() == 1) {
             opened = list;
             break;
         }
