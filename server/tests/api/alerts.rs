@@ -489,21 +489,7 @@ async fn the_server_polls_a_site_itself(backend: Backend, base: std::net::Ipv4Ad
     };
     let site_id = app.create_site("Polled", None).await;
     assert_eq!(site_id, 1, "the first site of a fresh database");
-    let miners: Vec<NewMiner> = sims
-        .ips()
-        .iter()
-        .enumerate()
-        .map(|(i, ip)| NewMiner {
-            customer_id: None,
-            asic_model_id: None,
-            model_name: "Antminer S19 Pro".into(),
-            serial: format!("POLL-{i}"),
-            ip: ip.to_string(),
-            mac: None,
-            rack: String::new(),
-            status: MinerStatus::Active,
-        })
-        .collect();
+    let miners = crate::helpers::simulated_miners(&sims.ips(), "POLL");
     let approver = app.member(Role::Admin).await.user_id;
     let ids = app.approved_miners(site_id, &miners, approver).await;
     the_hot_miner_alerts(&app, site_id, "POLL-1", &ids).await;

@@ -329,3 +329,20 @@ macro_rules! on_both_engines {
         }
     };
 }
+
+/// Active Antminer S19 Pros at the simulator's addresses, serials `{prefix}-0`, `{prefix}-1`…
+pub fn simulated_miners(ips: &[std::net::Ipv4Addr], prefix: &str) -> Vec<NewMiner> {
+    ips.iter()
+        .enumerate()
+        .map(|(i, ip)| NewMiner {
+            customer_id: None,
+            asic_model_id: None,
+            model_name: "Antminer S19 Pro".into(),
+            serial: format!("{prefix}-{i}"),
+            ip: ip.to_string(),
+            mac: None,
+            rack: String::new(),
+            status: app::fleet::MinerStatus::Active,
+        })
+        .collect()
+}

@@ -5,10 +5,9 @@ use std::net::Ipv4Addr;
 use std::time::Duration;
 
 use app::access::Role;
-use app::fleet::{MinerStatus, NewMiner};
 use minersim::{Farm, SimConfig};
 
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, simulated_miners};
 
 /// The newest stored reading of the miner, if it answered at all.
 async fn last_reading_ms(app: &TestApp, miner_id: i64) -> Option<i64> {
@@ -31,22 +30,6 @@ async fn all_read_after(app: &TestApp, miner_ids: &[i64], after_ms: i64) -> bool
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     false
-}
-
-fn miners_at(ips: &[Ipv4Addr], prefix: &str) -> Vec<NewMiner> {
-    ips.iter()
-        .enumerate()
-        .map(|(i, ip)| NewMiner {
-            customer_id: None,
-            asic_model_id: None,
-            model_name: "Antminer S19 Pro".into(),
-            serial: format!("{prefix}-{i}"),
-            ip: ip.to_string(),
-            mac: None,
-            rack: String::new(),
-            status: MinerStatus::Active,
-        })
-        .collect()
 }
 
 async fn new_sites_are_polled_until_a_collector_takes_over(backend: Backend, base: Ipv4Addr) {
@@ -72,7 +55,7 @@ async fn new_sites_are_polled_until_a_collector_takes_over(backend: Backend, bas
     // Both sites are created after the server started: nothing was configured for them.
     let polled = app.create_site("Polled by the server", None).await;
     let polled_ids = app
-        .approved_miners(polled, &miners_at(&ips[..2], "AUTO"), approver)
+        .approved_miners(polled, &simulated_miners(&ips[..2], "AUTO"), approver)
         .await;
     let keyed = app.create_site("Own collector", None).await;
     let key_hash = "ab".repeat(32);
@@ -84,7 +67,7 @@ async fn new_sites_are_polled_until_a_collector_takes_over(backend: Backend, bas
     // site has miners.
     tokio::time::sleep(Duration::from_secs(2)).await;
     let keyed_ids = app
-        .approved_miners(keyed, &miners_at(&ips[2..], "KEYED"), approver)
+        .approved_miners(keyed, &simulated_miners(&ips[2..], "KEYED"), approver)
         .await;
 
     assert!(
