@@ -17,6 +17,7 @@ use tokio::task::JoinSet;
 use crate::config::{CollectorConfig, HandleCache};
 use crate::convert::{has_reading, sample_from_data};
 use crate::error::{PollError, PollErrorKind};
+use crate::fields::{self, Fields};
 use crate::liveness::{Liveness, Presence};
 use crate::probe::{self, Ports};
 use crate::sample::Sample;
@@ -55,11 +56,12 @@ impl CycleReport {
 
 /// Polls miners with asic-rs. Remembers what identification found between cycles (the handle
 /// itself or its firmware, see [`HandleCache`]), since identification costs several round trips
-/// plus asic-rs's 300 ms wait for non-stock firmware.
+/// plus asic-rs's 300 ms wait for non-stock firmware, and each miner's identity (see
+/// [`crate::fields`]).
 pub struct Collector {
     config: CollectorConfig,
     factory: Arc<MinerFactory>,
-    miners: HashMap<Ipv4Addr, Known>,
+    miners: HashMap<Ipv4Addr, Remembered>,
     /// asic-rs's firmware list, to find the entry an identified miner came from.
     firmwares: Arc<[Arc<dyn FirmwareEntry>]>,
     liveness: Liveness,
@@ -111,7 +113,7 @@ impl Collector {
     /// The cached asic-rs handle for `ip`, to pause, resume or restart the miner. Only with
     /// [`HandleCache::Keep`]; otherwise identify with asic-rs's `MinerFactory` when needed.
     pub fn miner(&self, ip: Ipv4Addr) -> Option<Arc<dyn Miner>> {
-        match self.miners.get(&ip)? {
+        match &self.miners.get(&ip)?.known {
             Known::Handle(miner) => Some(Arc::clone(miner)),
             Known::Firmware(_) => None,
         }
@@ -172,6 +174,7 @@ impl Collector {
                 handles: self.config.handles,
                 timeout: self.config.miner_timeout,
                 nominal_w_per_th: self.config.nominal_w_per_th,
+                identity_every_ms: duration_ms(self.config.identity_every),
             };
             let handle = tasks.spawn(async move {
                 let _permit = permit;
@@ -221,9 +224,12 @@ impl Collector {
         };
         match outcome.result {
             Ok(reading) => {
-                if let Some(known) = reading.identified {
-                    self.miners.insert(outcome.ip, known);
-                }
+                match reading.remembered {
+                    Some(remembered) => self.miners.insert(outcome.ip, remembered),
+                    // Nothing to reuse (a rebuilt handle whose firmware is not in the
+                    // registry): identified afresh next cycle.
+                    None => self.miners.remove(&outcome.ip),
+                };
                 self.liveness.seen(outcome.ip, reading.sample.taken_at_ms);
                 report.samples.push(reading.sample);
             }
@@ -237,22 +243,73 @@ impl Collector {
     }
 }
 
-/// What the collector remembers about an identified miner.
+/// What the collector remembers about a miner that answered.
+#[derive(Clone)]
+struct Remembered {
+    known: Known,
+    identity: Identity,
+}
+
+/// How to reach an identified miner again without discovery.
 #[derive(Clone)]
 enum Known {
     Handle(Arc<dyn Miner>),
     Firmware(Arc<dyn FirmwareEntry>),
 }
 
+/// The fields that say which machine answers, as last read from it.
+#[derive(Clone)]
+struct Identity {
+    mac: Option<String>,
+    serial_number: Option<String>,
+    firmware_version: Option<String>,
+    /// When they were read; 0 when the miner gave none, so they are asked for again.
+    read_at_ms: u64,
+    /// The miner's uptime at its latest read: a lower one later means it restarted.
+    uptime_s: Option<u64>,
+}
+
+impl Identity {
+    fn of(sample: &Sample) -> Self {
+        let any = sample.mac.is_some()
+            || sample.serial_number.is_some()
+            || sample.firmware_version.is_some();
+        Self {
+            mac: sample.mac.clone(),
+            serial_number: sample.serial_number.clone(),
+            firmware_version: sample.firmware_version.clone(),
+            read_at_ms: if any { sample.taken_at_ms } else { 0 },
+            uptime_s: sample.uptime_s,
+        }
+    }
+
+    fn is_due(&self, now_ms: u64, every_ms: u64) -> bool {
+        now_ms.saturating_sub(self.read_at_ms) >= every_ms
+    }
+
+    /// A restart is when a firmware upgrade takes effect, and what a machine swapped in at the
+    /// same address looks like from here.
+    fn restarted_before(&self, sample: &Sample) -> bool {
+        matches!((self.uptime_s, sample.uptime_s), (Some(before), Some(now)) if now < before)
+    }
+
+    fn fill(&self, sample: &mut Sample) {
+        sample.mac.clone_from(&self.mac);
+        sample.serial_number.clone_from(&self.serial_number);
+        sample.firmware_version.clone_from(&self.firmware_version);
+    }
+}
+
 /// One miner's work in one cycle, owned so it can run on any worker thread.
 struct Job {
     ip: Ipv4Addr,
-    cached: Option<Known>,
+    cached: Option<Remembered>,
     factory: Arc<MinerFactory>,
     firmwares: Arc<[Arc<dyn FirmwareEntry>]>,
     handles: HandleCache,
     timeout: Duration,
     nominal_w_per_th: f64,
+    identity_every_ms: u64,
 }
 
 struct Outcome {
@@ -262,8 +319,8 @@ struct Outcome {
 
 struct Reading {
     sample: Sample,
-    /// What to remember when this cycle had to identify the miner.
-    identified: Option<Known>,
+    /// What to remember for the next cycle.
+    remembered: Option<Remembered>,
 }
 
 impl Job {
@@ -284,28 +341,58 @@ impl Job {
     async fn read(self) -> Result<Reading, PollError> {
         let ip = self.ip;
         let started = Instant::now();
-        let (miner, fresh) = match self.cached {
-            Some(Known::Handle(miner)) => (miner, false),
+        let (cached_known, known_identity) = match self.cached {
+            Some(Remembered { known, identity }) => (Some(known), Some(identity)),
+            None => (None, None),
+        };
+        let (miner, known) = match cached_known {
+            Some(Known::Handle(miner)) => (Arc::clone(&miner), Some(Known::Handle(miner))),
             Some(Known::Firmware(firmware)) => {
                 match firmware.build_miner(IpAddr::V4(ip), None).await {
-                    Ok(miner) => (Arc::from(miner), false),
+                    Ok(miner) => (Arc::from(miner), Some(Known::Firmware(firmware))),
                     Err(_) => return Err(classify_empty_reading(ip, started.elapsed()).await),
                 }
             }
-            None => (identify(&self.factory, ip).await?, true),
+            None => (identify(&self.factory, ip).await?, None),
+        };
+        let known_identity =
+            known_identity.filter(|id| !id.is_due(now_ms(), self.identity_every_ms));
+        let wanted = if known_identity.is_some() {
+            Fields::Live
+        } else {
+            Fields::LiveAndIdentity
         };
         let asked = Instant::now();
-        let data = miner.get_data().await;
+        let data = miner.get_data_filtered(fields::excluded(wanted)).await;
         if !has_reading(&data) {
             return Err(classify_empty_reading(ip, asked.elapsed()).await);
         }
-        let sample = sample_from_data(ip, now_ms(), &data, self.nominal_w_per_th);
-        let identified = if fresh {
-            remember(miner, self.handles, &self.firmwares)
-        } else {
-            None
+        let mut sample = sample_from_data(ip, now_ms(), &data, self.nominal_w_per_th);
+        let identity = match known_identity {
+            Some(identity) if !identity.restarted_before(&sample) => {
+                identity.fill(&mut sample);
+                Identity {
+                    uptime_s: sample.uptime_s,
+                    ..identity
+                }
+            }
+            Some(_) => {
+                let data = miner
+                    .get_data_filtered(fields::excluded(Fields::Identity))
+                    .await;
+                let read = sample_from_data(ip, sample.taken_at_ms, &data, self.nominal_w_per_th);
+                let identity = Identity {
+                    uptime_s: sample.uptime_s,
+                    ..Identity::of(&read)
+                };
+                identity.fill(&mut sample);
+                identity
+            }
+            None => Identity::of(&sample),
         };
-        Ok(Reading { sample, identified })
+        let known = known.or_else(|| remember(miner, self.handles, &self.firmwares));
+        let remembered = known.map(|known| Remembered { known, identity });
+        Ok(Reading { sample, remembered })
     }
 }
 
@@ -384,6 +471,10 @@ fn local_failure(ip: Ipv4Addr, error: &std::io::Error) -> PollError {
         PollErrorKind::ReadError,
         format!("could not read the miner, collector host error: {error}"),
     )
+}
+
+fn duration_ms(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// Unix time in milliseconds; 0 if the clock is before 1970 (a misconfigured host), which the

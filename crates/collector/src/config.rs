@@ -21,6 +21,10 @@ pub struct CollectorConfig {
     pub handles: HandleCache,
     /// W/TH used to estimate power for miners that report none (S19 Pro: 3250 W / 110 TH/s).
     pub nominal_w_per_th: f64,
+    /// How often a miner's MAC, serial and firmware version are read again. Between those reads
+    /// they come from memory; a miner whose uptime went down (restarted, re-flashed, or another
+    /// machine at its address) is read again at once.
+    pub identity_every: Duration,
 }
 
 impl Default for CollectorConfig {
@@ -32,6 +36,7 @@ impl Default for CollectorConfig {
             offline_after: DEFAULT_OFFLINE_AFTER,
             nominal_w_per_th: 29.5,
             handles: HandleCache::Keep,
+            identity_every: Duration::from_hours(1),
         }
     }
 }

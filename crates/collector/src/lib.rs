@@ -10,6 +10,7 @@ mod collector;
 mod config;
 mod convert;
 mod error;
+mod fields;
 pub mod liveness;
 mod probe;
 mod run;

@@ -339,3 +339,104 @@ async fn rebuild_mode_remembers_the_firmware_and_skips_discovery() {
     assert_eq!((fourth.samples.len(), fourth.identifications), (4, 1));
     farm.shutdown().await;
 }
+
+/// What one stock Antminer read costs the miner, as minersim counts it: `stats`, `stats` with
+/// `new_api`, `summary` and `pools` over RPC, and the web API's `get_miner_conf` and `summary`,
+/// each digest-authenticated (a 401 challenge, then the answer).
+const LIVE_READ_REQUESTS: u64 = 4 + 2 * 2;
+/// `get_system_info` (MAC, serial, firmware version), also digest-authenticated.
+const IDENTITY_READ_REQUESTS: u64 = 2;
+
+fn requests(farm: &Farm) -> Vec<u64> {
+    farm.miners()
+        .iter()
+        .map(minersim::SimMiner::requests)
+        .collect()
+}
+
+fn requests_since(farm: &Farm, before: &[u64]) -> Vec<u64> {
+    requests(farm)
+        .iter()
+        .zip(before)
+        .map(|(now, before)| now - before)
+        .collect()
+}
+
+fn assert_identity(farm: &Farm, s: &Sample) {
+    let sim = farm.miner_by_ip(s.ip).unwrap();
+    assert_eq!(
+        s.serial_number.as_deref(),
+        Some(sim.identity().serial.as_str())
+    );
+    assert_eq!(s.mac.as_deref(), Some(sim.identity().mac.as_str()));
+    assert_eq!(
+        s.firmware_version.as_deref(),
+        Some("Tue Dec  6 16:12:30 CST 2022")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cached_cycles_ask_only_for_live_fields_and_a_restart_reads_the_identity_again() {
+    let farm = farm(6, 3).await;
+    let ips = farm.ips();
+    let mut collector = collector();
+    let first = collector.poll_cycle(&ips).await;
+    assert_eq!(first.samples.len(), 3, "{:?}", first.errors);
+    first.samples.iter().for_each(|s| assert_identity(&farm, s));
+
+    // Uptime must have grown for a restart to show as it going down.
+    tokio::time::sleep(Duration::from_millis(2_100)).await;
+    let before = requests(&farm);
+    let second = collector.poll_cycle(&ips).await;
+    assert_eq!(second.samples.len(), 3, "{:?}", second.errors);
+    assert_eq!(requests_since(&farm, &before), vec![LIVE_READ_REQUESTS; 3]);
+    for s in &second.samples {
+        assert_healthy_s19_pro(s);
+        assert_identity(&farm, s);
+    }
+
+    let restarted = farm.miner(1).unwrap();
+    restarted.inject(Fault::Reboot(Duration::from_millis(200)));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    while restarted.is_offline() {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let before = requests(&farm);
+    let third = collector.poll_cycle(&ips).await;
+    assert_eq!(third.samples.len(), 3, "{:?}", third.errors);
+    assert_eq!(third.identifications, 0, "the handle outlives the restart");
+    assert_eq!(
+        requests_since(&farm, &before),
+        vec![
+            LIVE_READ_REQUESTS,
+            LIVE_READ_REQUESTS + IDENTITY_READ_REQUESTS,
+            LIVE_READ_REQUESTS
+        ]
+    );
+    third.samples.iter().for_each(|s| assert_identity(&farm, s));
+    farm.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn identity_is_read_again_once_it_is_older_than_identity_every() {
+    let farm = farm(7, 2).await;
+    let ips = farm.ips();
+    let mut collector = Collector::new(CollectorConfig {
+        miner_timeout: TIMEOUT,
+        identity_every: Duration::ZERO,
+        ..CollectorConfig::default()
+    });
+    collector.poll_cycle(&ips).await;
+    for _ in 0..2 {
+        let before = requests(&farm);
+        let cycle = collector.poll_cycle(&ips).await;
+        assert_eq!(cycle.samples.len(), 2, "{:?}", cycle.errors);
+        assert_eq!(
+            requests_since(&farm, &before),
+            vec![LIVE_READ_REQUESTS + IDENTITY_READ_REQUESTS; 2]
+        );
+        cycle.samples.iter().for_each(|s| assert_identity(&farm, s));
+    }
+    farm.shutdown().await;
+}

@@ -2,6 +2,7 @@
 //! and the connection closed, as bmminer does.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -32,6 +33,7 @@ pub(crate) async fn serve_connection(miner: Arc<MinerShared>, mut stream: TcpStr
     else {
         return;
     };
+    miner.requests.fetch_add(1, Ordering::Relaxed);
     let reply = if garbage {
         GARBAGE.to_vec()
     } else {

@@ -2,6 +2,7 @@
 //! handle tests use to read it and inject faults.
 
 use std::net::Ipv4Addr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -175,6 +176,8 @@ pub(crate) struct MinerShared {
     pub state: Mutex<MinerState>,
     /// Wakes the miner's runner to take its listeners down for a reboot.
     pub power_off: Notify,
+    /// RPC commands and HTTP requests answered, digest challenges included.
+    pub requests: AtomicU64,
 }
 
 impl MinerShared {
@@ -195,6 +198,7 @@ impl MinerShared {
             password: config.password.clone(),
             state: Mutex::new(MinerState::new(now, pools)),
             power_off: Notify::new(),
+            requests: AtomicU64::new(0),
         }
     }
 
@@ -249,6 +253,12 @@ impl SimMiner {
 
     pub fn identity(&self) -> &Identity {
         &self.shared.identity
+    }
+
+    /// RPC commands and HTTP requests this miner has answered (a digest-authenticated web
+    /// request counts twice: the 401 challenge, then the answer), to see what a client costs.
+    pub fn requests(&self) -> u64 {
+        self.shared.requests.load(Ordering::Relaxed)
     }
 
     pub fn profile(&self) -> &ModelProfile {

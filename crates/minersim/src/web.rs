@@ -3,6 +3,7 @@
 
 use std::convert::Infallible;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -52,6 +53,7 @@ fn reply(status: StatusCode, content_type: &str, body: impl Into<Bytes>) -> Resp
 }
 
 async fn respond(miner: &Arc<MinerShared>, req: Request<Incoming>) -> Response<Full<Bytes>> {
+    miner.requests.fetch_add(1, Ordering::Relaxed);
     let (timeout, garbage) = {
         let s = miner.lock();
         (s.timeout, s.garbage)
