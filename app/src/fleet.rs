@@ -48,6 +48,30 @@ pub struct NewSite {
     pub owner_user_id: Option<i64>,
 }
 
+/// A miner a collector polls.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MinerTarget {
+    pub miner_id: i64,
+    pub ip: String,
+    /// The catalogue model's nominal watts per TH/s, which prices the hashrate of a miner
+    /// that reports no power; `None` without a catalogue model.
+    pub nominal_w_per_th: Option<f64>,
+}
+
+impl MinerTarget {
+    /// `power_w` and `hashrate_hs` are the catalogue model's nominal figures.
+    pub fn new(miner_id: i64, ip: String, nominal: Option<(f64, f64)>) -> Self {
+        let nominal_w_per_th = nominal
+            .filter(|&(power_w, hashrate_hs)| power_w > 0.0 && hashrate_hs > 0.0)
+            .map(|(power_w, hashrate_hs)| power_w / (hashrate_hs / 1e12));
+        Self {
+            miner_id,
+            ip,
+            nominal_w_per_th,
+        }
+    }
+}
+
 /// A hosting client.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Customer {

@@ -358,6 +358,29 @@ pub struct HistoryPoint {
     pub online_ratio: f64,
 }
 
+/// A set of miners over a span of closed 5-minute buckets: how often they answered and the
+/// energy they used.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct FleetSpan {
+    /// Polls in the span, answered or not.
+    pub samples: u64,
+    pub online_samples: u64,
+    /// Each bucket's average power for the share of its 5 minutes the miner answered.
+    pub energy_wh: f64,
+}
+
+impl FleetSpan {
+    /// Share of polls answered, %; `None` before any poll.
+    #[allow(clippy::cast_precision_loss)] // poll counts are far below 2^52
+    pub fn uptime_pct(&self) -> Option<f64> {
+        (self.samples > 0).then(|| self.online_samples as f64 / self.samples as f64 * 100.0)
+    }
+
+    pub fn energy_kwh(&self) -> f64 {
+        self.energy_wh / 1_000.0
+    }
+}
+
 /// One 5-minute point of a whole site.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SitePoint {

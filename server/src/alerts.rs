@@ -20,6 +20,8 @@ use crate::mail::SmtpMailer;
 /// How often the engine state is saved when nothing opened or resolved: streaks lost in a
 /// crash only delay an alert by a few readings, so there is no need to write it every cycle.
 const BOOK_SAVE_EVERY_MS: i64 = 5 * 60_000;
+/// How old an unsent alert mail must be before the upkeep sends it again.
+pub const MAIL_RETRY_AFTER_MS: i64 = 2 * 60_000;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -108,6 +110,32 @@ impl Alerting {
             .map(|s| reading_of(s, &context[&s.miner_id]))
             .collect();
         self.observe(site_id, &readings, now_ms).await
+    }
+
+    /// Sends again the mail of open alerts whose first attempt failed (SMTP down, a refused
+    /// message), one mail per site; returns how many alerts went out. Only alerts older than
+    /// [`MAIL_RETRY_AFTER_MS`], so a first attempt still under way is not doubled.
+    pub async fn retry_unsent_mail(&self, now_ms: i64) -> anyhow::Result<usize> {
+        let Some(notifier) = &self.notifier else {
+            return Ok(0);
+        };
+        let unsent = self
+            .store
+            .unnotified_alerts(now_ms - MAIL_RETRY_AFTER_MS)
+            .await?;
+        let mut by_site: std::collections::BTreeMap<i64, Vec<i64>> = Default::default();
+        for (site_id, alert_id) in unsent {
+            by_site.entry(site_id).or_default().push(alert_id);
+        }
+        let mut sent = 0;
+        for (site_id, alert_ids) in by_site {
+            // A site whose mail fails again is retried next round; the others still go.
+            match notifier.notify(site_id, &alert_ids).await {
+                Ok(mailed) => sent += mailed,
+                Err(error) => tracing::warn!(site_id, %error, "alert mail not sent again"),
+            }
+        }
+        Ok(sent)
     }
 
     /// Offline readings, at `now_ms`, for miners polled before but silent for the offline time.

@@ -21,7 +21,7 @@ use tokio::sync::Notify;
 
 use crate::cli::CollectArgs;
 use spool::Spool;
-use uplink::{Targets, Uplink, UplinkError};
+use uplink::{Target, Targets, Uplink, UplinkError};
 
 /// Samples per upload: the ingest API's limit.
 pub const BATCH_SAMPLES: usize = 5_000;
@@ -114,19 +114,23 @@ pub async fn poll_once(collector: &mut Collector, targets: &Targets) -> Vec<Tele
     let ips: Vec<Ipv4Addr> = targets.miners.iter().map(|t| t.ip).collect();
     collector.retain(&ips);
     let report = collector.poll_cycle(&ips).await;
-    let by_ip: HashMap<Ipv4Addr, i64> = targets.miners.iter().map(|t| (t.ip, t.miner_id)).collect();
+    let by_ip: HashMap<Ipv4Addr, &Target> = targets.miners.iter().map(|t| (t.ip, t)).collect();
     let cycle_ms = i64::try_from(report.started_at_ms).unwrap_or(i64::MAX);
     let mut samples: Vec<TelemetrySample> = report
         .samples
         .iter()
-        .filter_map(|s| by_ip.get(&s.ip).map(|id| convert::telemetry(*id, s)))
+        .filter_map(|s| {
+            by_ip
+                .get(&s.ip)
+                .map(|t| convert::telemetry(t.miner_id, s, t.nominal_w_per_th))
+        })
         .collect();
     samples.extend(
         report
             .errors
             .iter()
             .filter_map(|e| by_ip.get(&e.ip))
-            .map(|id| convert::offline(*id, cycle_ms)),
+            .map(|t| convert::offline(t.miner_id, cycle_ms)),
     );
     tracing::info!(
         answered = report.samples.len(),

@@ -99,8 +99,8 @@ pub async fn targets_handler(
         .store
         .miner_targets(site_id)
         .await?
-        .into_iter()
-        .filter_map(|(miner_id, ip)| ip.parse().ok().map(|ip| Target { miner_id, ip }))
+        .iter()
+        .filter_map(Target::of)
         .collect();
     Ok(Json(Targets { site_id, miners }))
 }

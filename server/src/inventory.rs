@@ -218,10 +218,21 @@ pub async fn import_handler(
     let (sender, receiver) = mpsc::unbounded_channel();
     // The import runs to its end even when the page goes away: it is one transaction, and
     // what it stored shows in the table either way.
+    // A site owner may only name customers already hosted on the site: customers are shared
+    // across hosts, and the refusals must not tell one host another's clients.
+    let customers =
+        match app::api::fleet_setup::nameable_customers(&*state.store, &caller, site.site_id).await
+        {
+            Ok(customers) => customers,
+            Err(error) => return crate::auth::error_response(error),
+        };
     tokio::spawn(run_import(
         state.store.clone(),
         state.live.clone(),
-        site.site_id,
+        Destination {
+            site_id: site.site_id,
+            customers,
+        },
         body,
         sender,
     ));
@@ -233,14 +244,21 @@ pub async fn import_handler(
     Sse::new(events).into_response()
 }
 
+/// Where an upload goes: the site, and the customers its rows may name.
+struct Destination {
+    site_id: i64,
+    customers: Vec<Customer>,
+}
+
 async fn run_import(
     store: std::sync::Arc<dyn Store>,
     live: crate::live::LiveHub,
-    site_id: i64,
+    destination: Destination,
     body: Bytes,
     events: mpsc::UnboundedSender<ImportEvent>,
 ) {
-    let event = match import(&*store, site_id, body, &events).await {
+    let site_id = destination.site_id;
+    let event = match import(&*store, destination, body, &events).await {
         Ok(report) => {
             if report.imported > 0 {
                 // Other pages on the site show the new drafts without a reload.
@@ -260,7 +278,7 @@ async fn run_import(
 
 async fn import(
     store: &dyn Store,
-    site_id: i64,
+    Destination { site_id, customers }: Destination,
     body: Bytes,
     events: &mpsc::UnboundedSender<ImportEvent>,
 ) -> Result<MinerImportReport, ImportEvent> {
@@ -275,7 +293,6 @@ async fn import(
         .list_asic_models()
         .await
         .map_err(|e| store_failed(&e))?;
-    let customers = store.list_customers().await.map_err(|e| store_failed(&e))?;
     let catalogue = ModelCatalogue::new(models.iter().map(|m| m.name.clone()));
     let progress = events.clone();
     // Reading 20,000 rows is CPU work: off the async workers.

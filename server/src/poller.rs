@@ -186,8 +186,8 @@ pub async fn cycle(
     let miners = store
         .miner_targets(site_id)
         .await?
-        .into_iter()
-        .filter_map(|(miner_id, ip)| ip.parse().ok().map(|ip| Target { miner_id, ip }))
+        .iter()
+        .filter_map(Target::of)
         .collect();
     let targets = Targets { site_id, miners };
     let samples = poll_once(collector, &targets).await;

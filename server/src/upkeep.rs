@@ -1,7 +1,8 @@
 //! Telemetry upkeep in the background: closed 5-minute buckets and days are rolled up every
 //! minute, and data past its retention (raw 24 h, 5-minute 90 days, daily 365 days) is purged
 //! every hour. Both jobs are idempotent, so several server replicas may run them. Each minute
-//! also sweeps for miners whose collector went quiet, so they raise offline alerts.
+//! also sweeps for miners whose collector went quiet, so they raise offline alerts, and every
+//! five minutes alert mail that could not be sent goes out again.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,6 +13,9 @@ use tokio::task::JoinHandle;
 const ROLL_UP_EVERY: Duration = Duration::from_mins(1);
 /// Purges run on every n-th roll-up tick.
 const PURGE_EVERY_TICKS: u32 = 60;
+/// Alert mail that failed is tried again every n-th tick: often enough that nobody misses an
+/// alert for long, seldom enough not to hammer a mail server that is down.
+const MAIL_RETRY_EVERY_TICKS: u32 = 5;
 
 /// Runs until the handle is aborted (at shutdown).
 pub fn spawn(store: Arc<dyn Store>, alerts: Arc<crate::alerts::Alerting>) -> JoinHandle<()> {
@@ -26,6 +30,13 @@ pub fn spawn(store: Arc<dyn Store>, alerts: Arc<crate::alerts::Alerting>) -> Joi
                 Ok(0) => {}
                 Ok(silent) => tracing::debug!(silent, "silent miners swept for offline alerts"),
                 Err(error) => tracing::warn!(%error, "offline sweep failed; retrying next minute"),
+            }
+            if tick.is_multiple_of(MAIL_RETRY_EVERY_TICKS) {
+                match alerts.retry_unsent_mail(app::market::unix_now_ms()).await {
+                    Ok(0) => {}
+                    Ok(sent) => tracing::info!(sent, "unsent alert mail sent"),
+                    Err(error) => tracing::warn!(%error, "alert mail retry failed"),
+                }
             }
             tick = tick.wrapping_add(1);
         }

@@ -132,8 +132,8 @@ pub async fn review_miners(
     Ok(report)
 }
 
-/// The caller's own hosting customer in sum: their miners, what answers, hashrate, power and
-/// today's estimated earnings. `NotFound` for an account that speaks for no customer.
+/// The caller's own hosting customer in sum: their miners, what answers, hashrate, power,
+/// today's estimated earnings, and the last 24 hours' uptime and energy used. `NotFound` for an account that speaks for no customer.
 #[server(endpoint = "my_fleet_totals")]
 pub async fn my_fleet_totals() -> Result<CustomerTotals, AppError> {
     use crate::access::{Access, Module};
@@ -168,6 +168,15 @@ pub async fn my_fleet_totals() -> Result<CustomerTotals, AppError> {
         .map(|feed| feed.now())
         .unwrap_or_default();
     totals.earnings = crate::fleet::totals::earnings(totals.hashrate_hs, &market);
+    // The closed 5-minute buckets of the last 24 hours (the open one is not rolled up yet).
+    let to_ms = now_ms - now_ms.rem_euclid(crate::telemetry::FIVE_MINUTES_MS);
+    totals.last_day = store
+        .customer_span(
+            customer.customer_id,
+            to_ms - crate::telemetry::DAY_MS,
+            to_ms,
+        )
+        .await?;
     Ok(totals)
 }
 

@@ -380,6 +380,10 @@ pub async fn delete_miner(miner_id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The web import names customers too, under the same rule as the miner form.
+#[cfg(feature = "ssr")]
+pub use ssr::nameable_customers;
+
 #[cfg(feature = "ssr")]
 mod ssr {
     use crate::access::Role;

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::query::MinerRow;
 use crate::market::{MarketNow, MarketValue};
+use crate::telemetry::FleetSpan;
 
 /// Subsidy assumed when the market data carry no block height (the reward since April 2024).
 const FALLBACK_SUBSIDY_BTC: f64 = 3.125;
@@ -25,6 +26,9 @@ pub struct CustomerTotals {
     pub power_estimated: bool,
     /// `None` without market data.
     pub earnings: Option<Earnings>,
+    /// The last 24 hours of rolled-up readings: how often the miners answered and the
+    /// energy they used.
+    pub last_day: FleetSpan,
 }
 
 /// What the current hashrate earns per day, before pool fees and hosting charges.

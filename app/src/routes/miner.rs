@@ -3,6 +3,7 @@
 //! last hour to the last 30 days, and its alerts. Clients reach their own miners only.
 
 use leptos::prelude::*;
+use leptos_i18n::I18nContext;
 use leptos_meta::Script;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -16,7 +17,7 @@ use crate::components::page_title::PageTitle;
 use crate::components::session::{Refusal, RequireAccess, use_viewer};
 use crate::error::AppError;
 use crate::fleet::{Alert, AlertList};
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::market::format_time;
 use crate::routes::sites::alerts::{kind_text, severity_text};
 use crate::routes::sites::hashrate_text;
@@ -220,9 +221,10 @@ fn LiveCard(live: Option<LiveReading>, online: bool) -> impl IntoView {
         (Some(h), _) => hashrate_text(h),
         _ => none(),
     };
-    let power = sample.power_w.map_or_else(none, |w| {
-        let mark = if sample.power_estimated { " ≈" } else { "" };
-        format!("{w:.0} W{mark}")
+    let power = sample.power_w.map_or_else(none, |w| format!("{w:.0} W"));
+    // The same mark, with the same explanation, as in the site's miner table.
+    let estimated = sample.power_estimated.then(|| {
+        view! { <abbr title=move || t_string!(i18n, sites_estimated)>" ≈"</abbr> }
     });
     let temps = match (sample.temp_max_c, sample.temp_avg_c) {
         (Some(max), Some(avg)) => format!("{max:.0} °C ({avg:.0} °C)"),
@@ -250,14 +252,16 @@ fn LiveCard(live: Option<LiveReading>, online: bool) -> impl IntoView {
         (Some(a), None) => a.to_string(),
         _ => none(),
     };
-    let uptime = sample.uptime_s.map_or_else(none, uptime_text);
+    let uptime = sample
+        .uptime_s
+        .map_or_else(none, |uptime_s| uptime_text(i18n, uptime_s));
     view! {
         <section class="card" id="miner-live" aria-labelledby="miner-live-title">
             <h2 id="miner-live-title">{t!(i18n, miner_live)}</h2>
             <dl class="figures">
                 <div><dt>{t!(i18n, sites_col_state)}</dt><dd id="miner-state">{state}</dd></div>
                 <div><dt>{t!(i18n, sites_col_hashrate)}</dt><dd id="miner-hashrate">{hashrate}</dd></div>
-                <div><dt>{t!(i18n, sites_col_power)}</dt><dd>{power}</dd></div>
+                <div><dt>{t!(i18n, sites_col_power)}</dt><dd id="miner-power">{power}{estimated}</dd></div>
                 <div><dt>{t!(i18n, sites_col_temp)}</dt><dd id="miner-temp">{temps}</dd></div>
                 <div><dt>{t!(i18n, miner_fans)}</dt><dd>{fans}</dd></div>
                 <div><dt>{t!(i18n, miner_boards)}</dt><dd id="miner-boards">{boards}</dd></div>
@@ -274,19 +278,39 @@ fn LiveCard(live: Option<LiveReading>, online: bool) -> impl IntoView {
     .into_any()
 }
 
-/// "3 d 4 h", "5 h 12 min", "7 min".
-fn uptime_text(uptime_s: u64) -> String {
-    let (days, hours, minutes) = (
-        uptime_s / 86_400,
-        uptime_s % 86_400 / 3_600,
-        uptime_s % 3_600 / 60,
-    );
-    if days > 0 {
-        format!("{days} d {hours} h")
-    } else if hours > 0 {
-        format!("{hours} h {minutes} min")
-    } else {
-        format!("{minutes} min")
+/// An uptime in its two largest units.
+#[derive(Debug, PartialEq, Eq)]
+enum Uptime {
+    Days { days: u64, hours: u64 },
+    Hours { hours: u64, minutes: u64 },
+    Minutes(u64),
+}
+
+impl Uptime {
+    fn of(uptime_s: u64) -> Self {
+        let (days, hours, minutes) = (
+            uptime_s / 86_400,
+            uptime_s % 86_400 / 3_600,
+            uptime_s % 3_600 / 60,
+        );
+        if days > 0 {
+            Self::Days { days, hours }
+        } else if hours > 0 {
+            Self::Hours { hours, minutes }
+        } else {
+            Self::Minutes(minutes)
+        }
+    }
+}
+
+/// "3 d 4 h", "5 h 12 min", "7 min", in the reader's language.
+fn uptime_text(i18n: I18nContext<Locale>, uptime_s: u64) -> String {
+    match Uptime::of(uptime_s) {
+        Uptime::Days { days, hours } => t_string!(i18n, miner_uptime_days, days, hours).to_string(),
+        Uptime::Hours { hours, minutes } => {
+            t_string!(i18n, miner_uptime_hours, hours, minutes).to_string()
+        }
+        Uptime::Minutes(minutes) => t_string!(i18n, miner_uptime_minutes, minutes).to_string(),
     }
 }
 
@@ -459,9 +483,18 @@ mod tests {
 
     #[test]
     fn uptime_reads_in_the_largest_units() {
-        assert_eq!(uptime_text(3 * 86_400 + 4 * 3_600 + 59), "3 d 4 h");
-        assert_eq!(uptime_text(5 * 3_600 + 12 * 60), "5 h 12 min");
-        assert_eq!(uptime_text(420), "7 min");
+        assert_eq!(
+            Uptime::of(3 * 86_400 + 4 * 3_600 + 59),
+            Uptime::Days { days: 3, hours: 4 }
+        );
+        assert_eq!(
+            Uptime::of(5 * 3_600 + 12 * 60),
+            Uptime::Hours {
+                hours: 5,
+                minutes: 12
+            }
+        );
+        assert_eq!(Uptime::of(420), Uptime::Minutes(7));
     }
 
     #[test]

@@ -586,6 +586,15 @@ fn ClientTotals(totals: CustomerTotals) -> impl IntoView {
     let i18n = use_i18n();
     let none = move || t_string!(i18n, out_none).to_owned();
     let energy = format!("{:.0} kWh", totals.energy_kwh_day());
+    let uptime = totals
+        .last_day
+        .uptime_pct()
+        .map_or_else(none, |pct| format!("{pct:.1} %"));
+    let energy_used = if totals.last_day.samples > 0 {
+        format!("{:.1} kWh", totals.last_day.energy_kwh())
+    } else {
+        none()
+    };
     let expected = if totals.expected_hashrate_hs > 0.0 {
         hashrate_text(totals.expected_hashrate_hs)
     } else {
@@ -625,6 +634,8 @@ fn ClientTotals(totals: CustomerTotals) -> impl IntoView {
                     <dd>{expected}</dd>
                 </div>
                 <div><dt>{t!(i18n, sites_power)}</dt><dd id="client-power">{power_text(totals.power_w)}{estimated}</dd></div>
+                <div><dt>{t!(i18n, sites_uptime_day)}</dt><dd id="client-uptime">{uptime}</dd></div>
+                <div><dt>{t!(i18n, sites_energy_used_day)}</dt><dd id="client-energy-used">{energy_used}</dd></div>
                 <div><dt>{t!(i18n, sites_energy_day)}</dt><dd id="client-energy">{energy}</dd></div>
                 {earnings}
             </dl>

@@ -32,10 +32,12 @@ pub trait AlertStore: Send + Sync + 'static {
     /// The version of the site's recorded state; 0 when there is none.
     async fn alert_book_version(&self, site_id: i64) -> Result<i64, StoreError>;
 
-    /// The engine's context for each of the site's miners.
+    /// The engine's context for each of the site's active miners (maintenance and retired ones
+    /// raise no alerts).
     async fn alert_context(&self, site_id: i64) -> Result<Vec<AlertContext>, StoreError>;
 
-    /// Miners polled at least once whose newest sample is older than `before_ms`, on every site.
+    /// Approved, active miners polled at least once whose newest sample is older than
+    /// `before_ms`, on every site.
     async fn silent_miners(&self, before_ms: i64) -> Result<Vec<SilentMiner>, StoreError>;
 
     /// Records one cycle of `changes` and the engine state after them (`book`) in one
@@ -72,6 +74,10 @@ pub trait AlertStore: Send + Sync + 'static {
 
     /// Records that the e-mail about these alerts went out.
     async fn mark_alerts_notified(&self, alert_ids: &[i64], now_ms: i64) -> Result<(), StoreError>;
+
+    /// Open alerts whose mail has not gone out, opened or escalated before `before_ms`, as
+    /// `(site_id, alert_id)` by site and alert: what a failed mail left to send again.
+    async fn unnotified_alerts(&self, before_ms: i64) -> Result<Vec<(i64, i64)>, StoreError>;
 
     /// Where a site's alert mails go: its owner's address, when the owner has one.
     async fn alert_recipients(&self, site_id: i64) -> Result<Vec<String>, StoreError>;

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 
 use crate::fleet::{
     Approval, ApprovalReport, CollectorKey, Customer, InsertOutcome, Miner, MinerPage, MinerQuery,
-    NewCustomer, NewMiner, NewSite, Site,
+    MinerTarget, NewCustomer, NewMiner, NewSite, Site,
 };
 use crate::ssr::StoreError;
 
@@ -97,9 +97,8 @@ pub trait FleetStore: Send + Sync + 'static {
         &self,
         site_id: i64,
     ) -> Result<Vec<(Miner, Option<String>)>, StoreError>;
-    /// What a collector polls: the site's approved miners that are not retired, as
-    /// `(miner_id, ip)`, by miner id.
-    async fn miner_targets(&self, site_id: i64) -> Result<Vec<(i64, String)>, StoreError>;
+    /// What a collector polls: the site's approved miners that are not retired, by miner id.
+    async fn miner_targets(&self, site_id: i64) -> Result<Vec<MinerTarget>, StoreError>;
     /// Sites no usable collector key writes to, by id: the ones the server polls itself under
     /// `[poll] auto`. A site with a key has a standalone collector; polling it from the server
     /// too would store every reading twice.

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 
 use crate::ssr::StoreError;
 use crate::telemetry::{
-    HistoryPoint, LiveReading, Resolution, SiteOverview, SitePoint, TelemetrySample,
+    FleetSpan, HistoryPoint, LiveReading, Resolution, SiteOverview, SitePoint, TelemetrySample,
 };
 
 /// What one ingest call did. `inserted + duplicates + unknown + stale` covers every sample.
@@ -87,4 +87,13 @@ pub trait TelemetryStore: Send + Sync {
         from_ms: i64,
         to_ms: i64,
     ) -> Result<Vec<SitePoint>, StoreError>;
+
+    /// A hosting customer's miners, on every site, over the rolled-up 5-minute buckets that
+    /// start from `from_ms` (inclusive) to `to_ms` (exclusive).
+    async fn customer_span(
+        &self,
+        customer_id: i64,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<FleetSpan, StoreError>;
 }

@@ -24,13 +24,16 @@ impl Notifier {
     pub fn spawn(self: Arc<Self>, site_id: i64, alert_ids: Vec<i64>) {
         tokio::spawn(async move {
             if let Err(error) = self.notify(site_id, &alert_ids).await {
-                // The alerts stay unmarked, so the page shows that no mail went out.
+                // The alerts stay unmarked: the page shows that no mail went out, and the
+                // upkeep tries again.
                 tracing::warn!(site_id, alerts = alert_ids.len(), %error, "alert mail not sent");
             }
         });
     }
 
-    async fn notify(&self, site_id: i64, alert_ids: &[i64]) -> anyhow::Result<()> {
+    /// Mails the alerts and marks them sent, and says how many; on failure they stay unmarked,
+    /// for [`crate::alerts::Alerting::retry_unsent_mail`]. 0 when the site has nobody to tell.
+    pub async fn notify(&self, site_id: i64, alert_ids: &[i64]) -> anyhow::Result<usize> {
         let mut to = self.store.alert_recipients(site_id).await?;
         to.extend(self.mail_to.iter().cloned());
         to.sort();
@@ -40,7 +43,7 @@ impl Notifier {
                 site_id,
                 "alerts opened, but the site has no owner address and [alerts] mail_to is empty"
             );
-            return Ok(());
+            return Ok(0);
         }
         let site = self.store.get_site(site_id).await?;
         let mut alerts = Vec::with_capacity(alert_ids.len().min(LISTED));
@@ -65,7 +68,7 @@ impl Notifier {
             recipients = to.len(),
             "alert mail sent"
         );
-        Ok(())
+        Ok(alert_ids.len())
     }
 }
 

@@ -10,8 +10,9 @@ const MESSAGE_CHARS: usize = 500;
 const URL_CHARS: usize = 255;
 const TEXT_CHARS: usize = 100;
 
-/// `sample` of miner `miner_id`, as uploaded.
-pub fn telemetry(miner_id: i64, sample: &Sample) -> TelemetrySample {
+/// `sample` of miner `miner_id`, as uploaded. A power the collector estimated at its default
+/// efficiency is estimated again at `nominal_w_per_th`, the miner's own model's, when known.
+pub fn telemetry(miner_id: i64, sample: &Sample, nominal_w_per_th: Option<f64>) -> TelemetrySample {
     let mut out = offline(miner_id, to_i64(sample.taken_at_ms));
     if !sample.online {
         return out;
@@ -20,7 +21,13 @@ pub fn telemetry(miner_id: i64, sample: &Sample) -> TelemetrySample {
     out.is_mining = sample.is_mining;
     out.hashrate_hs = finite(sample.hashrate_hs);
     out.expected_hashrate_hs = finite(sample.expected_hashrate_hs);
-    out.power_w = finite(sample.power_w);
+    let power_w = match nominal_w_per_th {
+        Some(nominal) if sample.power_estimated => {
+            collector::power_w(None, sample.hashrate_hs, nominal).0
+        }
+        _ => sample.power_w,
+    };
+    out.power_w = finite(power_w);
     out.power_estimated = sample.power_estimated && out.power_w.is_some();
     // Chips run hotter than the board sensors: the hottest of either is what protects a miner.
     out.temp_max_c = max_of(
@@ -146,7 +153,7 @@ mod tests {
 
     #[test]
     fn a_reading_keeps_its_figures_and_folds_the_boards_and_fans() {
-        let t = telemetry(42, &reading());
+        let t = telemetry(42, &reading(), Some(21.5));
         assert_eq!((t.miner_id, t.taken_at_ms), (42, 1_700_000_000_123));
         assert!(t.online && t.is_mining);
         assert_eq!(t.hashrate_hs, Some(110e12));
@@ -168,7 +175,7 @@ mod tests {
     fn a_silent_miner_is_an_offline_row_without_figures() {
         let mut sample = reading();
         sample.online = false;
-        let t = telemetry(7, &sample);
+        let t = telemetry(7, &sample, None);
         assert!(!t.online);
         assert_eq!(t.hashrate_hs, None);
         assert_eq!(t.temp_max_c, None);
@@ -181,9 +188,27 @@ mod tests {
         sample.hashrate_hs = Some(f64::NAN);
         sample.power_w = Some(-1.0);
         sample.power_estimated = true;
-        let t = telemetry(1, &sample);
+        let t = telemetry(1, &sample, Some(21.5));
         assert_eq!(t.hashrate_hs, None);
         assert_eq!(t.power_w, None);
         assert!(!t.power_estimated, "no estimate flag without a power value");
+    }
+
+    #[test]
+    fn an_estimated_power_is_priced_at_the_miners_own_model() {
+        let mut sample = reading();
+        // What the collector made of a miner that reports no power: 110 TH/s at its default.
+        sample.power_w = Some(110.0 * 29.5);
+        sample.power_estimated = true;
+        let t = telemetry(3, &sample, Some(17.5));
+        assert!((t.power_w.unwrap() - 110.0 * 17.5).abs() < 1e-6);
+        assert!(t.power_estimated);
+        // Without a catalogue model the collector's estimate stands, still marked.
+        let t = telemetry(3, &sample, None);
+        assert_eq!(t.power_w, Some(110.0 * 29.5));
+        assert!(t.power_estimated);
+        // A reported power is never replaced.
+        let t = telemetry(3, &reading(), Some(17.5));
+        assert_eq!((t.power_w, t.power_estimated), (Some(3_245.0), false));
     }
 }

@@ -14,16 +14,33 @@ pub const TARGETS_PATH: &str = "/api/v1/collector/targets";
 pub const TELEMETRY_PATH: &str = "/api/v1/collector/telemetry";
 
 /// What a site's collector polls.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Targets {
     pub site_id: i64,
     pub miners: Vec<Target>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Target {
     pub miner_id: i64,
     pub ip: Ipv4Addr,
+    /// The catalogue model's nominal W per TH/s, for a miner that reports no power. Absent
+    /// from servers before it, and for miners without a catalogue model: the collector's
+    /// default (an S19 Pro's) applies, and the reading stays marked as an estimate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nominal_w_per_th: Option<f64>,
+}
+
+impl Target {
+    /// A stored target, or `None` when its address is not IPv4 (the form and import refuse
+    /// those, so only a hand-edited row gets here).
+    pub fn of(stored: &app::fleet::MinerTarget) -> Option<Self> {
+        Some(Self {
+            miner_id: stored.miner_id,
+            ip: stored.ip.parse().ok()?,
+            nominal_w_per_th: stored.nominal_w_per_th,
+        })
+    }
 }
 
 /// The server's answer to an upload.

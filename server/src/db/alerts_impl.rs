@@ -18,18 +18,21 @@ pub const UPDATE_BOOK: &str = "
     update alert_book set book = $2, version = $4 + 1, updated_at_ms = $3
     where site_id = $1 and version = $4";
 
+/// The miners whose readings the rules judge: active ones. A miner in maintenance is being
+/// worked on (powered off, boards out, fans unplugged): its readings are stored but raise
+/// nothing, and what is open stays open until it is back in service and reads well again.
 pub const CONTEXT: &str = "
     select m.miner_id, l.last_seen_ms, a.hashrate_hs as nominal_hashrate_hs
     from miner m
     left join miner_live l on l.miner_id = m.miner_id
     left join asic_model a on a.asic_model_id = m.asic_model_id
-    where m.site_id = $1";
+    where m.site_id = $1 and m.status = 'active'";
 
 pub const SILENT: &str = "
     select l.site_id, l.miner_id, l.last_seen_ms
     from miner_live l
     join miner m on m.miner_id = l.miner_id
-    where l.taken_at_ms < $1 and m.approval = 'approved' and m.status <> 'retired'
+    where l.taken_at_ms < $1 and m.approval = 'approved' and m.status = 'active'
     order by l.site_id, l.miner_id";
 
 /// Opens an alert for a miner of the site; no row when the miner left the site, or when an
@@ -51,10 +54,12 @@ pub const RESOLVE: &str = "
     update alert set resolved_at_ms = $4
     where site_id = $1 and miner_id = $2 and kind = $3 and resolved_at_ms is null";
 
-const SELECT: &str = "
-    select a.alert_id, a.site_id, a.miner_id, m.serial as miner_serial, m.ip as miner_ip, m.rack,
-           a.kind, a.severity, a.opened_at_ms, a.escalated_at_ms, a.resolved_at_ms, a.value,
-           a.threshold, u.email as acknowledged_by, a.acknowledged_at_ms, a.notified_at_ms
+const COLUMNS: &str = "
+    a.alert_id, a.site_id, a.miner_id, m.serial as miner_serial, m.ip as miner_ip, m.rack,
+    a.kind, a.severity, a.opened_at_ms, a.escalated_at_ms, a.resolved_at_ms, a.value,
+    a.threshold, u.email as acknowledged_by, a.acknowledged_at_ms, a.notified_at_ms";
+
+const FROM: &str = "
     from alert a
     join miner m on m.miner_id = a.miner_id
     left join user_account u on u.user_id = a.acknowledged_by_user_id";
@@ -65,9 +70,11 @@ const FILTER: &str = "
       and ($3 = 0 or a.resolved_at_ms is null)
       and ($4 is null or a.miner_id = $4)";
 
+/// The page of alerts with how many match in all: one statement, so an alert opening meanwhile
+/// is either in both or in neither.
 pub fn list_sql() -> String {
     format!(
-        "{SELECT} {FILTER}
+        "select {COLUMNS}, count(*) over () as total {FROM} {FILTER}
          order by case when a.resolved_at_ms is null then 0 else 1 end,
                   case when a.severity = 'critical' then 0 else 1 end,
                   coalesce(a.escalated_at_ms, a.opened_at_ms) desc, a.alert_id desc
@@ -75,12 +82,13 @@ pub fn list_sql() -> String {
     )
 }
 
+/// How many match, for a page of no rows (a limit of 0), where the window has nothing to say.
 pub fn count_sql() -> String {
     format!("select count(*) from alert a join miner m on m.miner_id = a.miner_id {FILTER}")
 }
 
 pub fn get_sql() -> String {
-    format!("{SELECT} where a.alert_id = $1")
+    format!("select {COLUMNS} {FROM} where a.alert_id = $1")
 }
 
 pub const COUNT_OPEN: &str = "
@@ -92,6 +100,12 @@ pub const COUNT_OPEN: &str = "
 pub const ACKNOWLEDGE: &str = "
     update alert set acknowledged_by_user_id = $2, acknowledged_at_ms = $3
     where alert_id = $1 and resolved_at_ms is null and acknowledged_at_ms is null";
+
+pub const UNNOTIFIED: &str = "
+    select site_id, alert_id from alert
+    where resolved_at_ms is null and notified_at_ms is null
+      and coalesce(escalated_at_ms, opened_at_ms) < $1
+    order by site_id, alert_id";
 
 pub const RECIPIENTS: &str = "
     select u.email from site s join user_account u on u.user_id = s.owner_user_id
@@ -116,6 +130,14 @@ pub struct AlertRow {
     acknowledged_by: Option<String>,
     acknowledged_at_ms: Option<i64>,
     notified_at_ms: Option<i64>,
+}
+
+/// A listed alert, with the number of alerts the list's filter matches.
+#[derive(Debug, sqlx::FromRow)]
+pub struct ListedRow {
+    #[sqlx(flatten)]
+    pub alert: AlertRow,
+    pub total: i64,
 }
 
 impl TryFrom<AlertRow> for Alert {
@@ -323,7 +345,7 @@ macro_rules! impl_alerts {
                 use $crate::db::{alerts_impl as sql, store_error};
                 let open_only = i64::from(query.open_only);
                 let limit = i64::from(query.limit.min(app::fleet::alert::MAX_LISTED_ALERTS));
-                let rows: Vec<sql::AlertRow> = sqlx::query_as(&sql::list_sql())
+                let rows: Vec<sql::ListedRow> = sqlx::query_as(&sql::list_sql())
                     .bind(query.site_id)
                     .bind(query.customer_id)
                     .bind(open_only)
@@ -332,18 +354,22 @@ macro_rules! impl_alerts {
                     .fetch_all(&self.pool)
                     .await
                     .map_err(store_error)?;
-                let total: i64 = sqlx::query_scalar(&sql::count_sql())
-                    .bind(query.site_id)
-                    .bind(query.customer_id)
-                    .bind(open_only)
-                    .bind(query.miner_id)
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err(store_error)?;
+                let total: i64 = match rows.first() {
+                    Some(row) => row.total,
+                    None if limit > 0 => 0,
+                    None => sqlx::query_scalar(&sql::count_sql())
+                        .bind(query.site_id)
+                        .bind(query.customer_id)
+                        .bind(open_only)
+                        .bind(query.miner_id)
+                        .fetch_one(&self.pool)
+                        .await
+                        .map_err(store_error)?,
+                };
                 Ok(app::fleet::AlertList {
                     alerts: rows
                         .into_iter()
-                        .map(app::fleet::Alert::try_from)
+                        .map(|row| app::fleet::Alert::try_from(row.alert))
                         .collect::<Result<_, _>>()?,
                     total: u64::try_from(total).unwrap_or(0),
                 })
@@ -420,6 +446,18 @@ macro_rules! impl_alerts {
                     query.execute(&self.pool).await.map_err(store_error)?;
                 }
                 Ok(())
+            }
+
+            async fn unnotified_alerts(
+                &self,
+                before_ms: i64,
+            ) -> Result<Vec<(i64, i64)>, app::ssr::StoreError> {
+                use $crate::db::{alerts_impl as sql, store_error};
+                sqlx::query_as(sql::UNNOTIFIED)
+                    .bind(before_ms)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(store_error)
             }
 
             async fn alert_recipients(

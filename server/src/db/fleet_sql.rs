@@ -128,9 +128,10 @@ pub fn site_inventory() -> String {
 }
 
 pub const MINER_TARGETS: &str = "
-    select miner_id, ip from miner
-    where site_id = $1 and approval = 'approved' and status <> 'retired'
-    order by miner_id";
+    select m.miner_id, m.ip, a.power_w, a.hashrate_hs from miner m
+    left join asic_model a on a.asic_model_id = m.asic_model_id
+    where m.site_id = $1 and m.approval = 'approved' and m.status <> 'retired'
+    order by m.miner_id";
 
 pub const SITES_WITHOUT_COLLECTOR: &str = "
     select site_id from site s

@@ -428,12 +428,20 @@ macro_rules! impl_fleet_store {
             async fn miner_targets(
                 &self,
                 site_id: i64,
-            ) -> Result<Vec<(i64, String)>, app::ssr::StoreError> {
-                sqlx::query_as::<_, (i64, String)>($crate::db::fleet_sql::MINER_TARGETS)
-                    .bind(site_id)
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err($crate::db::store_error)
+            ) -> Result<Vec<app::fleet::MinerTarget>, app::ssr::StoreError> {
+                let rows = sqlx::query_as::<_, (i64, String, Option<f64>, Option<f64>)>(
+                    $crate::db::fleet_sql::MINER_TARGETS,
+                )
+                .bind(site_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err($crate::db::store_error)?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(miner_id, ip, power_w, hashrate_hs)| {
+                        app::fleet::MinerTarget::new(miner_id, ip, power_w.zip(hashrate_hs))
+                    })
+                    .collect())
             }
 
             async fn sites_without_collector(&self) -> Result<Vec<i64>, app::ssr::StoreError> {

@@ -307,13 +307,40 @@ macro_rules! impl_telemetry {
                     Resolution::FiveMinutes => (sql::HISTORY_5M, sql::bucket_of(from_ms)),
                     Resolution::Daily => (sql::HISTORY_DAILY, sql::day_of(from_ms)),
                 };
-                let rows = sqlx::query_as::<_, RollupPointRow>(query)
+                let mut rows = sqlx::query_as::<_, RollupPointRow>(query)
                     .bind(miner_id)
                     .bind(from)
                     .bind(to_ms)
                     .fetch_all(&self.pool)
                     .await
                     .map_err(store_error)?;
+                // What is not rolled up yet comes from the finer level, so a chart reaches
+                // the present.
+                let tail_from = rows.last().map_or(from, |row| match resolution {
+                    Resolution::Daily => row.at_ms + app::telemetry::DAY_MS,
+                    _ => row.at_ms + app::telemetry::FIVE_MINUTES_MS,
+                });
+                if tail_from < to_ms {
+                    let tail = match resolution {
+                        Resolution::Daily => {
+                            sqlx::query_as::<_, RollupPointRow>(sql::HISTORY_DAILY_TAIL)
+                                .bind(miner_id)
+                                .bind(tail_from)
+                                .bind(to_ms)
+                                .fetch_all(&self.pool)
+                                .await
+                        }
+                        _ => {
+                            let buckets = raw_buckets(tail_from, to_ms);
+                            sqlx::query_as::<_, RollupPointRow>(&sql::history_5m_tail(&buckets))
+                                .persistent(false)
+                                .bind(miner_id)
+                                .fetch_all(&self.pool)
+                                .await
+                        }
+                    };
+                    rows.extend(tail.map_err(store_error)?);
+                }
                 Ok(points(rows))
             }
 
@@ -374,6 +401,27 @@ macro_rules! impl_telemetry {
                         .await
                         .map_err($crate::db::store_error)?;
                 Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn customer_span(
+                &self,
+                customer_id: i64,
+                from_ms: i64,
+                to_ms: i64,
+            ) -> Result<app::telemetry::FleetSpan, app::ssr::StoreError> {
+                let (samples, online_samples, energy_wh) =
+                    sqlx::query_as::<_, (i64, i64, f64)>($crate::db::telemetry_sql::CUSTOMER_SPAN)
+                        .bind(customer_id)
+                        .bind(from_ms)
+                        .bind(to_ms)
+                        .fetch_one(&self.pool)
+                        .await
+                        .map_err($crate::db::store_error)?;
+                Ok(app::telemetry::FleetSpan {
+                    samples: u64::try_from(samples).unwrap_or(0),
+                    online_samples: u64::try_from(online_samples).unwrap_or(0),
+                    energy_wh,
+                })
             }
         }
     };

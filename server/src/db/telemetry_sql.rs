@@ -256,6 +256,41 @@ pub const HISTORY_DAILY: &str = "
     from telemetry_daily where miner_id = $1 and day_ms >= $2 and day_ms < $3
     order by day_ms";
 
+/// The buckets of one miner not rolled up yet, from its raw samples, in the 5-minute rows'
+/// columns (the same sums as [`ROLL_BUCKET`]): without them a chart ends up to 6 minutes
+/// early, and a new miner's is empty for that long. `buckets` as in [`history_raw`].
+pub fn history_5m_tail(buckets: &[i64]) -> String {
+    let list: Vec<String> = buckets.iter().map(i64::to_string).collect();
+    format!(
+        "select r.bucket_ms as at_ms, count(*) as samples,
+                sum(case when r.online then 1 else 0 end) as online_samples,
+                avg(coalesce(r.hashrate_hs, 0.0)) as hashrate_avg_hs,
+                min(coalesce(r.hashrate_hs, 0.0)) as hashrate_min_hs,
+                max(coalesce(r.hashrate_hs, 0.0)) as hashrate_max_hs,
+                avg(r.power_w) as power_avg_w, max(r.temp_max_c) as temp_max_c
+         from telemetry_raw r
+         where r.bucket_ms in ({}) and r.miner_id = $1
+         group by r.bucket_ms
+         order by r.bucket_ms",
+        list.join(", ")
+    )
+}
+
+/// The days of one miner not rolled up yet (today, and any day whose rollup is pending), from
+/// its 5-minute rows, with the same sums as [`ROLL_DAY`]. `$1` miner, `$2` from, `$3` to. (The
+/// casts: PostgreSQL sums `bigint` counts as `numeric`.)
+pub const HISTORY_DAILY_TAIL: &str = "
+    select (f.bucket_ms / 86400000) * 86400000 as at_ms,
+           cast(sum(f.samples) as bigint) as samples,
+           cast(sum(f.online_samples) as bigint) as online_samples,
+           sum(f.hashrate_avg_hs * f.samples) / sum(f.samples) as hashrate_avg_hs,
+           min(f.hashrate_min_hs) as hashrate_min_hs, max(f.hashrate_max_hs) as hashrate_max_hs,
+           avg(f.power_avg_w) as power_avg_w, max(f.temp_max_c) as temp_max_c
+    from telemetry_5m f
+    where f.miner_id = $1 and f.bucket_ms >= $2 and f.bucket_ms < $3
+    group by f.bucket_ms / 86400000
+    order by 1";
+
 /// One miner's raw samples: `buckets` is the literal list of bucket starts, so each is one
 /// seek in the bucket-first key on both engines (a range on `bucket_ms` would scan every
 /// miner's samples). The numbers are computed integers, never user text.
@@ -269,6 +304,16 @@ pub fn history_raw(buckets: &[i64]) -> String {
         list.join(", ")
     )
 }
+
+/// `$1` customer, `$2` from, `$3` to. A bucket's energy in Wh: its average power (over the
+/// samples that reported one) for the answered share of its 5 minutes (1/12 h).
+pub const CUSTOMER_SPAN: &str = "
+    select cast(coalesce(sum(t.samples), 0) as bigint) as samples,
+           cast(coalesce(sum(t.online_samples), 0) as bigint) as online_samples,
+           coalesce(sum(coalesce(t.power_avg_w, 0.0) * t.online_samples / t.samples), 0.0)
+               / 12.0 as energy_wh
+    from miner m join telemetry_5m t on t.miner_id = m.miner_id
+    where m.customer_id = $1 and t.bucket_ms >= $2 and t.bucket_ms < $3 and t.samples > 0";
 
 /// `$1` site, `$2` from, `$3` to.
 pub const SITE_HISTORY: &str = "

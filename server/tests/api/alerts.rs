@@ -5,6 +5,7 @@
 //! alerts from the sweep.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use app::access::Role;
@@ -32,6 +33,11 @@ struct Received {
 struct SmtpSink {
     port: u16,
     mails: Arc<Mutex<Vec<Received>>>,
+    /// While set, every message is refused with a temporary failure (451), as a relay that is
+    /// overloaded or greylisting does.
+    refusing: Arc<AtomicBool>,
+    /// Messages refused so far.
+    refused: Arc<AtomicUsize>,
 }
 
 impl SmtpSink {
@@ -40,9 +46,13 @@ impl SmtpSink {
         let port = listener.local_addr().unwrap().port();
         let mails = Arc::new(Mutex::new(Vec::new()));
         let kept = mails.clone();
+        let refusing = Arc::new(AtomicBool::new(false));
+        let refused = Arc::new(AtomicUsize::new(0));
+        let (refusing_now, refused_count) = (refusing.clone(), refused.clone());
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
                 let kept = kept.clone();
+                let (refusing_now, refused_count) = (refusing_now.clone(), refused_count.clone());
                 tokio::spawn(async move {
                     let (read, mut write) = stream.into_split();
                     let mut lines = BufReader::new(read).lines();
@@ -52,6 +62,10 @@ impl SmtpSink {
                         let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
                         let reply: &[u8] = match verb.as_str() {
                             "EHLO" | "HELO" => b"250-sink\r\n250 8BITMIME\r\n",
+                            "MAIL" if refusing_now.load(Ordering::SeqCst) => {
+                                refused_count.fetch_add(1, Ordering::SeqCst);
+                                b"451 4.3.0 try again later\r\n"
+                            }
                             "RCPT" => {
                                 let address = line
                                     .split_once('<')
@@ -90,7 +104,12 @@ impl SmtpSink {
                 });
             }
         });
-        Self { port, mails }
+        Self {
+            port,
+            mails,
+            refusing,
+            refused,
+        }
     }
 
     /// The mails received, waiting up to 10 s for the first.
@@ -443,6 +462,138 @@ async fn offline_alerts_come_from_the_collector_and_from_silence(backend: Backen
     let (_, list) = open_alerts(&app.owner, app, Some(farm.site_id)).await;
     assert_eq!(list["total"], 1, "{list}");
     assert_eq!(list["alerts"][0]["miner_serial"], "AL-0");
+    farm.app.stop().await;
+}
+
+on_both_engines!(
+    a_miner_in_maintenance_raises_nothing_on_sqlite,
+    a_miner_in_maintenance_raises_nothing_on_postgres,
+    a_miner_in_maintenance_raises_nothing
+);
+/// A miner taken out for maintenance (boards out, fans unplugged) reads hot or goes quiet
+/// without an alert; back in service, the same readings raise one.
+async fn a_miner_in_maintenance_raises_nothing(backend: Backend) {
+    let Some(farm) = farm(backend).await else {
+        return;
+    };
+    let app = &farm.app;
+    let now = app::market::unix_now_ms();
+    let minute = 60_000;
+    let set_status = |status: MinerStatus, at_ms: i64| {
+        let store = app.store.clone();
+        let miner_id = farm.miners[0];
+        async move {
+            let miner = store.get_miner(miner_id).await.unwrap();
+            let row = NewMiner {
+                customer_id: miner.customer_id,
+                asic_model_id: miner.asic_model_id,
+                model_name: miner.model_name,
+                serial: miner.serial,
+                ip: miner.ip,
+                mac: miner.mac,
+                rack: miner.rack,
+                status,
+            };
+            store.update_miner(miner_id, &row, at_ms).await.unwrap();
+        }
+    };
+    set_status(MinerStatus::Maintenance, now - 21 * minute).await;
+    for i in (17..=20).rev() {
+        farm.cycle(now - i * minute, 92.0).await;
+    }
+    let (_, list) = open_alerts(&app.owner, app, Some(farm.site_id)).await;
+    assert_eq!(list["total"], 0, "{list}");
+    // Nor does its silence count: only the active miner's, once it too is quiet.
+    let alerting = server::alerts::Alerting::new(
+        app.store.clone(),
+        &server::alerts::AlertSettings::default(),
+        None,
+        None,
+        server::live::LiveHub::default(),
+    );
+    assert_eq!(alerting.sweep_silent(now - 10 * minute).await.unwrap(), 1);
+    let (_, list) = open_alerts(&app.owner, app, Some(farm.site_id)).await;
+    assert_eq!(list["total"], 1, "{list}");
+    assert_eq!(list["alerts"][0]["miner_serial"], "AL-1");
+
+    set_status(MinerStatus::Active, now - 3 * minute).await;
+    for i in [2, 1] {
+        farm.cycle(now - i * minute, 92.0).await;
+    }
+    let (_, list) = open_alerts(&app.owner, app, Some(farm.site_id)).await;
+    let hot: Vec<&Value> = list["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["miner_serial"] == "AL-0")
+        .collect();
+    assert_eq!(hot.len(), 1, "{list}");
+    assert_eq!(hot[0]["kind"], "temperature");
+    farm.app.stop().await;
+}
+
+on_both_engines!(
+    a_mail_that_failed_goes_out_later_on_sqlite,
+    a_mail_that_failed_goes_out_later_on_postgres,
+    a_mail_that_failed_goes_out_later
+);
+/// The mail relay refuses the alert's mail; the alert stays marked unsent, and the upkeep's
+/// retry sends it once the relay accepts again, once.
+async fn a_mail_that_failed_goes_out_later(backend: Backend) {
+    let Some(farm) = farm(backend).await else {
+        return;
+    };
+    let app = &farm.app;
+    let now = app::market::unix_now_ms();
+    let minute = 60_000;
+    farm.smtp.refusing.store(true, Ordering::SeqCst);
+    farm.cycle(now - 6 * minute, 91.0).await;
+    farm.cycle(now - 5 * minute, 91.0).await;
+    for _ in 0..100 {
+        if farm.smtp.refused.load(Ordering::SeqCst) > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        farm.smtp.refused.load(Ordering::SeqCst) > 0,
+        "a mail was tried"
+    );
+    let (_, list) = open_alerts(&app.owner, app, Some(farm.site_id)).await;
+    assert_eq!(list["total"], 1, "{list}");
+    assert_eq!(list["alerts"][0]["notified_at_ms"], Value::Null, "{list}");
+
+    let mailer = server::mail::SmtpMailer::from_settings(&server::mail::MailSettings {
+        smtp_url: Some(server::config::DatabaseUrl::new(format!(
+            "smtp://127.0.0.1:{}",
+            farm.smtp.port
+        ))),
+        ..server::mail::MailSettings::default()
+    })
+    .unwrap()
+    .map(Arc::new);
+    let alerting = server::alerts::Alerting::new(
+        app.store.clone(),
+        &server::alerts::AlertSettings::default(),
+        mailer,
+        None,
+        server::live::LiveHub::default(),
+    );
+    // Still refused: nothing is marked, and the next round tries again.
+    let retry_at = now + server::alerts::MAIL_RETRY_AFTER_MS + minute;
+    assert_eq!(alerting.retry_unsent_mail(retry_at).await.unwrap(), 0);
+    farm.smtp.refusing.store(false, Ordering::SeqCst);
+    assert_eq!(alerting.retry_unsent_mail(retry_at).await.unwrap(), 1);
+    let mails = farm.smtp.wait_for_mail().await;
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0].recipients.contains(&farm.site_owner.email));
+    let (_, list) = open_alerts(&app.owner, app, Some(farm.site_id)).await;
+    assert!(list["alerts"][0]["notified_at_ms"].is_i64(), "{list}");
+    assert_eq!(
+        alerting.retry_unsent_mail(retry_at).await.unwrap(),
+        0,
+        "sent once"
+    );
     farm.app.stop().await;
 }
 

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use app::access::Role;
 use app::fleet::{
-    Approval, ApprovalReport, InsertOutcome, MinerFieldError, MinerQuery, MinerStatus, NewCustomer,
-    NewMiner, NewSite, RefusedApproval, Tariff, UniqueField,
+    Approval, ApprovalReport, InsertOutcome, MinerFieldError, MinerQuery, MinerStatus, MinerTarget,
+    NewCustomer, NewMiner, NewSite, RefusedApproval, Tariff, UniqueField,
 };
 use app::ssr::accounts::NewUser;
 use app::ssr::{Store, StoreError};
@@ -510,8 +510,25 @@ async fn rejected_miners_go_back_to_draft_and_collectors_poll_approved_ones(back
         .unwrap();
     assert_eq!(
         r.store.miner_targets(r.farm).await.unwrap(),
-        [(ids[0], miner(1).ip)]
+        [MinerTarget::new(ids[0], miner(1).ip, None)]
     );
+    // A catalogue model gives the target its nominal efficiency, for miners that report no
+    // power.
+    let models = r.store.list_asic_models().await.unwrap();
+    let s19 = models
+        .iter()
+        .find(|m| m.name == "Antminer S19 Pro")
+        .unwrap();
+    let modelled = with(1, |m| m.asic_model_id = Some(s19.asic_model_id));
+    r.store
+        .update_miner(ids[0], &modelled, NOW_MS + 7)
+        .await
+        .unwrap();
+    let [target] = &r.store.miner_targets(r.farm).await.unwrap()[..] else {
+        panic!("one target");
+    };
+    let expected = s19.power_w / (s19.hashrate_hs / 1e12);
+    assert!((target.nominal_w_per_th.unwrap() - expected).abs() < 1e-9);
     db.cleanup().await;
 }
 on_both_engines!(

@@ -123,16 +123,32 @@ async fn farm(backend: Backend) -> Option<Farm> {
     let app = TestApp::spawn(backend).await?;
     let now = app::market::unix_now_ms();
     let site_owner = app.member(Role::MiningSiteOwner).await;
-    let customer = NewCustomer {
-        name: "Acme Hosting".into(),
+    let customer = |name: &str| NewCustomer {
+        name: name.into(),
         contact_email: None,
         user_id: None,
     };
-    app.store.create_customer(&customer, now).await.unwrap();
+    let (acme, steppe) = (customer("Acme Hosting"), customer("Steppe Mining"));
+    let acme = app.store.create_customer(&acme, now).await.unwrap();
+    let steppe = app.store.create_customer(&steppe, now).await.unwrap();
     let rockdale = app.create_site("Rockdale", Some(site_owner.user_id)).await;
     let kazakh = app.create_site("Kazakh", None).await;
+    // Steppe Mining is hosted by someone else: Rockdale's owner may not name it.
+    let elsewhere = app.create_site("Aktobe", None).await;
+    let hosted_elsewhere = NewMiner {
+        customer_id: Some(steppe.customer_id),
+        asic_model_id: None,
+        model_name: "Antminer S21".into(),
+        serial: "AK-1".into(),
+        ip: "10.3.0.1".into(),
+        mac: None,
+        rack: String::new(),
+        status: MinerStatus::Active,
+    };
+    app.approved_miners(elsewhere, &[hosted_elsewhere], site_owner.user_id)
+        .await;
     let stored = NewMiner {
-        customer_id: None,
+        customer_id: Some(acme.customer_id),
         asic_model_id: None,
         model_name: "Antminer S21".into(),
         serial: "RD-OLD".into(),
@@ -151,11 +167,12 @@ async fn farm(backend: Backend) -> Option<Farm> {
     })
 }
 
-/// Chinese headers, an unknown column, and one row for each way a row can fail.
+/// Chinese headers, an unknown column, and one row for each way a row can fail (row 4 names a
+/// customer that exists, but on another host's site).
 const MIXED_CSV: &str = "\u{feff}型号,序列号,IP地址,MAC,机架位,客户,状态,备注\n\
     antminer s21,SN-1,10.1.0.1,AA-BB-CC-00-11-01,A1, acme hosting ,运行,first\n\
     Antminer S21,SN-2,10.1.0.300,,A2,,,bad ip\n\
-    Antminer S21,SN-3,10.1.0.3,,A3,Nobody Ltd,,unknown customer\n\
+    Antminer S21,SN-3,10.1.0.3,,A3,Steppe Mining,,another host's customer\n\
     Antminer S21,SN-1,10.1.0.4,,A4,,,repeats row 2\n\
     Antminer S21,SN-6,10.1.0.6,,\"B,1\",,维修,good\n\
     Antminer S21,RD-OLD,10.1.0.7,,A7,,,already stored\n\
@@ -202,7 +219,12 @@ async fn a_file_imports_its_good_rows_and_names_every_bad_cell(backend: Backend)
     assert_eq!(
         inventory(&app, rockdale).await,
         vec![
-            ("RD-OLD".into(), "approved".into(), None, None),
+            (
+                "RD-OLD".into(),
+                "approved".into(),
+                Some("Acme Hosting".into()),
+                None
+            ),
             (
                 "SN-1".into(),
                 "draft".into(),
@@ -238,7 +260,7 @@ async fn a_file_imports_its_good_rows_and_names_every_bad_cell(backend: Backend)
         lines,
         [
             "model,serial,ip,mac,rack,customer,status",
-            "Antminer S21,RD-OLD,10.1.9.9,,,,active",
+            "Antminer S21,RD-OLD,10.1.9.9,,,Acme Hosting,active",
             "Antminer S21,SN-1,10.1.0.1,aa:bb:cc:00:11:01,A1,Acme Hosting,active",
             "Antminer S21,SN-6,10.1.0.6,,\"B,1\",,maintenance",
         ]

@@ -225,6 +225,121 @@ on_both_engines!(
     each_role_sees_its_own_part_of_the_fleet
 );
 
+/// The portal's last 24 hours come from the rolled-up buckets of the client's own miners: one
+/// miner answered all five polls of a bucket at 3,600 W (300 Wh), the other three of five at
+/// 2,400 W (2,400 W × 3/5 × 1/12 h = 120 Wh); another client's miner on the same site counts
+/// for nothing.
+async fn a_clients_last_day_counts_answered_polls_and_the_energy_used(backend: Backend) {
+    let Some(Fleet {
+        app, site_owner, ..
+    }) = fleet(backend).await
+    else {
+        return;
+    };
+    let now = app::market::unix_now_ms();
+    // Its own customers and site, so the fixture's recent samples stay out of the sums.
+    let mut customer_ids = Vec::new();
+    for name in ["Night shift", "Day shift"] {
+        let member = app.member(Role::Client).await;
+        let customer = NewCustomer {
+            name: name.into(),
+            contact_email: None,
+            user_id: Some(member.user_id),
+        };
+        let customer = app.store.create_customer(&customer, now).await.unwrap();
+        customer_ids.push((customer.customer_id, member));
+    }
+    let site_id = app.create_site("Ekibastuz", Some(site_owner.user_id)).await;
+    let miners: Vec<NewMiner> = [0, 0, 1]
+        .iter()
+        .enumerate()
+        .map(|(i, &customer)| NewMiner {
+            customer_id: Some(customer_ids[customer].0),
+            asic_model_id: None,
+            model_name: "Antminer S21".into(),
+            serial: format!("EK-{i}"),
+            ip: format!("10.9.0.{}", i + 1),
+            mac: None,
+            rack: String::new(),
+            status: MinerStatus::Active,
+        })
+        .collect();
+    let ids = app
+        .approved_miners(site_id, &miners, site_owner.user_id)
+        .await;
+    // One closed bucket two hours ago, polled every minute.
+    let bucket = now - now.rem_euclid(300_000) - 2 * 3_600_000;
+    let answers: [(i64, [Option<f64>; 5]); 3] = [
+        (ids[0], [Some(3_600.0); 5]),
+        (
+            ids[1],
+            [Some(2_400.0), None, Some(2_400.0), None, Some(2_400.0)],
+        ),
+        (ids[2], [Some(9_999.0); 5]),
+    ];
+    let samples: Vec<TelemetrySample> = answers
+        .iter()
+        .flat_map(|(miner_id, polls)| {
+            polls
+                .iter()
+                .zip(0..)
+                .map(move |(power_w, minute)| TelemetrySample {
+                    miner_id: *miner_id,
+                    taken_at_ms: bucket + minute * 60_000,
+                    online: power_w.is_some(),
+                    is_mining: power_w.is_some(),
+                    hashrate_hs: power_w.map(|_| 200e12),
+                    power_w: *power_w,
+                    ..TelemetrySample::default()
+                })
+        })
+        .collect();
+    app.store
+        .ingest_samples(site_id, &samples, now)
+        .await
+        .unwrap();
+    app.store.roll_up(now).await.unwrap();
+
+    let (night, day) = (&customer_ids[0].1, &customer_ids[1].1);
+    let (status, totals) = call(&night.client, &app, "/api/my_fleet_totals", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{totals}");
+    assert_eq!(totals["customer_name"], "Night shift");
+    let last_day = &totals["last_day"];
+    assert_eq!(
+        (
+            last_day["samples"].as_u64(),
+            last_day["online_samples"].as_u64()
+        ),
+        (Some(10), Some(8))
+    );
+    let energy_wh = last_day["energy_wh"].as_f64().unwrap();
+    assert!((energy_wh - 420.0).abs() < 1e-6, "{energy_wh}");
+    let (_, totals) = call(&day.client, &app, "/api/my_fleet_totals", &[]).await;
+    let energy_wh = totals["last_day"]["energy_wh"].as_f64().unwrap();
+    assert!((energy_wh - 9_999.0 / 12.0).abs() < 1e-6, "{energy_wh}");
+
+    // The portal page shows both.
+    let page = night
+        .client
+        .get(app.url("/sites"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(r#"id="client-uptime">80.0 %<"#), "{page}");
+    assert!(page.contains(r#"id="client-energy-used">0.4 kWh<"#));
+    assert!(page.contains("Uptime, last 24 h"));
+    app.stop().await;
+}
+
+on_both_engines!(
+    a_clients_last_day_sqlite,
+    a_clients_last_day_postgres,
+    a_clients_last_day_counts_answered_polls_and_the_energy_used
+);
+
 async fn the_table_sorts_filters_and_pages_in_the_database(backend: Backend) {
     let Some(Fleet { app, rockdale, .. }) = fleet(backend).await else {
         return;
@@ -523,8 +638,8 @@ async fn miners_go_through_review_as_their_site_allows(backend: Backend) {
     .await;
     assert_eq!(status, StatusCode::OK);
     let targets = app.store.miner_targets(rockdale).await.unwrap();
-    assert!(targets.iter().any(|(id, _)| *id == ids[0]));
-    assert!(!targets.iter().any(|(id, _)| *id == ids[2]));
+    assert!(targets.iter().any(|t| t.miner_id == ids[0]));
+    assert!(!targets.iter().any(|t| t.miner_id == ids[2]));
 
     refusals_change_nothing(&app, &site_owner, &first, ids[2], (rockdale, kazakh)).await;
     the_table_shows_where_miners_stand(&app, rockdale).await;

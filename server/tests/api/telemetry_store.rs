@@ -438,6 +438,34 @@ async fn history_reads_each_resolution_within_its_span(backend: Backend) {
         .await
         .unwrap();
     assert!(empty.is_empty());
+
+    // The open bucket is not rolled up yet; the chart still reaches it, from the raw samples.
+    let open = [
+        reading(m, now + MINUTE, 140.0 * TH, 3_100.0, 61.0),
+        TelemetrySample::offline(m, now + 2 * MINUTE),
+    ];
+    store
+        .ingest_samples(site, &open, now + 2 * MINUTE)
+        .await
+        .unwrap();
+    let five = store
+        .miner_history(m, DAY0, now + 3 * MINUTE, Resolution::FiveMinutes)
+        .await
+        .unwrap();
+    assert_eq!(five.len(), 7, "six rolled buckets and the open one");
+    let tail = &five[6];
+    assert_eq!(tail.at_ms, now);
+    assert_eq!(tail.hashrate_hs, 70.0 * TH, "(140 + 0) / 2");
+    assert_eq!((tail.power_w, tail.online_ratio), (Some(3_100.0), 0.5));
+    // The day is not closed: its point comes from the rolled 5-minute rows.
+    let daily = store
+        .miner_history(m, DAY0, now + 3 * MINUTE, Resolution::Daily)
+        .await
+        .unwrap();
+    assert_eq!(daily.len(), 1);
+    assert_eq!(daily[0].at_ms, DAY0);
+    assert_eq!(daily[0].hashrate_hs, 114.5 * TH, "mean of 100..=129");
+    assert_eq!(daily[0].power_w, Some(3_000.0));
     db.cleanup().await;
 }
 on_both_engines!(
