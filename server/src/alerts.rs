@@ -123,7 +123,7 @@ impl Alerting {
             .store
             .unnotified_alerts(now_ms - MAIL_RETRY_AFTER_MS)
             .await?;
-        let mut by_site: std::collections::BTreeMap<i64, Vec<i64>> = Default::default();
+        let mut by_site = std::collections::BTreeMap::<i64, Vec<i64>>::new();
         for (site_id, alert_id) in unsent {
             by_site.entry(site_id).or_default().push(alert_id);
         }

@@ -10,7 +10,7 @@
 //! simulator process holds two listeners per miner plus the connections of the cycle in flight
 //! (minersim closes idle keep-alive connections after 5 s, as stock lighttpd does), and
 //! separate processes keep the simulator's memory out of the collector's resident-set growth
-//! measured here.
+//! measured here. Both sides run on mimalloc, the allocator of the `hashinsight` binary.
 
 use std::io::Write;
 use std::net::Ipv4Addr;
@@ -21,6 +21,9 @@ use collector::{Collector, CollectorConfig, CycleReport, HandleCache};
 use minersim::{Farm, SimConfig};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::process::{Child, Command};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Set in the child: "<count>,<first address>".
 const SIM_ENV: &str = "COLLECTOR_BENCH_SIM";

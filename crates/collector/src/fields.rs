@@ -48,7 +48,11 @@ pub fn excluded(wanted: Fields) -> Vec<DataField> {
         Fields::Identity => (false, true),
     };
     DataField::iter()
-        .filter(|field| !(live && LIVE.contains(field)) && !(identity && IDENTITY.contains(field)))
+        .filter(|field| {
+            let wanted_now =
+                (live && LIVE.contains(field)) || (identity && IDENTITY.contains(field));
+            !wanted_now
+        })
         .collect()
 }
 

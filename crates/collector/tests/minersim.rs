@@ -363,7 +363,7 @@ fn requests_since(farm: &Farm, before: &[u64]) -> Vec<u64> {
 }
 
 fn assert_identity(farm: &Farm, s: &Sample) {
-    let sim = farm.miner_by_ip(s.ip).unwrap();
+    let sim = farm.miner_by_ip(s.ip).expect("a simulated miner answered");
     assert_eq!(
         s.serial_number.as_deref(),
         Some(sim.identity().serial.as_str())

@@ -244,6 +244,20 @@ impl Farm {
     }
 }
 
+/// A second alert engine on the app's store, as another server replica would run it.
+fn another_engine(
+    app: &TestApp,
+    mailer: Option<Arc<server::mail::SmtpMailer>>,
+) -> server::alerts::Alerting {
+    server::alerts::Alerting::new(
+        app.store.clone(),
+        &server::alerts::AlertSettings::default(),
+        mailer,
+        None,
+        server::live::LiveHub::default(),
+    )
+}
+
 async fn open_alerts(
     client: &reqwest::Client,
     app: &TestApp,
@@ -432,13 +446,7 @@ async fn offline_alerts_come_from_the_collector_and_from_silence(backend: Backen
 
     // The second miner's collector went quiet. The sweep finds it, here from a second engine
     // instance (as another server would run it): the server's own notices the newer state.
-    let alerting = server::alerts::Alerting::new(
-        app.store.clone(),
-        &server::alerts::AlertSettings::default(),
-        None,
-        None,
-        server::live::LiveHub::default(),
-    );
+    let alerting = another_engine(app, None);
     let swept = alerting.sweep_silent(now + minute).await.unwrap();
     assert_eq!(swept, 1, "only the second miner's newest sample is old");
     let (_, list) = open_alerts(&app.owner, app, Some(farm.site_id)).await;
@@ -504,13 +512,7 @@ async fn a_miner_in_maintenance_raises_nothing(backend: Backend) {
     let (_, list) = open_alerts(&app.owner, app, Some(farm.site_id)).await;
     assert_eq!(list["total"], 0, "{list}");
     // Nor does its silence count: only the active miner's, once it too is quiet.
-    let alerting = server::alerts::Alerting::new(
-        app.store.clone(),
-        &server::alerts::AlertSettings::default(),
-        None,
-        None,
-        server::live::LiveHub::default(),
-    );
+    let alerting = another_engine(app, None);
     assert_eq!(alerting.sweep_silent(now - 10 * minute).await.unwrap(), 1);
     let (_, list) = open_alerts(&app.owner, app, Some(farm.site_id)).await;
     assert_eq!(list["total"], 1, "{list}");
@@ -572,13 +574,7 @@ async fn a_mail_that_failed_goes_out_later(backend: Backend) {
     })
     .unwrap()
     .map(Arc::new);
-    let alerting = server::alerts::Alerting::new(
-        app.store.clone(),
-        &server::alerts::AlertSettings::default(),
-        mailer,
-        None,
-        server::live::LiveHub::default(),
-    );
+    let alerting = another_engine(app, mailer);
     // Still refused: nothing is marked, and the next round tries again.
     let retry_at = now + server::alerts::MAIL_RETRY_AFTER_MS + minute;
     assert_eq!(alerting.retry_unsent_mail(retry_at).await.unwrap(), 0);

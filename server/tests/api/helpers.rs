@@ -314,6 +314,12 @@ pub async fn call(
     )
 }
 
+/// The HTML of the page at `path`, as `client` sees it.
+pub async fn page(client: &reqwest::Client, app: &TestApp, path: &str) -> String {
+    let response = client.get(app.url(path)).send().await.unwrap();
+    response.text().await.unwrap()
+}
+
 /// Runs a test body on both engines (PostgreSQL only when available).
 #[macro_export]
 macro_rules! on_both_engines {

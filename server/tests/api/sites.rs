@@ -9,7 +9,7 @@ use app::telemetry::TelemetrySample;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{Backend, TestApp, TestMember, call};
+use crate::helpers::{Backend, TestApp, TestMember, call, page};
 use crate::on_both_engines;
 
 /// A test server with a fleet: two sites (Rockdale run by `site_owner`, Kazakh by nobody),
@@ -319,15 +319,7 @@ async fn a_clients_last_day_counts_answered_polls_and_the_energy_used(backend: B
     assert!((energy_wh - 9_999.0 / 12.0).abs() < 1e-6, "{energy_wh}");
 
     // The portal page shows both.
-    let page = night
-        .client
-        .get(app.url("/sites"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page(&night.client, &app, "/sites").await;
     assert!(page.contains(r#"id="client-uptime">80.0 %<"#), "{page}");
     assert!(page.contains(r#"id="client-energy-used">0.4 kWh<"#));
     assert!(page.contains("Uptime, last 24 h"));
