@@ -2,7 +2,8 @@
 # The sites page at farm scale, over real HTTP against the release server (SQLite): a site of
 # MINERS miners (default 10,000) imported from CSV and approved with the real CLI, one reading
 # each sent through the collector ingest API, then an admin's requests timed with curl:
-# the server-rendered page, the sites list with its overview, and miner-table pages.
+# the server-rendered page, the sites list with its overview, miner-table pages and the
+# inventory export.
 # Prints p50 / p95 / max of each. Run after `cargo leptos build --release --split`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -85,4 +86,7 @@ timed "POST /api/list_site_miners (hashrate desc)" "$base/api/list_site_miners" 
 timed "POST /api/list_site_miners (offline, search)" "$base/api/list_site_miners" \
   --data-urlencode "filter[site_id]=1" --data-urlencode "filter[online]=false" \
   --data-urlencode "filter[search]=BENCH00012"
+# The whole inventory as the CSV the import reads, every miner in one ordered read.
+timed "GET /api/v1/miners/export (every miner, CSV)" "$base/api/v1/miners/export?site_id=1"
+echo "export size: $(curl -s -b "$jar" "$base/api/v1/miners/export?site_id=1" | wc -c) bytes"
 echo "server RSS: $(awk '/VmRSS/ {print $2, $3}' "/proc/$pid/status")"
