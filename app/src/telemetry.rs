@@ -376,8 +376,9 @@ impl FleetSpan {
         (self.samples > 0).then(|| self.online_samples as f64 / self.samples as f64 * 100.0)
     }
 
-    pub fn energy_kwh(&self) -> f64 {
-        self.energy_wh / 1_000.0
+    /// Energy used, kWh; `None` before any poll, as for the uptime.
+    pub fn energy_kwh(&self) -> Option<f64> {
+        (self.samples > 0).then_some(self.energy_wh / 1_000.0)
     }
 }
 

@@ -133,7 +133,8 @@ pub async fn review_miners(
 }
 
 /// The caller's own hosting customer in sum: their miners, what answers, hashrate, power,
-/// today's estimated earnings, and the last 24 hours' uptime and energy used. `NotFound` for an account that speaks for no customer.
+/// today's estimated earnings, and the last 24 hours' uptime and energy used. `NotFound` for
+/// an account that speaks for no customer.
 #[server(endpoint = "my_fleet_totals")]
 pub async fn my_fleet_totals() -> Result<CustomerTotals, AppError> {
     use crate::access::{Access, Module};

@@ -590,11 +590,10 @@ fn ClientTotals(totals: CustomerTotals) -> impl IntoView {
         .last_day
         .uptime_pct()
         .map_or_else(none, |pct| format!("{pct:.1} %"));
-    let energy_used = if totals.last_day.samples > 0 {
-        format!("{:.1} kWh", totals.last_day.energy_kwh())
-    } else {
-        none()
-    };
+    let energy_used = totals
+        .last_day
+        .energy_kwh()
+        .map_or_else(none, |kwh| format!("{kwh:.1} kWh"));
     let expected = if totals.expected_hashrate_hs > 0.0 {
         hashrate_text(totals.expected_hashrate_hs)
     } else {

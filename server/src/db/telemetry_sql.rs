@@ -176,14 +176,41 @@ pub const TAKE_PENDING: &str =
 /// The oldest pending start of a level, if any.
 pub const OLDEST_PENDING: &str = "select min(start_ms) from telemetry_pending where level = $1";
 
-/// One bucket (`$1`) of raw samples into per-miner rows. Unanswered samples count as 0 H/s;
-/// miners deleted since are skipped (the rollups reference `miner`).
-pub const ROLL_BUCKET: &str = "
+/// A 5-minute bucket's figures from raw samples `r`, in the rollup's columns: one definition
+/// for the rollup and for the charts' buckets not rolled up yet, so both always agree.
+/// Unanswered samples count as 0 H/s; power is averaged over the samples that reported one.
+macro_rules! bucket_figures {
+    () => {
+        "count(*) as samples, sum(case when r.online then 1 else 0 end) as online_samples,
+         avg(coalesce(r.hashrate_hs, 0.0)) as hashrate_avg_hs,
+         min(coalesce(r.hashrate_hs, 0.0)) as hashrate_min_hs,
+         max(coalesce(r.hashrate_hs, 0.0)) as hashrate_max_hs,
+         avg(r.power_w) as power_avg_w, max(r.temp_max_c) as temp_max_c"
+    };
+}
+
+/// A day's figures from 5-minute rows `f`, in the rollup's columns, for the daily rollup and
+/// for a chart's day not rolled up yet: the hashrate average weighted by samples, power the
+/// mean of the bucket averages. (The casts: PostgreSQL sums `bigint` counts as `numeric`.)
+macro_rules! day_figures {
+    () => {
+        "cast(sum(f.samples) as bigint) as samples,
+         cast(sum(f.online_samples) as bigint) as online_samples,
+         sum(f.hashrate_avg_hs * f.samples) / sum(f.samples) as hashrate_avg_hs,
+         min(f.hashrate_min_hs) as hashrate_min_hs, max(f.hashrate_max_hs) as hashrate_max_hs,
+         avg(f.power_avg_w) as power_avg_w, max(f.temp_max_c) as temp_max_c"
+    };
+}
+
+/// One bucket (`$1`) of raw samples into per-miner rows; miners deleted since are skipped (the
+/// rollups reference `miner`).
+pub const ROLL_BUCKET: &str = concat!(
+    "
     insert into telemetry_5m (miner_id, bucket_ms, samples, online_samples, hashrate_avg_hs,
                               hashrate_min_hs, hashrate_max_hs, power_avg_w, temp_max_c)
-    select r.miner_id, r.bucket_ms, count(*), sum(case when r.online then 1 else 0 end),
-           avg(coalesce(r.hashrate_hs, 0.0)), min(coalesce(r.hashrate_hs, 0.0)),
-           max(coalesce(r.hashrate_hs, 0.0)), avg(r.power_w), max(r.temp_max_c)
+    select r.miner_id, r.bucket_ms, ",
+    bucket_figures!(),
+    "
     from telemetry_raw r
     where r.bucket_ms = $1 and exists (select 1 from miner m where m.miner_id = r.miner_id)
     group by r.miner_id, r.bucket_ms
@@ -194,7 +221,8 @@ pub const ROLL_BUCKET: &str = "
         hashrate_min_hs = excluded.hashrate_min_hs,
         hashrate_max_hs = excluded.hashrate_max_hs,
         power_avg_w = excluded.power_avg_w,
-        temp_max_c = excluded.temp_max_c";
+        temp_max_c = excluded.temp_max_c"
+);
 
 /// One bucket (`$1`) of raw samples into per-site rows, read from raw (contiguous by bucket)
 /// rather than from the per-miner rows (clustered by miner).
@@ -217,13 +245,13 @@ pub const ROLL_SITE_BUCKET: &str = "
 
 /// One day (`$1` to `$2`) of per-miner 5-minute rows into daily rows. Driven by `miner`
 /// (`cross join` fixes that order on SQLite) so each miner is one seek in the miner-first key.
-/// The hashrate average is weighted by samples; power is the mean of the bucket averages.
-pub const ROLL_DAY: &str = "
+pub const ROLL_DAY: &str = concat!(
+    "
     insert into telemetry_daily (miner_id, day_ms, samples, online_samples, hashrate_avg_hs,
                                  hashrate_min_hs, hashrate_max_hs, power_avg_w, temp_max_c)
-    select f.miner_id, $1, sum(f.samples), sum(f.online_samples),
-           sum(f.hashrate_avg_hs * f.samples) / sum(f.samples), min(f.hashrate_min_hs),
-           max(f.hashrate_max_hs), avg(f.power_avg_w), max(f.temp_max_c)
+    select f.miner_id, $1, ",
+    day_figures!(),
+    "
     from miner m cross join telemetry_5m f
     where f.miner_id = m.miner_id and f.bucket_ms >= $1 and f.bucket_ms < $2
     group by f.miner_id
@@ -234,7 +262,8 @@ pub const ROLL_DAY: &str = "
         hashrate_min_hs = excluded.hashrate_min_hs,
         hashrate_max_hs = excluded.hashrate_max_hs,
         power_avg_w = excluded.power_avg_w,
-        temp_max_c = excluded.temp_max_c";
+        temp_max_c = excluded.temp_max_c"
+);
 
 /// `$1` the last bucket start that may go. Whole buckets from the left edge of the
 /// bucket-first key: a bucket goes once its newest possible sample is 24 h old, so raw samples
@@ -256,40 +285,37 @@ pub const HISTORY_DAILY: &str = "
     from telemetry_daily where miner_id = $1 and day_ms >= $2 and day_ms < $3
     order by day_ms";
 
-/// The buckets of one miner not rolled up yet, from its raw samples, in the 5-minute rows'
-/// columns (the same sums as [`ROLL_BUCKET`]): without them a chart ends up to 6 minutes
-/// early, and a new miner's is empty for that long. `buckets` as in [`history_raw`].
+/// The buckets of one miner not rolled up yet, from its raw samples, as [`ROLL_BUCKET`] would
+/// roll them: without them a chart ends up to 6 minutes early, and a new miner's is empty for
+/// that long. `buckets` as in [`history_raw`].
 pub fn history_5m_tail(buckets: &[i64]) -> String {
     let list: Vec<String> = buckets.iter().map(i64::to_string).collect();
     format!(
-        "select r.bucket_ms as at_ms, count(*) as samples,
-                sum(case when r.online then 1 else 0 end) as online_samples,
-                avg(coalesce(r.hashrate_hs, 0.0)) as hashrate_avg_hs,
-                min(coalesce(r.hashrate_hs, 0.0)) as hashrate_min_hs,
-                max(coalesce(r.hashrate_hs, 0.0)) as hashrate_max_hs,
-                avg(r.power_w) as power_avg_w, max(r.temp_max_c) as temp_max_c
+        concat!(
+            "select r.bucket_ms as at_ms, ",
+            bucket_figures!(),
+            "
          from telemetry_raw r
          where r.bucket_ms in ({}) and r.miner_id = $1
          group by r.bucket_ms
-         order by r.bucket_ms",
+         order by r.bucket_ms"
+        ),
         list.join(", ")
     )
 }
 
 /// The days of one miner not rolled up yet (today, and any day whose rollup is pending), from
-/// its 5-minute rows, with the same sums as [`ROLL_DAY`]. `$1` miner, `$2` from, `$3` to. (The
-/// casts: PostgreSQL sums `bigint` counts as `numeric`.)
-pub const HISTORY_DAILY_TAIL: &str = "
-    select (f.bucket_ms / 86400000) * 86400000 as at_ms,
-           cast(sum(f.samples) as bigint) as samples,
-           cast(sum(f.online_samples) as bigint) as online_samples,
-           sum(f.hashrate_avg_hs * f.samples) / sum(f.samples) as hashrate_avg_hs,
-           min(f.hashrate_min_hs) as hashrate_min_hs, max(f.hashrate_max_hs) as hashrate_max_hs,
-           avg(f.power_avg_w) as power_avg_w, max(f.temp_max_c) as temp_max_c
+/// its 5-minute rows, as [`ROLL_DAY`] would roll them. `$1` miner, `$2` from, `$3` to.
+pub const HISTORY_DAILY_TAIL: &str = concat!(
+    "
+    select (f.bucket_ms / 86400000) * 86400000 as at_ms, ",
+    day_figures!(),
+    "
     from telemetry_5m f
     where f.miner_id = $1 and f.bucket_ms >= $2 and f.bucket_ms < $3
     group by f.bucket_ms / 86400000
-    order by 1";
+    order by 1"
+);
 
 /// One miner's raw samples: `buckets` is the literal list of bucket starts, so each is one
 /// seek in the bucket-first key on both engines (a range on `bucket_ms` would scan every
