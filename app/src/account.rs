@@ -82,14 +82,35 @@ pub struct AuditPage {
     pub per_page: u32,
 }
 
-/// A mail the server could not send itself (no SMTP configured), for an admin to pass on.
+/// A mail the server could not send itself (no SMTP, or SMTP refused it). The link it was to
+/// carry is stored only as a hash and never shown: an admin who may manage the addressee hands
+/// over a new one instead (`hand_over_link`), which ends the old.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboxMail {
     pub outbox_mail_id: i64,
     pub to_email: String,
     pub subject: String,
-    pub body: String,
+    /// `verify_email` or `reset_password`.
+    pub purpose: String,
+    /// The account the link is for, and its role: who may hand it over depends on it.
+    pub user_id: Option<i64>,
+    pub role: Option<crate::access::Role>,
     pub created_at_ms: i64,
+}
+
+/// A link handed over by an admin: shown once, to pass on by hand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandedOverLink {
+    pub to_email: String,
+    pub link: String,
+}
+
+/// A wallet linked to the signed-in account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WalletLink {
+    /// EIP-55 checksummed.
+    pub address: String,
+    pub linked_at_ms: i64,
 }
 
 /// Rows per page in the admin lists.
@@ -128,16 +149,20 @@ pub fn bounded_label(text: &str, max_chars: usize) -> Option<String> {
 /// `//host`) becomes the home page, so the sign-in form cannot be used to send people away.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.starts_with("/\\")
-                && !path.contains(['\r', '\n']) =>
-        {
-            path.to_owned()
-        }
+        Some(path) if is_local_path(path) => path.to_owned(),
         _ => "/account".to_owned(),
     }
+}
+
+/// A path on this site with no host. Browsers drop TAB, CR and LF inside a URL and read a
+/// backslash as a slash, so `/<TAB>/evil.example` and `/\evil` both mean `//evil.example`:
+/// hence no control character or whitespace anywhere, no backslash, and no second slash first.
+fn is_local_path(path: &str) -> bool {
+    let mut chars = path.chars();
+    chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && !path.chars().any(|c| c.is_control() || c.is_whitespace())
+        && !path.contains('\\')
 }
 
 #[cfg(test)]
@@ -153,6 +178,14 @@ mod tests {
             "/\\evil",
             "evil",
             "/a\r\nSet-Cookie: x",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "/\u{0}/evil.example",
+            "/\u{85}/evil.example",
+            "/a\\b",
+            "",
+            "/\u{2028}/x",
         ] {
             assert_eq!(safe_next(Some(bad)), "/account", "{bad:?}");
         }

@@ -167,6 +167,15 @@ pub const SERVER_FNS: &[(&str, Option<(Module, Access)>)] = &[
         Some((Module::UserManage, Access::Full)),
     ),
     ("/api/list_outbox", Some((Module::UserManage, Access::Full))),
+    (
+        "/api/hand_over_link",
+        Some((Module::UserManage, Access::Full)),
+    ),
+    ("/api/list_wallets", Some((Module::Calculator, Access::Read))),
+    (
+        "/api/unlink_wallet",
+        Some((Module::Calculator, Access::Read)),
+    ),
     ("/api/list_api_keys", Some((Module::Settings, Access::Read))),
     (
         "/api/create_api_key",
@@ -181,6 +190,8 @@ pub const SERVER_FNS: &[(&str, Option<(Module, Access)>)] = &[
 /// Guarded server functions that also need a signed-in account (they keep the caller's own
 /// data): a visitor gets 401 even where the module is open to guests.
 pub const SIGNED_IN_ONLY: &[&str] = &[
+    "/api/list_wallets",
+    "/api/unlink_wallet",
     "/api/list_saved_scenarios",
     "/api/save_scenario",
     "/api/rename_saved_scenario",

@@ -52,6 +52,16 @@ pub enum Rejection {
     WalletMessageTampered,
     WalletSignatureInvalid,
     WalletAlreadyLinked,
+    /// Unlinking the wallet would leave the account with no way to sign in.
+    WalletOnlySignIn,
+    /// A change to one's own account made with an API key: only a browser session may.
+    SessionRequired,
+    /// Raising or linking an account whose e-mail address is not confirmed: whoever registered
+    /// the address first would get its rights.
+    EmailUnverified,
+    /// No `[auth] public_url` and a request for another host than this machine: no link or
+    /// wallet message can be made.
+    PublicUrlUnset,
     /// The role is above what the acting user may give.
     RoleNotAssignable,
     /// An admin action on one's own account that would lock oneself out.
@@ -121,9 +131,15 @@ impl Rejection {
             | Self::WalletNonceExpired
             | Self::WalletMessageTampered
             | Self::WalletSignatureInvalid => 401,
-            Self::AccountDisabled | Self::AccessExpired | Self::RoleNotAssignable => 403,
+            Self::AccountDisabled
+            | Self::AccessExpired
+            | Self::RoleNotAssignable
+            | Self::SessionRequired => 403,
+            Self::PublicUrlUnset => 503,
             Self::EmailTaken
             | Self::WalletAlreadyLinked
+            | Self::WalletOnlySignIn
+            | Self::EmailUnverified
             | Self::SetupDone
             | Self::LastOwner
             | Self::ModelNameTaken

@@ -19,22 +19,44 @@ pub fn origin(services: &AuthServices, addr: SocketAddr) -> String {
 }
 
 /// On an empty database, issues a one-time link to create the owner and shows it on the
-/// console: the only way in, and only for whoever can read the server's output.
+/// terminal: the only way in, and only for whoever sits at the server's console. Logs are read
+/// by more people (and kept longer) than a console, so they get a redacted form; with no
+/// terminal (a service manager that sends stderr to its journal) no link is made at all and the
+/// log says how to make one.
 pub async fn announce_setup(
     store: &dyn Store,
     services: &AuthServices,
     origin: &str,
 ) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
     if store.count_users().await? > 0 {
+        return Ok(());
+    }
+    if !std::io::stderr().is_terminal() {
+        tracing::warn!(
+            "no accounts yet: run `hashinsight user create --role owner` on the server to get \
+             the one-time link that creates the owner"
+        );
         return Ok(());
     }
     let link = setup_link(store, services, origin).await?;
     let hours = services.settings.setup_ttl_secs / 3600;
-    tracing::warn!("no accounts yet: create the owner at {link} (valid {hours} h, once)");
+    tracing::warn!(
+        link = %redacted(&link),
+        "no accounts yet: the link to create the owner is on the terminal (valid {hours} h, once)"
+    );
     eprintln!(
         "\n  No accounts yet. Create the owner account, within {hours} hours, at:\n\n    {link}\n"
     );
     Ok(())
+}
+
+/// A link with its secret cut to the first four characters, enough to tell two links apart.
+pub fn redacted(link: &str) -> String {
+    match link.split_once("token=") {
+        Some((base, token)) => format!("{base}token={}…", token.get(..4).unwrap_or_default()),
+        None => link.to_owned(),
+    }
 }
 
 async fn setup_link(

@@ -162,10 +162,22 @@ pub async fn resolve_caller(
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .map(|ua| ua.chars().take(300).collect());
+    let forwarded_for: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
     let ip = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string());
+        .map(|ConnectInfo(addr)| {
+            identity::client_ip(
+                addr.ip(),
+                &forwarded_for,
+                &state.auth.settings.trusted_proxies,
+            )
+            .to_string()
+        });
     let caller = identity::resolve_caller(
         &*state.store,
         &state.auth.settings,

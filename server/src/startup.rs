@@ -47,11 +47,31 @@ pub struct Application {
     live: crate::live::LiveHub,
 }
 
+/// Links in mails and the domain wallets sign for come from `[auth] public_url`. Without it
+/// only a loopback `Host` is believed, which is right only for a server nobody else reaches:
+/// listening anywhere else needs the URL, and the start says so rather than serving links
+/// that point wherever a request's `Host` header says.
+fn check_public_url(
+    auth: &app::ssr::identity::AuthSettings,
+    addr: SocketAddr,
+) -> anyhow::Result<()> {
+    auth.validate().map_err(anyhow::Error::msg)?;
+    if auth.public_url.is_none() && !addr.ip().is_loopback() {
+        anyhow::bail!(
+            "listening on {addr} needs [auth] public_url (APP__AUTH__PUBLIC_URL), e.g. \
+             https://mining.example.com: mailed links and wallet sign-in are made for that \
+             address, never from a request's Host header"
+        );
+    }
+    Ok(())
+}
+
 impl Application {
     /// Opens the database (migrating it), builds the router and binds the listener.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let leptos_options = leptos_options()?;
         let addr = settings.server.addr.unwrap_or(leptos_options.site_addr);
+        check_public_url(&settings.auth, addr)?;
         let store = db::open(&settings.database).await?;
         let mut market = Market::start(&settings.market).await?;
         market.record_history(store.clone());
@@ -86,7 +106,11 @@ impl Application {
             alerts,
             live: live.clone(),
         };
-        let upkeep = crate::upkeep::spawn(state.store.clone(), state.alerts.clone());
+        let upkeep = crate::upkeep::spawn(
+            state.store.clone(),
+            state.alerts.clone(),
+            Duration::from_secs(settings.auth.session_idle_secs),
+        );
         let alerts = state.alerts.clone();
         settings.poll.validate()?;
         settings.demo.validate()?;

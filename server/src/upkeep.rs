@@ -2,7 +2,9 @@
 //! minute, and data past its retention (raw 24 h, 5-minute 90 days, daily 365 days) is purged
 //! every hour. Both jobs are idempotent, so several server replicas may run them. Each minute
 //! also sweeps for miners whose collector went quiet, so they raise offline alerts, and every
-//! five minutes alert mail that could not be sent goes out again.
+//! five minutes alert mail that could not be sent goes out again. Every hour, sign-in material
+//! that can no longer be used (ended sessions, used or expired links, expired wallet nonces) is
+//! deleted, so anonymous callers cannot grow those tables for ever.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,14 +20,22 @@ const PURGE_EVERY_TICKS: u32 = 60;
 const MAIL_RETRY_EVERY_TICKS: u32 = 5;
 
 /// Runs until the handle is aborted (at shutdown).
-pub fn spawn(store: Arc<dyn Store>, alerts: Arc<crate::alerts::Alerting>) -> JoinHandle<()> {
+pub fn spawn(
+    store: Arc<dyn Store>,
+    alerts: Arc<crate::alerts::Alerting>,
+    session_idle: Duration,
+) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(ROLL_UP_EVERY);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut tick = 0_u32;
         loop {
             ticks.tick().await;
-            run_once(&*store, tick.is_multiple_of(PURGE_EVERY_TICKS)).await;
+            let purge = tick.is_multiple_of(PURGE_EVERY_TICKS);
+            run_once(&*store, purge).await;
+            if purge {
+                purge_auth(&*store, session_idle).await;
+            }
             match alerts.sweep_silent(app::market::unix_now_ms()).await {
                 Ok(0) => {}
                 Ok(silent) => tracing::debug!(silent, "silent miners swept for offline alerts"),
@@ -41,6 +51,16 @@ pub fn spawn(store: Arc<dyn Store>, alerts: Arc<crate::alerts::Alerting>) -> Joi
             tick = tick.wrapping_add(1);
         }
     })
+}
+
+/// Deletes what no sign-in can use any more. Failures are retried next hour.
+pub async fn purge_auth(store: &dyn Store, session_idle: Duration) {
+    let now_ms = app::market::unix_now_ms();
+    let idle_ms = i64::try_from(session_idle.as_millis()).unwrap_or(i64::MAX);
+    match store.purge_auth(now_ms, now_ms.saturating_sub(idle_ms)).await {
+        Ok(counts) => tracing::info!(?counts, "ended sessions, links and nonces purged"),
+        Err(error) => tracing::warn!(%error, "sign-in purge failed; retrying next hour"),
+    }
 }
 
 /// One round: roll up, and purge when asked. Failures are logged and retried next round;

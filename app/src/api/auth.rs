@@ -66,7 +66,7 @@ pub async fn register(
         TokenPurpose::VerifyEmail,
         Some(user.user_id),
         Some(&email),
-        &identity::public_origin(&services.settings),
+        &identity::public_origin(&services.settings)?,
     )
     .await?;
     identity::audit(
@@ -84,7 +84,8 @@ pub async fn register(
 }
 
 /// Signs in with e-mail and password. Unknown e-mail and wrong password get the same answer in
-/// the same time; repeated failures wait longer each time, per account and per IP.
+/// the same time; repeated failures wait longer each time, per account and address and per
+/// address.
 #[server(endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     let caller = crate::ssr::auth::caller();
@@ -93,8 +94,13 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     let store = crate::ssr::store()?;
     let email = crate::account::normalise_email(&email).unwrap_or_default();
     let now = std::time::Instant::now();
-    let account_key = format!("account:{email}");
-    let ip_key = format!("ip:{}", caller.ip.as_deref().unwrap_or("-"));
+    // Failures count per account *from this address* and per address: keyed on the account
+    // alone, anyone could keep anyone's account locked by typing wrong passwords for it. A
+    // botnet guessing one account still pays an argon2 run and a growing wait per address, and
+    // the real user always has the reset link, which signs them in.
+    let ip = caller.ip.as_deref().unwrap_or("-");
+    let account_key = format!("account:{email}@{ip}");
+    let ip_key = format!("ip:{ip}");
     for key in [&account_key, &ip_key] {
         if let Some(wait) = services.failures.blocked(key, now) {
             return Err(identity::rate_limited(wait));
@@ -213,7 +219,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
                 TokenPurpose::ResetPassword,
                 Some(user.user_id),
                 Some(&email),
-                &identity::public_origin(&services.settings),
+                &identity::public_origin(&services.settings)?,
             )
             .await?;
             identity::audit(
@@ -259,14 +265,28 @@ pub async fn reset_password(
     store
         .update_user(user.user_id, &UserChange::EmailVerified(identity::now_ms()))
         .await?;
+    // A reset is how an account is taken back: every other door closes with it. Other reset
+    // links, every session, and the wallets linked to the account (one may be the intruder's;
+    // the owner links theirs again from the account page).
+    let other_links = store
+        .revoke_tokens(user.user_id, TokenPurpose::ResetPassword, identity::now_ms())
+        .await?;
     store.delete_user_sessions(user.user_id).await?;
+    let wallets = store.wallets_of(user.user_id).await?;
+    for wallet in &wallets {
+        store.unlink_wallet(user.user_id, wallet).await?;
+    }
+    services.failures.record_success(&format!(
+        "account:{email}@{}",
+        caller.ip.as_deref().unwrap_or("-")
+    ));
     identity::audit(
         &*store,
         &caller,
         "password.reset",
         "ok",
         Some(user.user_id),
-        serde_json::json!({}),
+        serde_json::json!({ "links_ended": other_links, "wallets_unlinked": wallets }),
     )
     .await?;
     identity::start_session(&*store, &services, &caller, &user, "password").await?;

@@ -12,7 +12,7 @@ use crate::fleet::CollectorKey;
 use crate::{
     access::{Access, Module},
     error::Rejection,
-    ssr::auth::{Credential, guard},
+    ssr::auth::guard,
     ssr::identity,
 };
 
@@ -39,9 +39,7 @@ pub async fn create_collector_key(
 ) -> Result<NewCollectorKey, AppError> {
     let caller = guard(Module::SiteManagement, Access::Full)?;
     // Only a browser session makes secrets: a leaked API key must not be able to make more.
-    if !matches!(caller.member()?.credential, Credential::Session { .. }) {
-        return Err(AppError::Forbidden);
-    }
+    identity::session_member(&caller)?;
     let label = crate::account::bounded_label(&label, 80)
         .ok_or(AppError::Rejected(Rejection::KeyNameInvalid))?;
     let store = crate::ssr::store()?;

@@ -12,7 +12,7 @@ use crate::{
     access::{Access, Module},
     error::Rejection,
     ssr::accounts::NewApiKeyRecord,
-    ssr::auth::{Credential, guard},
+    ssr::auth::guard,
     ssr::identity,
 };
 
@@ -20,10 +20,7 @@ use crate::{
 #[cfg(feature = "ssr")]
 fn session_member() -> Result<(crate::ssr::auth::Caller, i64, Role), AppError> {
     let caller = guard(Module::Settings, Access::Read)?;
-    let member = caller.member()?;
-    if !matches!(member.credential, Credential::Session { .. }) {
-        return Err(AppError::Forbidden);
-    }
+    let member = identity::session_member(&caller)?;
     let (user_id, role) = (member.user_id, member.role);
     Ok((caller, user_id, role))
 }

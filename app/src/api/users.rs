@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::access::Role;
-use crate::account::{AuditFilter, AuditPage, OutboxMail, UserPage};
+use crate::account::{AuditFilter, AuditPage, HandedOverLink, OutboxMail, UserPage};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -96,7 +96,7 @@ pub async fn create_user(
         TokenPurpose::ResetPassword,
         Some(user.user_id),
         Some(&email),
-        &identity::public_origin(&services.settings),
+        &identity::public_origin(&services.settings)?,
     )
     .await?;
     identity::audit(
@@ -149,6 +149,9 @@ pub async fn set_user_role(user_id: i64, role: Role) -> Result<(), AppError> {
     let user = target(&*store, &caller, user_id).await?;
     if !caller.member()?.role.may_assign(role) {
         return Err(AppError::Rejected(Rejection::RoleNotAssignable));
+    }
+    if role < user.role && user.claims_unconfirmed_email() {
+        return Err(AppError::Rejected(Rejection::EmailUnverified));
     }
     if role != Role::Owner {
         keep_an_owner(&*store, &user).await?;
@@ -278,10 +281,65 @@ pub async fn login_history(user_id: i64, page: u32) -> Result<AuditPage, AppErro
     .await
 }
 
-/// Mail the server could not send (no SMTP), for an admin to pass on.
+/// Mail the server could not send, for an admin to pass on: only mail to accounts the caller
+/// may manage (their own included), so an admin never sees an owner's reset. No mail holds its
+/// link; `hand_over_link` makes a new one.
 #[server(endpoint = "list_outbox")]
 pub async fn list_outbox() -> Result<Vec<OutboxMail>, AppError> {
-    guard(Module::UserManage, Access::Full)?;
+    let caller = guard(Module::UserManage, Access::Full)?;
+    let actor = caller.member()?;
     let store = crate::ssr::store()?;
-    Ok(store.list_outbox(identity::now_ms()).await?)
+    let mails = store.list_outbox(identity::now_ms()).await?;
+    Ok(mails
+        .into_iter()
+        .filter(|mail| may_hand_over(actor, mail))
+        .collect())
+}
+
+#[cfg(feature = "ssr")]
+fn may_hand_over(actor: &crate::ssr::auth::Member, mail: &OutboxMail) -> bool {
+    match (mail.user_id, mail.role) {
+        (Some(user_id), _) if user_id == actor.user_id => true,
+        (Some(_), Some(role)) => actor.role.may_assign(role),
+        _ => false,
+    }
+}
+
+/// Makes a new link for a mail in the outbox and returns it, once, for the admin to pass on by
+/// hand; every open link of that kind for the account ends with it (and the mail leaves the
+/// outbox). Needs a browser session: the link opens the account.
+#[server(endpoint = "hand_over_link")]
+pub async fn hand_over_link(outbox_mail_id: i64) -> Result<HandedOverLink, AppError> {
+    let caller = guard(Module::UserManage, Access::Full)?;
+    let actor = identity::session_member(&caller)?;
+    let services = identity::services()?;
+    let store = crate::ssr::store()?;
+    let now = identity::now_ms();
+    let mail = store.outbox_mail(outbox_mail_id, now).await?;
+    // Mail the caller may not manage is answered as if it did not exist.
+    if !may_hand_over(actor, &mail) {
+        return Err(AppError::NotFound);
+    }
+    let user_id = mail.user_id.ok_or(AppError::NotFound)?;
+    let purpose = match mail.purpose.as_str() {
+        "verify_email" => TokenPurpose::VerifyEmail,
+        "reset_password" => TokenPurpose::ResetPassword,
+        _ => return Err(AppError::NotFound),
+    };
+    let origin = identity::public_origin(&services.settings)?;
+    store.revoke_tokens(user_id, purpose, now).await?;
+    let link = identity::issue_link(&*store, &services, purpose, Some(user_id), None, &origin).await?;
+    identity::audit(
+        &*store,
+        &caller,
+        "link.hand_over",
+        "ok",
+        Some(user_id),
+        serde_json::json!({ "to": mail.to_email, "purpose": purpose.as_str() }),
+    )
+    .await?;
+    Ok(HandedOverLink {
+        to_email: mail.to_email,
+        link,
+    })
 }

@@ -12,8 +12,10 @@ use crate::{
 };
 
 /// Issues the message to sign for `address` on `chain_id`. With `link`, the signed message will
-/// add the wallet to the signed-in account instead of signing in. Open to visitors, limited per
-/// IP.
+/// add the wallet to the signed-in account instead of signing in; that changes how the account
+/// is entered, so it takes a browser session (an API key of any role gets 403: a wallet linked
+/// through a guest key would later sign in with the owner's full role). Open to visitors,
+/// limited per IP.
 #[server(endpoint = "wallet_challenge")]
 pub async fn wallet_challenge(
     address: String,
@@ -25,7 +27,7 @@ pub async fn wallet_challenge(
     services.limit_ip("nonce", &caller)?;
     let store = crate::ssr::store()?;
     let link_user_id = if link {
-        Some(caller.member()?.user_id)
+        Some(identity::session_member(&caller)?.user_id)
     } else {
         None
     };
@@ -36,7 +38,7 @@ pub async fn wallet_challenge(
     if !services.settings.siwe_chain_ids.contains(&chain_id) {
         return Err(AppError::Rejected(Rejection::WalletChainUnsupported));
     }
-    let origin = identity::public_origin(&services.settings);
+    let origin = identity::public_origin(&services.settings)?;
     let nonce = ::auth::token::new_nonce();
     let ttl = std::time::Duration::from_secs(services.settings.siwe_nonce_ttl_secs);
     let statement = if link {
@@ -114,6 +116,54 @@ pub async fn wallet_sign_in(message: String, signature: String) -> Result<(), Ap
     started
 }
 
+/// The wallets linked to the caller's account, oldest first. A browser session only: the list
+/// is part of how the account is entered.
+#[server(endpoint = "list_wallets")]
+#[cfg_attr(feature = "ssr", allow(clippy::unused_async))]
+pub async fn list_wallets() -> Result<Vec<crate::account::WalletLink>, AppError> {
+    let caller = crate::ssr::auth::guard(
+        crate::access::Module::Calculator,
+        crate::access::Access::Read,
+    )?;
+    let member = identity::session_member(&caller)?;
+    let store = crate::ssr::store()?;
+    Ok(store.wallet_links(member.user_id).await?)
+}
+
+/// Unlinks one of the caller's wallets (audited). Refused when it is the only way into the
+/// account (no password), and to API keys.
+#[server(endpoint = "unlink_wallet")]
+pub async fn unlink_wallet(address: String) -> Result<(), AppError> {
+    let caller = crate::ssr::auth::guard(
+        crate::access::Module::Calculator,
+        crate::access::Access::Read,
+    )?;
+    let member = identity::session_member(&caller)?;
+    let store = crate::ssr::store()?;
+    let user = store.user_by_id(member.user_id).await?;
+    let wallets = store.wallets_of(user.user_id).await?;
+    let Some(address) = wallets
+        .iter()
+        .find(|linked| linked.eq_ignore_ascii_case(address.trim()))
+        .cloned()
+    else {
+        return Err(AppError::NotFound);
+    };
+    if user.password_hash.is_none() && wallets.len() == 1 {
+        return Err(AppError::Rejected(Rejection::WalletOnlySignIn));
+    }
+    store.unlink_wallet(user.user_id, &address).await?;
+    identity::audit(
+        &*store,
+        &caller,
+        "wallet.unlink",
+        "ok",
+        Some(user.user_id),
+        serde_json::json!({ "wallet": address }),
+    )
+    .await
+}
+
 /// `host[:port]` of an origin, the SIWE `domain`.
 #[cfg(feature = "ssr")]
 fn authority(origin: &str) -> &str {
@@ -148,7 +198,7 @@ async fn check_signed(
     if issued != message {
         return Err(AppError::Rejected(Rejection::WalletMessageTampered));
     }
-    let origin = identity::public_origin(&services.settings);
+    let origin = identity::public_origin(&services.settings)?;
     let ttl = std::time::Duration::from_secs(services.settings.siwe_nonce_ttl_secs);
     let expect = ::auth::siwe::Expectations {
         domain: authority(&origin),
@@ -181,8 +231,9 @@ async fn link(
     user_id: i64,
     address: &str,
 ) -> Result<(), AppError> {
-    // The nonce was issued to this account; only the same account may complete the link.
-    if caller.member.as_ref().map(|m| m.user_id) != Some(user_id) {
+    // The nonce was issued to this account; only the same account, in a browser session, may
+    // complete the link.
+    if identity::session_member(caller)?.user_id != user_id {
         return Err(AppError::Rejected(Rejection::WalletMessageTampered));
     }
     store

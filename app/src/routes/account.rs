@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 
 use crate::access::{Access, Module, Role, Viewer};
-use crate::account::ApiKeyInfo;
+use crate::account::{ApiKeyInfo, WalletLink};
 use crate::api::keys::{CreateApiKey, RevokeApiKey, list_api_keys};
+use crate::api::wallet::{UnlinkWallet, list_wallets};
 use crate::components::error_view::FormError;
 use crate::components::page_title::PageTitle;
 use crate::components::session::{Refusal, use_viewer};
@@ -60,15 +61,65 @@ fn AccountDetails(viewer: Viewer) -> impl IntoView {
             {(viewer.email.is_some() && !viewer.email_verified)
                 .then(|| view! { <p class="notice" id="unverified">{t!(i18n, account_unverified)}</p> })}
         </section>
-        <section class="card">
-            <h2>{t!(i18n, account_wallets)}</h2>
-            <p id="account-wallet">
-                {viewer.wallet_address.clone().unwrap_or_else(|| t_string!(i18n, account_no_wallets).to_owned())}
-            </p>
-            <WalletButton link=true />
-        </section>
+        <Wallets />
         {keys_allowed.then(|| view! { <ApiKeys own_role=role /> })}
     }
+}
+
+/// The wallets that sign in to this account, each with when it was linked and a way to unlink it:
+/// after a reset, or on seeing one they do not know, people must be able to close that door.
+#[component]
+fn Wallets() -> impl IntoView {
+    let i18n = use_i18n();
+    let unlink = ServerAction::<UnlinkWallet>::new();
+    let wallets = Resource::new(move || unlink.version().get(), |_| list_wallets());
+    let error = Signal::derive(move || unlink.value().get().and_then(Result::err));
+    view! {
+        <section class="card" id="wallets">
+            <h2>{t!(i18n, account_wallets)}</h2>
+            <Transition fallback=|| ()>
+                {move || {
+                    wallets.get().map(|found| match found {
+                        Err(error) => view! { <Refusal error /> }.into_any(),
+                        Ok(list) if list.is_empty() => {
+                            view! { <p class="muted" id="account-no-wallet">{t!(i18n, account_no_wallets)}</p> }.into_any()
+                        }
+                        Ok(list) => view! { <WalletList list unlink /> }.into_any(),
+                    })
+                }}
+            </Transition>
+            <FormError error />
+            <WalletButton link=true />
+        </section>
+    }
+}
+
+#[component]
+fn WalletList(list: Vec<WalletLink>, unlink: ServerAction<UnlinkWallet>) -> impl IntoView {
+    let i18n = use_i18n();
+    let items = list
+        .into_iter()
+        .map(|wallet| {
+            let (address, shown, field) = (
+                wallet.address.clone(),
+                wallet.address.clone(),
+                wallet.address,
+            );
+            view! {
+                <li class="wallet-link" data-address=address>
+                    <code class="wallet-address">{shown}</code>
+                    <span class="muted">
+                        " · " {t!(i18n, account_wallet_linked)} " " {format_time(wallet.linked_at_ms)}
+                    </span>
+                    <ActionForm action=unlink attr:class="inline-form">
+                        <input type="hidden" name="address" value=field />
+                        <button type="submit" class="link-button">{t!(i18n, account_wallet_unlink)}</button>
+                    </ActionForm>
+                </li>
+            }
+        })
+        .collect_view();
+    view! { <ul class="wallet-links" id="account-wallets">{items}</ul> }
 }
 
 #[component]

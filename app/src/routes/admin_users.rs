@@ -7,7 +7,8 @@ use leptos_router::hooks::use_query_map;
 use crate::access::{Access, Module, Role};
 use crate::account::{OutboxMail, UserPage, UserSummary};
 use crate::api::users::{
-    CreateUser, DeleteUser, SetUserAccess, SetUserDisabled, SetUserRole, list_outbox, list_users,
+    CreateUser, DeleteUser, HandOverLink, SetUserAccess, SetUserDisabled, SetUserRole,
+    list_outbox, list_users,
 };
 use crate::components::error_view::FormError;
 use crate::components::page_title::PageTitle;
@@ -97,7 +98,11 @@ fn UsersAdmin() -> impl IntoView {
         move || (search(), page(), actions.version()),
         |(search, page, _)| list_users(search, page),
     );
-    let outbox = Resource::new(move || actions.version(), |_| list_outbox());
+    let hand_over = ServerAction::<HandOverLink>::new();
+    let outbox = Resource::new(
+        move || (actions.version(), hand_over.version().get()),
+        |_| list_outbox(),
+    );
     let action_error = Signal::derive(move || actions.error());
     let create_error = Signal::derive(move || actions.create.value().get().and_then(Result::err));
     let viewer = use_viewer().0;
@@ -166,9 +171,24 @@ fn UsersAdmin() -> impl IntoView {
             <Transition fallback=|| ()>
                 {move || outbox.get().map(|found| match found {
                     Err(error) => view! { <Refusal error /> }.into_any(),
-                    Ok(mails) => view! { <Outbox mails /> }.into_any(),
+                    Ok(mails) => view! { <Outbox mails hand_over /> }.into_any(),
                 })}
             </Transition>
+            <FormError error=Signal::derive(move || hand_over.value().get().and_then(Result::err)) />
+            {move || {
+                hand_over
+                    .value()
+                    .get()
+                    .and_then(Result::ok)
+                    .map(|handed| {
+                        view! {
+                            <div class="notice" role="status" id="handed-over" data-to=handed.to_email.clone()>
+                                <p>{t!(i18n, users_outbox_handed_over)} " " <strong>{handed.to_email.clone()}</strong></p>
+                                <code class="secret" id="handed-over-link">{handed.link}</code>
+                            </div>
+                        }
+                    })
+            }}
         </section>
     }
 }
@@ -321,7 +341,7 @@ fn UserRow(user: UserSummary, actions: Actions, actor: Role) -> impl IntoView {
 }
 
 #[component]
-fn Outbox(mails: Vec<OutboxMail>) -> impl IntoView {
+fn Outbox(mails: Vec<OutboxMail>, hand_over: ServerAction<HandOverLink>) -> impl IntoView {
     let i18n = use_i18n();
     if mails.is_empty() {
         return view! { <p class="muted">{t!(i18n, users_outbox_empty)}</p> }.into_any();
@@ -329,11 +349,21 @@ fn Outbox(mails: Vec<OutboxMail>) -> impl IntoView {
     mails
         .into_iter()
         .map(|mail| {
+            let purpose = mail.purpose.clone();
             view! {
                 <article class="mail" data-to=mail.to_email.clone()>
                     <p><strong>{mail.to_email.clone()}</strong> " · " {format_time(mail.created_at_ms)}</p>
-                    <p>{mail.subject.clone()}</p>
-                    <pre class="mail-body">{mail.body.clone()}</pre>
+                    <p>
+                        {move || if purpose == "verify_email" {
+                            t_string!(i18n, users_outbox_purpose_verify)
+                        } else {
+                            t_string!(i18n, users_outbox_purpose_reset)
+                        }}
+                    </p>
+                    <ActionForm action=hand_over attr:class="inline-form">
+                        <input type="hidden" name="outbox_mail_id" value=mail.outbox_mail_id.to_string() />
+                        <button type="submit" class="button">{t!(i18n, users_outbox_hand_over)}</button>
+                    </ActionForm>
                 </article>
             }
         })

@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 
 use crate::access::Role;
-use crate::account::{ApiKeyInfo, AuditEntry, AuditFilter, OutboxMail};
+use crate::account::{ApiKeyInfo, AuditEntry, AuditFilter, OutboxMail, WalletLink};
 use crate::ssr::StoreError;
 
 /// An account as stored.
@@ -26,6 +26,14 @@ impl UserRecord {
     /// Whether the account may be used at `now_ms`: not disabled, access period not over.
     pub fn is_active(&self, now_ms: i64) -> bool {
         self.disabled_at_ms.is_none() && self.access_expires_at_ms.is_none_or(|end| now_ms < end)
+    }
+
+    /// Registered by someone who typed this address and has not yet proved they read its mail.
+    /// Rights given to the address must wait: whoever registers `victim@corp` first would get
+    /// them. (An account an admin created has no password until its link is used, and its
+    /// address is the admin's choice.)
+    pub fn claims_unconfirmed_email(&self) -> bool {
+        self.email.is_some() && self.email_verified_at_ms.is_none() && self.password_hash.is_some()
     }
 }
 
@@ -122,13 +130,24 @@ pub struct NewAuditEvent {
     pub detail: String,
 }
 
+/// A mail waiting in the outbox. Its body never holds a secret link (see `OutboxMail`).
 #[derive(Debug, Clone)]
 pub struct NewMail {
     pub to_email: String,
     pub subject: String,
     pub body: String,
     pub token_hash: Option<String>,
+    pub user_id: Option<i64>,
+    pub purpose: Option<TokenPurpose>,
     pub created_at_ms: i64,
+}
+
+/// What one purge of expired sign-in material removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AuthPurge {
+    pub sessions: u64,
+    pub tokens: u64,
+    pub nonces: u64,
 }
 
 #[async_trait]
@@ -160,6 +179,10 @@ pub trait AccountStore: Send + Sync + 'static {
     /// `Conflict` when the wallet is already linked (to this or another account).
     async fn link_wallet(&self, user_id: i64, address: &str, at_ms: i64) -> Result<(), StoreError>;
     async fn wallets_of(&self, user_id: i64) -> Result<Vec<String>, StoreError>;
+    /// The account's wallets with when each was linked, oldest first.
+    async fn wallet_links(&self, user_id: i64) -> Result<Vec<WalletLink>, StoreError>;
+    /// `NotFound` unless the wallet is linked to `user_id`.
+    async fn unlink_wallet(&self, user_id: i64, address: &str) -> Result<(), StoreError>;
 
     async fn create_session(&self, session: &NewSession) -> Result<(), StoreError>;
     async fn session(&self, session_hash: &str) -> Result<SessionRecord, StoreError>;
@@ -186,9 +209,25 @@ pub trait AccountStore: Send + Sync + 'static {
         now_ms: i64,
     ) -> Result<Option<i64>, StoreError>;
 
+    /// Ends every unused link of `purpose` for the account (and drops the mails that carried
+    /// them); returns how many were open.
+    async fn revoke_tokens(
+        &self,
+        user_id: i64,
+        purpose: TokenPurpose,
+        now_ms: i64,
+    ) -> Result<u64, StoreError>;
+
     async fn queue_mail(&self, mail: &NewMail) -> Result<(), StoreError>;
     /// Unsent mail whose link is still open, newest first.
     async fn list_outbox(&self, now_ms: i64) -> Result<Vec<OutboxMail>, StoreError>;
+    /// One unsent mail whose link is still open; `NotFound` otherwise.
+    async fn outbox_mail(&self, outbox_mail_id: i64, now_ms: i64)
+    -> Result<OutboxMail, StoreError>;
+
+    /// Deletes sessions past their absolute end or idle since `idle_before_ms`, links that were
+    /// used or have expired (with their mails), and expired SIWE nonces.
+    async fn purge_auth(&self, now_ms: i64, idle_before_ms: i64) -> Result<AuthPurge, StoreError>;
 
     async fn create_siwe_nonce(
         &self,

@@ -26,7 +26,8 @@ pub const SESSION_COOKIE: &str = "hi_session";
 #[serde(deny_unknown_fields, default)]
 pub struct AuthSettings {
     /// The address users reach the site at, e.g. `https://mining.example.com`; links in mails
-    /// and SIWE messages use it. Unset: taken from each request's `Host`.
+    /// and SIWE messages use it. Unset: only a loopback `Host` (`127.0.0.1:3000`, `localhost`)
+    /// is believed, and the server refuses to listen anywhere but on loopback.
     pub public_url: Option<String>,
     /// A session ends after this long without a request.
     pub session_idle_secs: u64,
@@ -46,6 +47,10 @@ pub struct AuthSettings {
     pub password_memory_kib: u32,
     /// argon2id passes per password check.
     pub password_iterations: u32,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (exact addresses, e.g. `127.0.0.1`):
+    /// per-address limits and the audit log then see the client, not the proxy. Empty: the
+    /// socket's peer is the client, and the header is ignored (anyone can write it).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for AuthSettings {
@@ -61,6 +66,7 @@ impl Default for AuthSettings {
             attempts_per_ip_per_minute: 20,
             password_memory_kib: ::auth::password::DEFAULT_M_COST_KIB,
             password_iterations: ::auth::password::DEFAULT_T_COST,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -82,6 +88,58 @@ pub struct AuthServices {
     pub resets_per_account: ::auth::rate_limit::RateLimiter,
     /// Failed sign-ins per account and per IP, with growing waits.
     pub failures: ::auth::rate_limit::FailureBackoff,
+}
+
+impl AuthSettings {
+    /// Refuses a public URL that is not a bare `http(s)://host[:port]` origin (links and SIWE
+    /// messages are built on it).
+    pub fn validate(&self) -> Result<(), String> {
+        let Some(url) = &self.public_url else {
+            return Ok(());
+        };
+        let authority = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"))
+            .map(|rest| rest.trim_end_matches('/'));
+        match authority {
+            Some(authority)
+                if !authority.is_empty()
+                    && !authority.contains(['/', '?', '#', '@', ' '])
+                    && !authority.chars().any(char::is_control) =>
+            {
+                Ok(())
+            }
+            _ => Err(format!(
+                "[auth] public_url {url:?} must be an origin such as https://mining.example.com"
+            )),
+        }
+    }
+}
+
+/// The client's address: the socket's peer, or, when the peer is a trusted proxy, the nearest
+/// address in `X-Forwarded-For` (read right to left) that is not one of the trusted proxies.
+/// Entries left of that one were written by the client and prove nothing.
+pub fn client_ip(
+    peer: std::net::IpAddr,
+    forwarded_for: &[&str],
+    trusted: &[std::net::IpAddr],
+) -> std::net::IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let mut nearest = peer;
+    for entry in forwarded_for
+        .iter()
+        .rev()
+        .flat_map(|header| header.rsplit(','))
+    {
+        match entry.trim().parse::<std::net::IpAddr>() {
+            Ok(ip) if trusted.contains(&ip) => nearest = ip,
+            Ok(ip) => return ip,
+            Err(_) => return nearest,
+        }
+    }
+    nearest
 }
 
 impl AuthServices {
@@ -135,6 +193,19 @@ pub fn now_ms() -> i64 {
 
 fn secs_ms(secs: u64) -> i64 {
     i64::try_from(secs.saturating_mul(1000)).unwrap_or(i64::MAX)
+}
+
+/// The signed-in member if they came with a browser session: changes to one's own account
+/// (wallets, keys, password) are refused to API keys, which must never act beyond their own
+/// role on the account that made them.
+pub fn session_member(caller: &Caller) -> Result<&Member, AppError> {
+    let member = caller.member()?;
+    if matches!(member.credential, Credential::Session { .. }) {
+        Ok(member)
+    } else {
+        tracing::info!(user_id = member.user_id, "account change with an API key refused");
+        Err(AppError::Rejected(Rejection::SessionRequired))
+    }
 }
 
 /// Resolves the caller of a request from its session cookie or `Authorization: Bearer` API key.
@@ -264,22 +335,61 @@ pub fn is_https(settings: &AuthSettings) -> bool {
     })
 }
 
-/// The site's origin as users reach it, for links and SIWE messages.
-pub fn public_origin(settings: &AuthSettings) -> String {
+/// The site's origin as users reach it, for links and SIWE messages: the configured public URL,
+/// else the request's `Host` if it names this machine. Any other `Host` is refused: a link or a
+/// SIWE domain built from it would send people (or their signatures) to whoever sent the header.
+pub fn public_origin(settings: &AuthSettings) -> Result<String, AppError> {
     if let Some(url) = &settings.public_url {
-        return url.trim_end_matches('/').to_owned();
+        return Ok(url.trim_end_matches('/').to_owned());
     }
-    let host = use_context::<http::request::Parts>()
-        .and_then(|parts| {
-            parts
-                .headers
-                .get(http::header::HOST)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        })
-        .unwrap_or_else(|| "127.0.0.1:3000".to_owned());
-    let scheme = if is_https(settings) { "https" } else { "http" };
-    format!("{scheme}://{host}")
+    let host = use_context::<http::request::Parts>().and_then(|parts| {
+        parts
+            .headers
+            .get(http::header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    });
+    match host {
+        Some(host) if is_loopback_authority(&host) => {
+            let scheme = if is_https(settings) { "https" } else { "http" };
+            Ok(format!("{scheme}://{host}"))
+        }
+        None => Ok("http://127.0.0.1:3000".to_owned()),
+        Some(host) => {
+            tracing::error!(
+                host = %host.chars().take(100).collect::<String>(),
+                "a request names a host other than this machine and [auth] public_url is unset: \
+                 no link or wallet message is made from it; set [auth] public_url"
+            );
+            Err(AppError::Rejected(Rejection::PublicUrlUnset))
+        }
+    }
+}
+
+/// `host[:port]` naming this machine: `localhost`, `127.0.0.0/8` or `[::1]`.
+pub fn is_loopback_authority(authority: &str) -> bool {
+    let host = match authority.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some((host, port)) if port.is_empty() || is_port(port) => host,
+            _ => return false,
+        },
+        None => match authority.rsplit_once(':') {
+            Some((host, port)) if is_port(port) => host,
+            Some(_) => return false,
+            None => authority,
+        },
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+fn is_port(text: &str) -> bool {
+    text.strip_prefix(':')
+        .unwrap_or(text)
+        .parse::<u16>()
+        .is_ok()
 }
 
 fn set_cookie(value: &str, max_age_secs: u64, secure: bool) {
@@ -387,8 +497,9 @@ pub async fn audit(
     })
 }
 
-/// Creates a single-use link and delivers it: by SMTP when configured, else to the outbox that
-/// owners and admins read. Returns the link.
+/// Creates a single-use link and delivers it: by SMTP when configured. Otherwise the outbox
+/// records that a mail waits for the account, without the link (only its hash is stored): an
+/// admin who may manage the account hands over a new one. Returns the link.
 pub async fn issue_link(
     store: &dyn Store,
     services: &AuthServices,
@@ -431,12 +542,15 @@ pub async fn issue_link(
             None => false,
         };
         if !sent {
+            let (_, withheld) = mail_text(purpose, LINK_WITHHELD, ttl_secs / 3600);
             store
                 .queue_mail(&NewMail {
                     to_email: to.to_owned(),
                     subject,
-                    body,
+                    body: withheld,
                     token_hash: Some(secret.hash),
+                    user_id,
+                    purpose: Some(purpose),
                     created_at_ms: now,
                 })
                 .await?;
@@ -444,6 +558,9 @@ pub async fn issue_link(
     }
     Ok(link)
 }
+
+/// Where an outbox mail's link would be: the link itself is never at rest.
+const LINK_WITHHELD: &str = "[link withheld / 链接不予保存]";
 
 /// Mail in both languages: the recipient's choice is not known when an admin creates the
 /// account, and a bilingual mail is never in the wrong one.
@@ -544,6 +661,60 @@ async fn tokio_blocking<T: Send + 'static>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_trusted_proxy_names_the_client() {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        let proxy = [ip("127.0.0.1")];
+        // No trusted proxy: the header is the caller's own words.
+        assert_eq!(client_ip(ip("203.0.113.9"), &["1.2.3.4"], &[]), ip("203.0.113.9"));
+        // Not from the proxy: ignored.
+        assert_eq!(client_ip(ip("203.0.113.9"), &["1.2.3.4"], &proxy), ip("203.0.113.9"));
+        // From the proxy: the rightmost entry it appended.
+        assert_eq!(
+            client_ip(ip("127.0.0.1"), &["6.6.6.6, 198.51.100.7"], &proxy),
+            ip("198.51.100.7")
+        );
+        assert_eq!(
+            client_ip(ip("127.0.0.1"), &["6.6.6.6", "198.51.100.7, 127.0.0.1"], &proxy),
+            ip("198.51.100.7")
+        );
+        // Garbage stops the walk at the last address that was trusted.
+        assert_eq!(client_ip(ip("127.0.0.1"), &["nonsense"], &proxy), ip("127.0.0.1"));
+        assert_eq!(client_ip(ip("127.0.0.1"), &[], &proxy), ip("127.0.0.1"));
+    }
+
+    #[test]
+    fn only_this_machine_is_believed_without_a_public_url() {
+        for good in ["127.0.0.1:3000", "localhost", "LOCALHOST:80", "[::1]:3000", "127.9.8.7"] {
+            assert!(is_loopback_authority(good), "{good}");
+        }
+        for bad in [
+            "evil.example",
+            "evil.example:3000",
+            "127.0.0.1.evil.example",
+            "localhost.evil.example",
+            "10.0.0.1:3000",
+            "[::1]evil",
+            "127.0.0.1:notaport",
+            "",
+        ] {
+            assert!(!is_loopback_authority(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_public_url_is_a_bare_origin() {
+        let with = |url: &str| AuthSettings {
+            public_url: Some(url.to_owned()),
+            ..AuthSettings::default()
+        };
+        assert!(with("https://mining.example.com").validate().is_ok());
+        assert!(with("http://127.0.0.1:3000/").validate().is_ok());
+        for bad in ["mining.example.com", "https://", "https://a/b", "https://u@a", "ftp://a"] {
+            assert!(with(bad).validate().is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn mails_carry_the_link_in_both_languages() {

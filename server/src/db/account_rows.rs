@@ -130,18 +130,28 @@ pub struct OutboxRow {
     pub outbox_mail_id: i64,
     pub to_email: String,
     pub subject: String,
-    pub body: String,
+    pub purpose: Option<String>,
+    pub user_id: Option<i64>,
+    pub role: Option<String>,
     pub created_at_ms: i64,
 }
 
-impl From<OutboxRow> for OutboxMail {
-    fn from(row: OutboxRow) -> Self {
-        Self {
+impl TryFrom<OutboxRow> for OutboxMail {
+    type Error = StoreError;
+
+    fn try_from(row: OutboxRow) -> Result<Self, StoreError> {
+        Ok(Self {
             outbox_mail_id: row.outbox_mail_id,
             to_email: row.to_email,
             subject: row.subject,
-            body: row.body,
+            purpose: row.purpose.unwrap_or_default(),
+            user_id: row.user_id,
+            role: row
+                .role
+                .as_deref()
+                .map(|text| role("outbox_mail", row.outbox_mail_id, text))
+                .transpose()?,
             created_at_ms: row.created_at_ms,
-        }
+        })
     }
 }

@@ -60,6 +60,9 @@ pub const DELETE_USER: &str = "delete from user_account where user_id = $1";
 pub const LINK_WALLET: &str =
     "insert into wallet (address, user_id, linked_at_ms) values ($1, $2, $3)";
 pub const WALLETS_OF: &str = "select address from wallet where user_id = $1 order by linked_at_ms";
+pub const WALLET_LINKS: &str =
+    "select address, linked_at_ms from wallet where user_id = $1 order by linked_at_ms, address";
+pub const UNLINK_WALLET: &str = "delete from wallet where user_id = $1 and address = $2";
 
 pub const INSERT_SESSION: &str = "
     insert into user_session
@@ -84,17 +87,44 @@ pub const PEEK_TOKEN: &str = "
     select user_id from auth_token
     where token_hash = $1 and purpose = $2 and used_at_ms is null and expires_at_ms > $3";
 pub const DELETE_TOKEN_MAIL: &str = "delete from outbox_mail where token_hash = $1";
+/// `$1` account, `$2` purpose: the mails of its open links, dropped before the links end.
+pub const DELETE_OPEN_TOKEN_MAILS: &str = "
+    delete from outbox_mail where token_hash in (
+        select token_hash from auth_token
+        where user_id = $1 and purpose = $2 and used_at_ms is null)";
+pub const REVOKE_TOKENS: &str = "
+    update auth_token set used_at_ms = $3
+    where user_id = $1 and purpose = $2 and used_at_ms is null and expires_at_ms > $3";
 
 pub const INSERT_MAIL: &str = "
-    insert into outbox_mail (to_email, subject, body, token_hash, created_at_ms)
-    values ($1, $2, $3, $4, $5)";
-pub const LIST_OUTBOX: &str = "
-    select m.outbox_mail_id, m.to_email, m.subject, m.body, m.created_at_ms
-    from outbox_mail m left join auth_token t on t.token_hash = m.token_hash
+    insert into outbox_mail (to_email, subject, body, token_hash, user_id, purpose, created_at_ms)
+    values ($1, $2, $3, $4, $5, $6, $7)";
+/// `$1` now; the addressee's role decides who may see a mail.
+const OUTBOX: &str = "
+    select m.outbox_mail_id, m.to_email, m.subject, coalesce(m.purpose, t.purpose) as purpose,
+           m.user_id, u.role, m.created_at_ms
+    from outbox_mail m
+    left join auth_token t on t.token_hash = m.token_hash
+    left join user_account u on u.user_id = m.user_id
     where m.sent_at_ms is null
-      and (m.token_hash is null or (t.used_at_ms is null and t.expires_at_ms > $1))
-    order by m.created_at_ms desc, m.outbox_mail_id desc
-    limit 200";
+      and (m.token_hash is null or (t.used_at_ms is null and t.expires_at_ms > $1))";
+
+pub fn list_outbox() -> String {
+    format!("{OUTBOX} order by m.created_at_ms desc, m.outbox_mail_id desc limit 200")
+}
+
+pub fn outbox_mail() -> String {
+    format!("{OUTBOX} and m.outbox_mail_id = $2")
+}
+
+pub const PURGE_SESSIONS: &str =
+    "delete from user_session where expires_at_ms <= $1 or last_seen_at_ms <= $2";
+pub const PURGE_TOKEN_MAILS: &str = "
+    delete from outbox_mail where token_hash in (
+        select token_hash from auth_token where used_at_ms is not null or expires_at_ms <= $1)";
+pub const PURGE_TOKENS: &str =
+    "delete from auth_token where used_at_ms is not null or expires_at_ms <= $1";
+pub const PURGE_NONCES: &str = "delete from siwe_nonce where expires_at_ms <= $1";
 
 pub const INSERT_NONCE: &str =
     "insert into siwe_nonce (nonce, message, link_user_id, expires_at_ms) values ($1, $2, $3, $4)";
@@ -380,6 +410,43 @@ macro_rules! impl_accounts {
                     .map_err($crate::db::store_error)
             }
 
+            async fn wallet_links(
+                &self,
+                user_id: i64,
+            ) -> Result<Vec<app::account::WalletLink>, app::ssr::StoreError> {
+                let rows = sqlx::query_as::<_, (String, i64)>(
+                    $crate::db::accounts_impl::WALLET_LINKS,
+                )
+                .bind(user_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err($crate::db::store_error)?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(address, linked_at_ms)| app::account::WalletLink {
+                        address,
+                        linked_at_ms,
+                    })
+                    .collect())
+            }
+
+            async fn unlink_wallet(
+                &self,
+                user_id: i64,
+                address: &str,
+            ) -> Result<(), app::ssr::StoreError> {
+                let done = sqlx::query($crate::db::accounts_impl::UNLINK_WALLET)
+                    .bind(user_id)
+                    .bind(address)
+                    .execute(&self.pool)
+                    .await
+                    .map_err($crate::db::store_error)?;
+                if done.rows_affected() == 0 {
+                    return Err(app::ssr::StoreError::NotFound);
+                }
+                Ok(())
+            }
+
             async fn create_session(
                 &self,
                 session: &app::ssr::accounts::NewSession,
@@ -501,6 +568,30 @@ macro_rules! impl_accounts {
                     .ok_or(app::ssr::StoreError::NotFound)
             }
 
+            async fn revoke_tokens(
+                &self,
+                user_id: i64,
+                purpose: app::ssr::accounts::TokenPurpose,
+                now_ms: i64,
+            ) -> Result<u64, app::ssr::StoreError> {
+                let mut tx = self.pool.begin().await.map_err($crate::db::store_error)?;
+                sqlx::query($crate::db::accounts_impl::DELETE_OPEN_TOKEN_MAILS)
+                    .bind(user_id)
+                    .bind(purpose.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err($crate::db::store_error)?;
+                let done = sqlx::query($crate::db::accounts_impl::REVOKE_TOKENS)
+                    .bind(user_id)
+                    .bind(purpose.as_str())
+                    .bind(now_ms)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err($crate::db::store_error)?;
+                tx.commit().await.map_err($crate::db::store_error)?;
+                Ok(done.rows_affected())
+            }
+
             async fn queue_mail(
                 &self,
                 mail: &app::ssr::accounts::NewMail,
@@ -510,6 +601,8 @@ macro_rules! impl_accounts {
                     .bind(&mail.subject)
                     .bind(&mail.body)
                     .bind(&mail.token_hash)
+                    .bind(mail.user_id)
+                    .bind(mail.purpose.map(app::ssr::accounts::TokenPurpose::as_str))
                     .bind(mail.created_at_ms)
                     .execute(&self.pool)
                     .await
@@ -522,13 +615,68 @@ macro_rules! impl_accounts {
                 now_ms: i64,
             ) -> Result<Vec<app::account::OutboxMail>, app::ssr::StoreError> {
                 let rows = sqlx::query_as::<_, $crate::db::account_rows::OutboxRow>(
-                    $crate::db::accounts_impl::LIST_OUTBOX,
+                    &$crate::db::accounts_impl::list_outbox(),
                 )
                 .bind(now_ms)
                 .fetch_all(&self.pool)
                 .await
                 .map_err($crate::db::store_error)?;
-                Ok(rows.into_iter().map(Into::into).collect())
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn outbox_mail(
+                &self,
+                outbox_mail_id: i64,
+                now_ms: i64,
+            ) -> Result<app::account::OutboxMail, app::ssr::StoreError> {
+                sqlx::query_as::<_, $crate::db::account_rows::OutboxRow>(
+                    &$crate::db::accounts_impl::outbox_mail(),
+                )
+                .bind(now_ms)
+                .bind(outbox_mail_id)
+                .fetch_one(&self.pool)
+                .await
+                .map_err($crate::db::store_error)?
+                .try_into()
+            }
+
+            async fn purge_auth(
+                &self,
+                now_ms: i64,
+                idle_before_ms: i64,
+            ) -> Result<app::ssr::accounts::AuthPurge, app::ssr::StoreError> {
+                use $crate::db::accounts_impl as sql;
+                let mut tx = self.pool.begin().await.map_err($crate::db::store_error)?;
+                let sessions = sqlx::query(sql::PURGE_SESSIONS)
+                    .bind(now_ms)
+                    .bind(idle_before_ms)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err($crate::db::store_error)?
+                    .rows_affected();
+                sqlx::query(sql::PURGE_TOKEN_MAILS)
+                    .bind(now_ms)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err($crate::db::store_error)?;
+                let tokens = sqlx::query(sql::PURGE_TOKENS)
+                    .bind(now_ms)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err($crate::db::store_error)?
+                    .rows_affected();
+                let nonces = sqlx::query(sql::PURGE_NONCES)
+                    .bind(now_ms)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err($crate::db::store_error)?
+                    .rows_affected();
+                tx.commit().await.map_err($crate::db::store_error)?;
+                Ok(app::ssr::accounts::AuthPurge {
+                    sessions,
+                    tokens,
+                    nonces,
+                })
             }
 
             async fn create_siwe_nonce(

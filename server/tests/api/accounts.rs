@@ -49,6 +49,8 @@ fn server_fn_args(path: &str) -> Vec<(&'static str, String)> {
         "/api/login_history" => vec![("user_id", "1".into()), ("page", "0".into())],
         "/api/create_api_key" => vec![("name", "walk".into()), ("role", "guest".into())],
         "/api/revoke_api_key" => vec![("api_key_id", none())],
+        "/api/hand_over_link" => vec![("outbox_mail_id", none())],
+        "/api/unlink_wallet" => vec![("address", "0x0000000000000000000000000000000000000001".into())],
         // Parseable, but refused by validation (422) or not found (404) when allowed.
         "/api/create_asic_model" => empty_model_form(None),
         "/api/update_asic_model" => empty_model_form(Some(none())),
