@@ -57,7 +57,10 @@ pub fn spawn(
 pub async fn purge_auth(store: &dyn Store, session_idle: Duration) {
     let now_ms = app::market::unix_now_ms();
     let idle_ms = i64::try_from(session_idle.as_millis()).unwrap_or(i64::MAX);
-    match store.purge_auth(now_ms, now_ms.saturating_sub(idle_ms)).await {
+    match store
+        .purge_auth(now_ms, now_ms.saturating_sub(idle_ms))
+        .await
+    {
         Ok(counts) => tracing::info!(?counts, "ended sessions, links and nonces purged"),
         Err(error) => tracing::warn!(%error, "sign-in purge failed; retrying next hour"),
     }

@@ -269,7 +269,11 @@ pub async fn reset_password(
     // links, every session, and the wallets linked to the account (one may be the intruder's;
     // the owner links theirs again from the account page).
     let other_links = store
-        .revoke_tokens(user.user_id, TokenPurpose::ResetPassword, identity::now_ms())
+        .revoke_tokens(
+            user.user_id,
+            TokenPurpose::ResetPassword,
+            identity::now_ms(),
+        )
         .await?;
     store.delete_user_sessions(user.user_id).await?;
     let wallets = store.wallets_of(user.user_id).await?;

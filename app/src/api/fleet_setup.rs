@@ -400,9 +400,9 @@ mod ssr {
         role: Role,
     ) -> Result<i64, Option<AppError>> {
         match store.user_by_email(email).await {
-            Ok(user) if user.role == role && user.claims_unconfirmed_email() => {
-                Err(Some(AppError::Rejected(crate::error::Rejection::EmailUnverified)))
-            }
+            Ok(user) if user.role == role && user.claims_unconfirmed_email() => Err(Some(
+                AppError::Rejected(crate::error::Rejection::EmailUnverified),
+            )),
             Ok(user) if user.role == role => Ok(user.user_id),
             Ok(_) | Err(StoreError::NotFound) => Err(None),
             Err(other) => Err(Some(other.into())),

@@ -328,7 +328,8 @@ pub async fn hand_over_link(outbox_mail_id: i64) -> Result<HandedOverLink, AppEr
     };
     let origin = identity::public_origin(&services.settings)?;
     store.revoke_tokens(user_id, purpose, now).await?;
-    let link = identity::issue_link(&*store, &services, purpose, Some(user_id), None, &origin).await?;
+    let link =
+        identity::issue_link(&*store, &services, purpose, Some(user_id), None, &origin).await?;
     identity::audit(
         &*store,
         &caller,

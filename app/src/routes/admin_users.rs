@@ -7,8 +7,8 @@ use leptos_router::hooks::use_query_map;
 use crate::access::{Access, Module, Role};
 use crate::account::{OutboxMail, UserPage, UserSummary};
 use crate::api::users::{
-    CreateUser, DeleteUser, HandOverLink, SetUserAccess, SetUserDisabled, SetUserRole,
-    list_outbox, list_users,
+    CreateUser, DeleteUser, HandOverLink, SetUserAccess, SetUserDisabled, SetUserRole, list_outbox,
+    list_users,
 };
 use crate::components::error_view::FormError;
 use crate::components::page_title::PageTitle;

@@ -203,7 +203,10 @@ pub fn session_member(caller: &Caller) -> Result<&Member, AppError> {
     if matches!(member.credential, Credential::Session { .. }) {
         Ok(member)
     } else {
-        tracing::info!(user_id = member.user_id, "account change with an API key refused");
+        tracing::info!(
+            user_id = member.user_id,
+            "account change with an API key refused"
+        );
         Err(AppError::Rejected(Rejection::SessionRequired))
     }
 }
@@ -667,26 +670,45 @@ mod tests {
         let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
         let proxy = [ip("127.0.0.1")];
         // No trusted proxy: the header is the caller's own words.
-        assert_eq!(client_ip(ip("203.0.113.9"), &["1.2.3.4"], &[]), ip("203.0.113.9"));
+        assert_eq!(
+            client_ip(ip("203.0.113.9"), &["1.2.3.4"], &[]),
+            ip("203.0.113.9")
+        );
         // Not from the proxy: ignored.
-        assert_eq!(client_ip(ip("203.0.113.9"), &["1.2.3.4"], &proxy), ip("203.0.113.9"));
+        assert_eq!(
+            client_ip(ip("203.0.113.9"), &["1.2.3.4"], &proxy),
+            ip("203.0.113.9")
+        );
         // From the proxy: the rightmost entry it appended.
         assert_eq!(
             client_ip(ip("127.0.0.1"), &["6.6.6.6, 198.51.100.7"], &proxy),
             ip("198.51.100.7")
         );
         assert_eq!(
-            client_ip(ip("127.0.0.1"), &["6.6.6.6", "198.51.100.7, 127.0.0.1"], &proxy),
+            client_ip(
+                ip("127.0.0.1"),
+                &["6.6.6.6", "198.51.100.7, 127.0.0.1"],
+                &proxy
+            ),
             ip("198.51.100.7")
         );
         // Garbage stops the walk at the last address that was trusted.
-        assert_eq!(client_ip(ip("127.0.0.1"), &["nonsense"], &proxy), ip("127.0.0.1"));
+        assert_eq!(
+            client_ip(ip("127.0.0.1"), &["nonsense"], &proxy),
+            ip("127.0.0.1")
+        );
         assert_eq!(client_ip(ip("127.0.0.1"), &[], &proxy), ip("127.0.0.1"));
     }
 
     #[test]
     fn only_this_machine_is_believed_without_a_public_url() {
-        for good in ["127.0.0.1:3000", "localhost", "LOCALHOST:80", "[::1]:3000", "127.9.8.7"] {
+        for good in [
+            "127.0.0.1:3000",
+            "localhost",
+            "LOCALHOST:80",
+            "[::1]:3000",
+            "127.9.8.7",
+        ] {
             assert!(is_loopback_authority(good), "{good}");
         }
         for bad in [
@@ -711,7 +733,13 @@ mod tests {
         };
         assert!(with("https://mining.example.com").validate().is_ok());
         assert!(with("http://127.0.0.1:3000/").validate().is_ok());
-        for bad in ["mining.example.com", "https://", "https://a/b", "https://u@a", "ftp://a"] {
+        for bad in [
+            "mining.example.com",
+            "https://",
+            "https://a/b",
+            "https://u@a",
+            "ftp://a",
+        ] {
             assert!(with(bad).validate().is_err(), "{bad}");
         }
     }

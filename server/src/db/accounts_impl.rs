@@ -414,13 +414,12 @@ macro_rules! impl_accounts {
                 &self,
                 user_id: i64,
             ) -> Result<Vec<app::account::WalletLink>, app::ssr::StoreError> {
-                let rows = sqlx::query_as::<_, (String, i64)>(
-                    $crate::db::accounts_impl::WALLET_LINKS,
-                )
-                .bind(user_id)
-                .fetch_all(&self.pool)
-                .await
-                .map_err($crate::db::store_error)?;
+                let rows =
+                    sqlx::query_as::<_, (String, i64)>($crate::db::accounts_impl::WALLET_LINKS)
+                        .bind(user_id)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err($crate::db::store_error)?;
                 Ok(rows
                     .into_iter()
                     .map(|(address, linked_at_ms)| app::account::WalletLink {

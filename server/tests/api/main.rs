@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod accounts;
+mod adversarial;
 mod alerts;
 mod batch;
 mod calculate;
