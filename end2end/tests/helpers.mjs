@@ -1,4 +1,8 @@
 import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+// The browser build of ethers (not in the package's exports map, so by path).
+const ETHERS = fileURLToPath(new URL('../node_modules/ethers/dist/ethers.umd.min.js', import.meta.url));
 
 /** Screenshots kept as artifacts of the run (end2end/artifacts/), one per named state. */
 export async function keepScreenshot(page, testInfo, name) {
@@ -20,3 +24,28 @@ export async function waitForHydration(page) {
  *  OWNER_STATE for the specs that need an owner. */
 export const OWNER = { email: 'owner@example.com', password: 'olga e2e passphrase 2026', name: 'Olga Owner' };
 export const OWNER_STATE = '.auth/owner.json';
+
+/** Gives the page a wallet: ethers in the page and an EIP-1193 provider signing with `key`. */
+export async function injectWallet(context, key) {
+  await context.addInitScript({ path: ETHERS });
+  await context.addInitScript((walletKey) => {
+    const wallet = new window.ethers.Wallet(walletKey);
+    window.ethereum = {
+      isMetaMask: true,
+      request: async ({ method, params }) => {
+        switch (method) {
+          case 'eth_requestAccounts':
+          case 'eth_accounts':
+            return [wallet.address];
+          case 'eth_chainId':
+            return '0x1';
+          case 'personal_sign':
+            // params: [message as 0x-hex of its UTF-8 bytes, address]
+            return wallet.signMessage(window.ethers.getBytes(params[0]));
+          default:
+            throw Object.assign(new Error(`unsupported ${method}`), { code: 4200 });
+        }
+      },
+    };
+  }, key);
+}

@@ -21,11 +21,12 @@ enum WalletState {
 }
 
 /// Signs in with a wallet (then goes to `next`), or with `link` adds the wallet to the signed-in
-/// account.
+/// account and tells `on_linked`.
 #[component]
 pub fn WalletButton(
     #[prop(optional)] link: bool,
     #[prop(optional, into)] next: Option<String>,
+    #[prop(optional)] on_linked: Option<Callback<()>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let state = RwSignal::new(WalletState::Idle);
@@ -42,7 +43,12 @@ pub fn WalletButton(
             leptos::task::spawn_local(async move {
                 let outcome = browser::sign(link).await;
                 state.set(match outcome {
-                    Ok(()) if link => WalletState::Linked,
+                    Ok(()) if link => {
+                        if let Some(on_linked) = on_linked {
+                            on_linked.run(());
+                        }
+                        WalletState::Linked
+                    }
                     Ok(()) => {
                         // A full load: every part of the page learns who is signed in.
                         let _ = window().location().assign(&next);
@@ -56,7 +62,7 @@ pub fn WalletButton(
             });
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (link, &next);
+        let _ = (link, &next, on_linked);
     };
     let deep_link = move || {
         // MetaMask's mobile app opens a page in its own browser, where the wallet exists.

@@ -72,7 +72,11 @@ fn AccountDetails(viewer: Viewer) -> impl IntoView {
 fn Wallets() -> impl IntoView {
     let i18n = use_i18n();
     let unlink = ServerAction::<UnlinkWallet>::new();
-    let wallets = Resource::new(move || unlink.version().get(), |_| list_wallets());
+    let linked = RwSignal::new(0_u32);
+    let wallets = Resource::new(
+        move || (unlink.version().get(), linked.get()),
+        |_| list_wallets(),
+    );
     let error = Signal::derive(move || unlink.value().get().and_then(Result::err));
     view! {
         <section class="card" id="wallets">
@@ -89,7 +93,7 @@ fn Wallets() -> impl IntoView {
                 }}
             </Transition>
             <FormError error />
-            <WalletButton link=true />
+            <WalletButton link=true on_linked=Callback::new(move |()| linked.update(|n| *n += 1)) />
         </section>
     }
 }
