@@ -171,7 +171,10 @@ pub const SERVER_FNS: &[(&str, Option<(Module, Access)>)] = &[
         "/api/hand_over_link",
         Some((Module::UserManage, Access::Full)),
     ),
-    ("/api/list_wallets", Some((Module::Calculator, Access::Read))),
+    (
+        "/api/list_wallets",
+        Some((Module::Calculator, Access::Read)),
+    ),
     (
         "/api/unlink_wallet",
         Some((Module::Calculator, Access::Read)),

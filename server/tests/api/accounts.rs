@@ -408,10 +408,7 @@ async fn first_run_and_links(backend: Backend) {
         .unwrap();
     assert_eq!(outbox[0]["to_email"], "new.admin@example.com");
     assert_eq!(outbox[0]["purpose"], "reset_password");
-    assert!(
-        !outbox.to_string().contains(&token),
-        "the outbox never shows the link"
-    );
+    assert!(!outbox.to_string().contains(&token), "no link shown");
 
     // A refused password keeps the link usable; a good one uses it up and signs in.
     let reset = |password: &str| {
