@@ -114,6 +114,8 @@ pub enum Rejection {
     MinerModelInvalid,
     MinerSerialInvalid,
     MinerIpInvalid,
+    /// Loopback, link-local, multicast, reserved or the server's own: never a miner's.
+    MinerIpReserved,
     MinerMacInvalid,
     MinerRackInvalid,
     MinerStatusInvalid,

@@ -142,6 +142,13 @@ pub fn tell_pages(site_id: i64, change: crate::telemetry::SiteChange) {
     }
 }
 
+/// Which addresses may be a miner's: the rule with the server's allow-list and own addresses,
+/// as the server put it into the request context; without one, the strict rule (nothing
+/// reserved allowed), never a looser one.
+pub fn miner_addresses() -> Arc<::fleet::address::AddressPolicy> {
+    use_context::<Arc<::fleet::address::AddressPolicy>>().unwrap_or_default()
+}
+
 /// The store the server put into the request context.
 pub fn store() -> Result<Arc<dyn Store>, AppError> {
     use_context::<Arc<dyn Store>>().ok_or_else(|| {

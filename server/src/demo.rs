@@ -118,7 +118,8 @@ pub async fn seed(store: &dyn Store, ips: &[Ipv4Addr], now_ms: i64) -> anyhow::R
         .list_sites(None)
         .await?
         .into_iter()
-        .find(|site| site.name == DEMO_SITE_NAME);
+        // The staff's own, whose names are unique; a host may call a site of theirs the same.
+        .find(|site| site.owner_user_id.is_none() && site.name == DEMO_SITE_NAME);
     let site_id = if let Some(site) = existing {
         site.site_id
     } else {

@@ -15,7 +15,7 @@ use serde::Serialize;
 use app::telemetry::TelemetrySample;
 
 use crate::collect::BATCH_SAMPLES;
-use crate::collect::uplink::{IngestReply, KEY_HEADER, Target, Targets};
+use crate::collect::uplink::{IngestReply, KEY_HEADER, Targets};
 use crate::state::AppState;
 
 /// Largest request body as sent (gzip): 5,000 samples compress to well under 1 MB.
@@ -95,13 +95,12 @@ pub async fn targets_handler(
     headers: HeaderMap,
 ) -> Result<Json<Targets>, IngestError> {
     let site_id = site_of(&state, &headers).await?;
+    let stored = state.store.miner_targets(site_id).await?;
+    // A miner whose address the rule refuses is never handed out (rows stored before it).
     let miners = state
-        .store
-        .miner_targets(site_id)
-        .await?
-        .iter()
-        .filter_map(Target::of)
-        .collect();
+        .miner_addresses
+        .screen(site_id, &stored, "collector")
+        .targets;
     Ok(Json(Targets { site_id, miners }))
 }
 

@@ -25,6 +25,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::sse::{Event, Sse};
 use axum::response::{IntoResponse, Response};
+use fleet::address::AddressPolicy;
 use fleet::import::{ImportReport, InventoryFile, ModelCatalogue};
 use serde::Deserialize;
 use tokio::sync::mpsc;
@@ -50,11 +51,13 @@ pub struct ImportPlan {
 
 /// Turns the checked rows into miners: models get their catalogue id, customers are found by
 /// name (case and surrounding spaces aside); a row naming no known customer is refused, since
-/// storing it unassigned would hide it from that client's portal.
+/// storing it unassigned would hide it from that client's portal, and so is a row whose
+/// address `addresses` refuses (loopback, link-local, … or the server's own).
 pub fn plan(
     report: &ImportReport,
     models: &[app::catalogue::AsicModel],
     customers: &[Customer],
+    addresses: &AddressPolicy,
 ) -> ImportPlan {
     let model_ids: HashMap<&str, i64> = models
         .iter()
@@ -69,6 +72,16 @@ pub fn plan(
         ..ImportPlan::default()
     };
     for row in &report.rows {
+        if addresses.check(row.ip).is_err() {
+            plan.problems.push(ImportProblem {
+                row: row.row,
+                column: "ip".into(),
+                reason: ImportReason::ReservedIp,
+                value: row.ip.to_string(),
+                first_row: None,
+            });
+            continue;
+        }
         let customer_id = match &row.customer {
             None => None,
             Some(name) => {
@@ -232,6 +245,7 @@ pub async fn import_handler(
         Destination {
             site_id: site.site_id,
             customers,
+            addresses: state.miner_addresses.policy().clone(),
         },
         body,
         sender,
@@ -244,10 +258,12 @@ pub async fn import_handler(
     Sse::new(events).into_response()
 }
 
-/// Where an upload goes: the site, and the customers its rows may name.
+/// Where an upload goes: the site, the customers its rows may name and the addresses its
+/// miners may have.
 struct Destination {
     site_id: i64,
     customers: Vec<Customer>,
+    addresses: std::sync::Arc<AddressPolicy>,
 }
 
 async fn run_import(
@@ -278,7 +294,11 @@ async fn run_import(
 
 async fn import(
     store: &dyn Store,
-    Destination { site_id, customers }: Destination,
+    Destination {
+        site_id,
+        customers,
+        addresses,
+    }: Destination,
     body: Bytes,
     events: &mpsc::UnboundedSender<ImportEvent>,
 ) -> Result<MinerImportReport, ImportEvent> {
@@ -311,7 +331,7 @@ async fn import(
         code: ImportRefusal::from_code(error.code()),
         detail: refusal_detail(&error),
     })?;
-    let plan = plan(&checked, &models, &customers);
+    let plan = plan(&checked, &models, &customers, &addresses);
     let _ = events.send(ImportEvent::Storing {
         rows: plan.miners.len(),
     });

@@ -2,6 +2,7 @@
 //! binary. `main.rs` only wires these together, so tests start the very same server.
 
 pub mod accounts;
+pub mod addresses;
 pub mod alerts;
 pub mod auth;
 pub mod batch;

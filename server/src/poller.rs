@@ -15,8 +15,9 @@ use collector::{Collector, CollectorConfig};
 use serde::{Deserialize, Serialize};
 use tokio::task::{AbortHandle, JoinHandle, JoinSet};
 
+use crate::addresses::MinerAddresses;
 use crate::alerts::Alerting;
-use crate::collect::uplink::{Target, Targets};
+use crate::collect::uplink::Targets;
 use crate::collect::{BATCH_SAMPLES, poll_once};
 use crate::live::{Change, LiveHub};
 
@@ -37,6 +38,11 @@ pub struct PollSettings {
     pub timeout_s: u64,
     /// Miners polled at once, per site.
     pub concurrency: usize,
+    /// Networks (CIDR, e.g. `127.90.0.0/16`) whose reserved addresses (loopback, link-local,
+    /// multicast, …) may still be miners': for labs and the simulator. Empty (the default)
+    /// allows none; the demo farm's own addresses are allowed while it runs, and the server's
+    /// own address never is (`fleet::address`).
+    pub allow_networks: Vec<fleet::address::Ipv4Network>,
 }
 
 impl Default for PollSettings {
@@ -47,6 +53,7 @@ impl Default for PollSettings {
             interval_s: 60,
             timeout_s: 10,
             concurrency: 256,
+            allow_networks: Vec::new(),
         }
     }
 }
@@ -70,6 +77,7 @@ struct Shared {
     store: Arc<dyn Store>,
     alerts: Arc<Alerting>,
     live: LiveHub,
+    addresses: Arc<MinerAddresses>,
 }
 
 /// The server's polling: one task per polled site, kept in step with the site list, until the
@@ -79,11 +87,13 @@ pub fn spawn(
     store: Arc<dyn Store>,
     alerts: Arc<Alerting>,
     live: &LiveHub,
+    addresses: Arc<MinerAddresses>,
 ) -> JoinHandle<()> {
     let shared = Shared {
         store,
         alerts,
         live: live.clone(),
+        addresses,
     };
     tokio::spawn(supervise(settings.clone(), shared))
 }
@@ -122,6 +132,7 @@ async fn supervise(settings: PollSettings, shared: Shared) {
                         store: &*shared.store,
                         alerts: &shared.alerts,
                         live: &shared.live,
+                        addresses: &shared.addresses,
                     };
                     poll_site(site_id, &settings, sinks).await;
                 })
@@ -147,6 +158,8 @@ pub struct Sinks<'a> {
     pub store: &'a dyn Store,
     pub alerts: &'a Alerting,
     pub live: &'a LiveHub,
+    /// Miners whose address the rule refuses are never contacted (rows stored before it).
+    pub addresses: &'a MinerAddresses,
 }
 
 async fn poll_site(site_id: i64, settings: &PollSettings, sinks: Sinks<'_>) {
@@ -172,7 +185,8 @@ async fn poll_site(site_id: i64, settings: &PollSettings, sinks: Sinks<'_>) {
 }
 
 /// One cycle: the site's approved miners now, polled once, stored batch by batch and run
-/// through the alert engine, then told to open pages.
+/// through the alert engine, then told to open pages. A miner whose address the rule refuses
+/// is not contacted and gets no reading (logged once, with why).
 pub async fn cycle(
     site_id: i64,
     collector: &mut Collector,
@@ -182,14 +196,22 @@ pub async fn cycle(
         store,
         alerts,
         live,
+        addresses,
     } = sinks;
-    let miners = store
-        .miner_targets(site_id)
-        .await?
-        .iter()
-        .filter_map(Target::of)
-        .collect();
-    let targets = Targets { site_id, miners };
+    let stored = store.miner_targets(site_id).await?;
+    let screened = addresses.screen(site_id, &stored, "server");
+    if !screened.refused.is_empty() {
+        tracing::debug!(
+            site_id,
+            not_polled = screened.refused.len(),
+            reason = "address refused",
+            "poll cycle skips miners"
+        );
+    }
+    let targets = Targets {
+        site_id,
+        miners: screened.targets,
+    };
     let samples = poll_once(collector, &targets).await;
     let now_ms = app::market::unix_now_ms();
     for batch in samples.chunks(BATCH_SAMPLES) {

@@ -19,7 +19,10 @@ pub async fn command(settings: &Settings, command: &SiteCommand) -> anyhow::Resu
         SiteCommand::Create(args) => create(&*store, args).await?,
         SiteCommand::List => list(&*store).await?,
         SiteCommand::Key(args) => key(&*store, args).await?,
-        SiteCommand::Import(args) => import(&*store, args).await?,
+        SiteCommand::Import(args) => {
+            let addresses = crate::addresses::policy_of_settings(settings);
+            import(&*store, args, &addresses).await?
+        }
     };
     std::io::Write::write_all(&mut out, text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
@@ -86,7 +89,11 @@ async fn key(store: &dyn Store, args: &SiteKeyArgs) -> anyhow::Result<String> {
     Ok(format!("{}\n", key.plain))
 }
 
-async fn import(store: &dyn Store, args: &SiteImportArgs) -> anyhow::Result<String> {
+async fn import(
+    store: &dyn Store,
+    args: &SiteImportArgs,
+    addresses: &fleet::address::AddressPolicy,
+) -> anyhow::Result<String> {
     let site = store
         .get_site(args.site)
         .await
@@ -98,7 +105,7 @@ async fn import(store: &dyn Store, args: &SiteImportArgs) -> anyhow::Result<Stri
     let catalogue = fleet::import::ModelCatalogue::new(models.iter().map(|m| m.name.clone()));
     let checked = fleet::import::import(fleet::import::InventoryFile::detect(&bytes), &catalogue)
         .map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
-    let plan = crate::inventory::plan(&checked, &models, &customers);
+    let plan = crate::inventory::plan(&checked, &models, &customers, addresses);
     let now_ms = app::market::unix_now_ms();
     let outcomes = store
         .insert_miners(site.site_id, &plan.miners, now_ms)

@@ -6,8 +6,8 @@ use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use anyhow::Context;
+use app::ssr::MarketFeed;
 use app::ssr::identity::AuthServices;
-use app::ssr::{MarketFeed, Store};
 use app::{App, shell};
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request, StatusCode};
@@ -105,6 +105,10 @@ impl Application {
             auth,
             alerts,
             live: live.clone(),
+            // Which addresses may be miners': refused when stored and again when polled.
+            miner_addresses: Arc::new(crate::addresses::MinerAddresses::new(
+                crate::addresses::policy(&settings.poll, &settings.demo, addr.ip()),
+            )),
         };
         let upkeep = crate::upkeep::spawn(
             state.store.clone(),
@@ -121,7 +125,13 @@ impl Application {
         {
             poll.sites.push(farm.site_id);
         }
-        let poller = crate::poller::spawn(&poll, state.store.clone(), alerts.clone(), &live);
+        let poller = crate::poller::spawn(
+            &poll,
+            state.store.clone(),
+            alerts.clone(),
+            &live,
+            state.miner_addresses.clone(),
+        );
         let (state_store, state_auth) = (state.store.clone(), state.auth.clone());
         let router = build_router(
             state,
@@ -235,9 +245,7 @@ static PAGE_ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_
 /// The whole HTTP surface, exactly as production runs it; tests call this too.
 pub fn build_router(state: AppState, request_timeout: Duration) -> Router {
     let routes = PAGE_ROUTES.clone();
-    let feed: Arc<dyn MarketFeed> = Arc::new(Feed(state.market.clone()));
-    let news: Arc<dyn app::ssr::LiveNews> = Arc::new(state.live.clone());
-    let context = context_provider(state.store.clone(), feed, state.auth.clone(), news);
+    let context = context_provider(&state);
     let page_shell = {
         let options = state.leptos_options.clone();
         move || shell(options.clone())
@@ -336,17 +344,18 @@ pub fn build_router(state: AppState, request_timeout: Duration) -> Router {
 }
 
 /// What every page render and server function finds in its Leptos context.
-fn context_provider(
-    store: Arc<dyn Store>,
-    market: Arc<dyn MarketFeed>,
-    auth: Arc<AuthServices>,
-    news: Arc<dyn app::ssr::LiveNews>,
-) -> impl Fn() + Clone + Send + Sync + 'static {
+fn context_provider(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
+    let store = state.store.clone();
+    let market: Arc<dyn MarketFeed> = Arc::new(Feed(state.market.clone()));
+    let auth = state.auth.clone();
+    let news: Arc<dyn app::ssr::LiveNews> = Arc::new(state.live.clone());
+    let miner_addresses = state.miner_addresses.policy().clone();
     move || {
         provide_context(store.clone());
         provide_context(market.clone());
         provide_context(auth.clone());
         provide_context(news.clone());
+        provide_context(miner_addresses.clone());
     }
 }
 

@@ -15,4 +15,7 @@ pub struct AppState {
     pub auth: Arc<AuthServices>,
     pub alerts: Arc<crate::alerts::Alerting>,
     pub live: crate::live::LiveHub,
+    /// Which addresses may be a miner's (`[poll] allow_networks`, the demo farm's range, the
+    /// server's own address): the imports and the collector targets apply it.
+    pub miner_addresses: Arc<crate::addresses::MinerAddresses>,
 }

@@ -96,9 +96,12 @@ pub async fn save_site(
         crate::api::fleet::managed_site(&*store, &caller, site_id).await?;
     }
     // "Rockdale" and "rockdale" would be two sites in the database but one to the people
-    // choosing between them.
+    // choosing between them. Only among the same owner's sites (or the staff's, owned by
+    // nobody): another host's names are neither taken from this one nor revealed to it.
     let taken = store.list_sites(None).await?.into_iter().any(|other| {
-        Some(other.site_id) != site_id && other.name.to_lowercase() == site.name.to_lowercase()
+        Some(other.site_id) != site_id
+            && other.owner_user_id == site.owner_user_id
+            && other.name.to_lowercase() == site.name.to_lowercase()
     });
     if taken {
         return Err(AppError::Rejected(Rejection::SiteNameTaken));
@@ -311,6 +314,15 @@ pub async fn save_miner(
     }
     let models = store.list_asic_models().await?;
     let miner = form.parse(&models).map_err(AppError::Rejected)?;
+    // The server polls what is stored here: never its own machine or the cloud's metadata.
+    let ip: std::net::Ipv4Addr = miner
+        .ip
+        .parse()
+        .map_err(|_| AppError::Rejected(Rejection::MinerIpInvalid))?;
+    if let Err(refusal) = crate::ssr::miner_addresses().check(ip) {
+        tracing::warn!(site_id, %ip, refusal = refusal.code(), "miner address refused");
+        return Err(AppError::Rejected(Rejection::MinerIpReserved));
+    }
     if let Some(customer_id) = miner.customer_id {
         let nameable = ssr::nameable_customers(&*store, &caller, site_id).await?;
         if !nameable.iter().any(|c| c.customer_id == customer_id) {

@@ -86,6 +86,7 @@ fn rejection_text(i18n: I18nContext<Locale>, rejection: Rejection) -> &'static s
         Rejection::MinerModelInvalid => t_string!(i18n, rejection_miner_model_invalid),
         Rejection::MinerSerialInvalid => t_string!(i18n, rejection_miner_serial_invalid),
         Rejection::MinerIpInvalid => t_string!(i18n, rejection_miner_ip_invalid),
+        Rejection::MinerIpReserved => t_string!(i18n, rejection_miner_ip_reserved),
         Rejection::MinerMacInvalid => t_string!(i18n, rejection_miner_mac_invalid),
         Rejection::MinerRackInvalid => t_string!(i18n, rejection_miner_rack_invalid),
         Rejection::MinerStatusInvalid => t_string!(i18n, rejection_miner_status_invalid),

@@ -308,8 +308,9 @@ pub const fn taken_rejection(field: crate::fleet::UniqueField) -> Rejection {
 }
 
 /// Which unique value a refused miner write collided on, from the database's constraint name
-/// (PostgreSQL: `miner_serial_key`, `miner_site_id_ip_key`, `miner_mac`) or message (SQLite:
-/// `UNIQUE constraint failed: miner.serial`); `None` for any other conflict.
+/// (PostgreSQL: `miner_site_id_serial_key`, `miner_site_id_ip_key`, `miner_site_mac`) or message
+/// (SQLite: `UNIQUE constraint failed: miner.site_id, miner.serial`); `None` for any other
+/// conflict. Each is unique within a site only, so a refusal speaks of the caller's own site.
 pub fn taken_field(constraint: &str) -> Option<crate::fleet::UniqueField> {
     use crate::fleet::UniqueField as F;
     let text = constraint.to_ascii_lowercase();
@@ -595,6 +596,17 @@ mod tests {
             ("miner_mac", Some(UniqueField::Mac)),
             (
                 "UNIQUE constraint failed: miner.mac",
+                Some(UniqueField::Mac),
+            ),
+            // unique within a site since issue #19
+            ("miner_site_id_serial_key", Some(UniqueField::Serial)),
+            (
+                "UNIQUE constraint failed: miner.site_id, miner.serial",
+                Some(UniqueField::Serial),
+            ),
+            ("miner_site_mac", Some(UniqueField::Mac)),
+            (
+                "UNIQUE constraint failed: miner.site_id, miner.mac",
                 Some(UniqueField::Mac),
             ),
             ("FOREIGN KEY constraint failed", None),

@@ -116,6 +116,8 @@ pub struct ImportProblem {
 pub enum ImportReason {
     MissingValue,
     InvalidIp,
+    /// Loopback, link-local, multicast, reserved or the server's own: never a miner's.
+    ReservedIp,
     InvalidMac,
     TooLong,
     DuplicateInFile,
@@ -124,16 +126,17 @@ pub enum ImportReason {
     FormulaOrControlChars,
     /// No hosting customer has this name.
     UnknownCustomer,
-    /// A stored miner already has this serial, MAC or (on this site) IP.
+    /// A stored miner of this site already has this serial, IP or MAC.
     AlreadyStored,
     /// The database's own check refused the value.
     Invalid,
 }
 
 impl ImportReason {
-    const ALL: [Self; 11] = [
+    const ALL: [Self; 12] = [
         Self::MissingValue,
         Self::InvalidIp,
+        Self::ReservedIp,
         Self::InvalidMac,
         Self::TooLong,
         Self::DuplicateInFile,
@@ -150,6 +153,7 @@ impl ImportReason {
         match self {
             Self::MissingValue => "missing_value",
             Self::InvalidIp => "invalid_ip",
+            Self::ReservedIp => "reserved_ip",
             Self::InvalidMac => "invalid_mac",
             Self::TooLong => "too_long",
             Self::DuplicateInFile => "duplicate_in_file",

@@ -15,9 +15,10 @@ pub const MAX_IMPORT_ROWS: usize = 20_000;
 
 #[async_trait]
 pub trait FleetStore: Send + Sync + 'static {
-    /// `Conflict` when the name is taken.
+    /// `Conflict` when the owner (or, for a site nobody owns, the staff) has a site of that
+    /// name; another owner's sites may share it.
     async fn create_site(&self, site: &NewSite, now_ms: i64) -> Result<Site, StoreError>;
-    /// `NotFound`, or `Conflict` when the new name is another site's.
+    /// `NotFound`, or `Conflict` when the new name is another site's of the same owner.
     async fn update_site(
         &self,
         site_id: i64,
@@ -53,9 +54,10 @@ pub trait FleetStore: Send + Sync + 'static {
     async fn delete_customer(&self, customer_id: i64) -> Result<(), StoreError>;
 
     /// The import path: up to [`MAX_IMPORT_ROWS`] rows, written in one transaction as drafts.
-    /// Each row gets its outcome, in order: a row whose serial, MAC (anywhere) or IP (in the
-    /// site) is taken, by a stored miner or an earlier row, is reported and skipped; so is an
-    /// invalid row or one naming an unknown customer or model. The other rows are written.
+    /// Each row gets its outcome, in order: a row whose serial, IP or MAC is taken in the site,
+    /// by a stored miner or an earlier row, is reported and skipped (another site's miners,
+    /// another host's perhaps, never count); so is an invalid row or one naming an unknown
+    /// customer or model. The other rows are written.
     /// `NotFound` when the site does not exist.
     async fn insert_miners(
         &self,
@@ -64,8 +66,8 @@ pub trait FleetStore: Send + Sync + 'static {
         now_ms: i64,
     ) -> Result<Vec<InsertOutcome>, StoreError>;
     async fn get_miner(&self, miner_id: i64) -> Result<Miner, StoreError>;
-    /// Replaces the editable fields; the approval state stays. `Conflict` on a taken serial,
-    /// IP or MAC.
+    /// Replaces the editable fields; the approval state stays. `Conflict` on a serial,
+    /// IP or MAC another miner of the site has.
     async fn update_miner(
         &self,
         miner_id: i64,

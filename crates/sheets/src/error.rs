@@ -13,7 +13,9 @@ pub enum SheetError {
     #[error("the file is {bytes} bytes, more than the {limit} bytes allowed")]
     FileTooLarge { bytes: usize, limit: usize },
     /// The file is not a ZIP container, so neither XLSX nor any other Office Open XML file
-    /// (e.g. a CSV, PNG or PDF renamed to .xlsx).
+    /// (e.g. a CSV, PNG or PDF renamed to .xlsx), or it is not a workbook: no
+    /// `xl/workbook.xml`, or a sheet that is not an XML part inside the package (XLSB's `.bin`
+    /// sheets, a `../` or absolute path).
     #[error("the file is not an Excel workbook (.xlsx)")]
     NotAWorkbook,
     /// An OLE compound file: an Excel 97–2003 workbook (.xls) or a password-protected
@@ -25,7 +27,8 @@ pub enum SheetError {
     #[error("OpenDocument spreadsheets (.ods) are not supported; save as .xlsx")]
     OpenDocument,
     /// The parts of the workbook would inflate beyond
-    /// [`crate::ImportLimits::max_inflated_bytes`] (a ZIP bomb, or a vastly oversized sheet).
+    /// [`crate::ImportLimits::max_inflated_bytes`] (a ZIP bomb, or a vastly oversized sheet),
+    /// by their declared sizes or by the bytes they really inflate to.
     #[error("the workbook unpacks to more than {limit} bytes")]
     InflatedTooLarge { limit: u64 },
     /// No visible worksheet holds a single non-empty cell.
@@ -46,7 +49,8 @@ pub enum SheetError {
     /// repeated in every cell).
     #[error("the sheet's text is longer than {limit} bytes")]
     TextTooLarge { limit: usize },
-    /// The ZIP container is damaged.
+    /// The ZIP container is damaged, or contradicts itself: a part that inflates beyond the
+    /// size the archive declares for it, or two parts of one name.
     #[error("the workbook is damaged: {0}")]
     Zip(#[from] zip::result::ZipError),
     /// The workbook's XML is damaged or uses a feature the reader does not know.

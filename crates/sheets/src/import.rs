@@ -17,7 +17,8 @@ use crate::{SheetError, guard};
 pub struct ImportLimits {
     /// Largest upload, bytes.
     pub max_file_bytes: usize,
-    /// Largest total size of the workbook's XML parts once inflated, bytes. Guards against
+    /// Largest total size of the workbook's parts (all of them, whatever their names) once
+    /// really inflated, bytes; the sizes the archive declares are not trusted. Guards against
     /// ZIP bombs: a sheet compresses about 10:1, so this is far above any honest upload.
     pub max_inflated_bytes: u64,
     /// Most rows, header included, counted as the spreadsheet numbers them (blank rows in

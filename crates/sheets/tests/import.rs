@@ -423,15 +423,41 @@ fn a_zip_bomb_that_understates_its_size_is_refused_while_inflating() {
 /// styles or shared strings, rows out of order, a cell without a reference, and a cached
 /// formula error.
 fn handwritten_xlsx(sheet_data: &str) -> Vec<u8> {
-    let sheet = format!(
+    let mut parts = package_parts(&worksheet_relationship("worksheets/sheet1.xml"));
+    parts.push((
+        "xl/worksheets/sheet1.xml".into(),
+        sheet_xml(sheet_data).into_bytes(),
+    ));
+    let parts: Vec<(&str, &[u8])> = parts
+        .iter()
+        .map(|(name, data)| (name.as_str(), data.as_slice()))
+        .collect();
+    zip_of(&parts)
+}
+
+fn sheet_xml(sheet_data: &str) -> String {
+    format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
          <worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">\
          <sheetData>{sheet_data}</sheetData></worksheet>"
-    );
-    zip_of(&[
+    )
+}
+
+/// The relationship `rId1`, the one sheet of [`package_parts`], as a worksheet at `target`.
+fn worksheet_relationship(target: &str) -> String {
+    format!(
+        "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" \
+         Target=\"{target}\"/>"
+    )
+}
+
+/// Every part of a one-sheet workbook but the sheet itself, the workbook's relationships
+/// being `relationships` (which must define the sheet's `rId1`).
+fn package_parts(relationships: &str) -> Vec<(String, Vec<u8>)> {
+    let parts: [(&str, &str); 4] = [
         (
             "[Content_Types].xml",
-            b"<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
+            "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
               <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
               <Default Extension=\"xml\" ContentType=\"application/xml\"/>\
               <Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>\
@@ -440,24 +466,33 @@ fn handwritten_xlsx(sheet_data: &str) -> Vec<u8> {
         ),
         (
             "_rels/.rels",
-            b"<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+            "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
               <Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/>\
               </Relationships>",
         ),
         (
             "xl/workbook.xml",
-            b"<?xml version=\"1.0\"?><workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" \
+            "<?xml version=\"1.0\"?><workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" \
               xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">\
               <sheets><sheet name=\"Hand\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>",
         ),
-        (
-            "xl/_rels/workbook.xml.rels",
-            b"<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
-              <Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/>\
-              </Relationships>",
-        ),
-        ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
-    ])
+        ("xl/_rels/workbook.xml.rels", ""),
+    ];
+    parts
+        .into_iter()
+        .map(|(name, text)| {
+            let text = if name == "xl/_rels/workbook.xml.rels" {
+                format!(
+                    "<?xml version=\"1.0\"?><Relationships \
+                     xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+                     {relationships}</Relationships>"
+                )
+            } else {
+                text.to_owned()
+            };
+            (name.to_owned(), text.into_bytes())
+        })
+        .collect()
 }
 
 #[test]
@@ -525,4 +560,388 @@ fn too_many_cells_are_refused_and_error_cells_listed_up_to_a_cap() {
     let last = sheet.error_cells.last().unwrap();
     assert_eq!((last.row, last.column.as_str()), (50, "T"));
     assert!(sheet.csv.starts_with(",,,,,,,,,,,,,,,,,,,\r\n"));
+}
+
+// Crafted archives: every part counted by the bytes it really inflates to, and sheets only
+// where calamine should read them (issue #19).
+
+/// One part of a ZIP written byte by byte, so its declared size and CRC can lie.
+struct RawPart {
+    name: String,
+    /// 0 stored, 8 deflated.
+    method: u16,
+    crc: u32,
+    /// The bytes as stored: the raw deflate stream when deflated.
+    data: Vec<u8>,
+    /// The inflated size the archive declares (local header and central directory alike).
+    declared: u32,
+}
+
+impl RawPart {
+    /// A stored part that tells the truth.
+    fn honest(name: &str, data: &[u8]) -> Self {
+        let mut crc = flate2::Crc::new();
+        crc.update(data);
+        Self {
+            name: name.into(),
+            method: 0,
+            crc: crc.sum(),
+            data: data.to_vec(),
+            declared: u32::try_from(data.len()).unwrap(),
+        }
+    }
+}
+
+/// An archive of `parts`, in order, duplicates and lies included.
+fn raw_zip(parts: &[RawPart]) -> Vec<u8> {
+    fn u16le(out: &mut Vec<u8>, value: u16) {
+        out.extend_from_slice(&value.to_le_bytes());
+    }
+    fn u32le(out: &mut Vec<u8>, value: u32) {
+        out.extend_from_slice(&value.to_le_bytes());
+    }
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    for part in parts {
+        let offset = u32::try_from(out.len()).unwrap();
+        let name = part.name.as_bytes();
+        let name_len = u16::try_from(name.len()).unwrap();
+        let stored = u32::try_from(part.data.len()).unwrap();
+        // Version 2.0, no flags, 1980-01-01 00:00.
+        let common = |out: &mut Vec<u8>| {
+            u16le(out, 20);
+            u16le(out, 0);
+            u16le(out, part.method);
+            u16le(out, 0);
+            u16le(out, 0x21);
+            u32le(out, part.crc);
+            u32le(out, stored);
+            u32le(out, part.declared);
+            u16le(out, name_len);
+            u16le(out, 0);
+        };
+        out.extend_from_slice(b"PK\x03\x04");
+        common(&mut out);
+        out.extend_from_slice(name);
+        out.extend_from_slice(&part.data);
+
+        central.extend_from_slice(b"PK\x01\x02");
+        u16le(&mut central, 20); // made by
+        common(&mut central);
+        u16le(&mut central, 0); // comment
+        u16le(&mut central, 0); // disk
+        u16le(&mut central, 0); // internal attributes
+        u32le(&mut central, 0); // external attributes
+        u32le(&mut central, offset);
+        central.extend_from_slice(name);
+    }
+    let central_start = u32::try_from(out.len()).unwrap();
+    let central_len = u32::try_from(central.len()).unwrap();
+    let count = u16::try_from(parts.len()).unwrap();
+    out.extend_from_slice(&central);
+    out.extend_from_slice(b"PK\x05\x06");
+    u16le(&mut out, 0);
+    u16le(&mut out, 0);
+    u16le(&mut out, count);
+    u16le(&mut out, count);
+    u32le(&mut out, central_len);
+    u32le(&mut out, central_start);
+    u16le(&mut out, 0);
+    out
+}
+
+/// The honest skeleton of [`package_parts`] with `relationships`, then `more`.
+fn raw_workbook(relationships: &str, more: Vec<RawPart>) -> Vec<u8> {
+    let mut parts: Vec<RawPart> = package_parts(relationships)
+        .iter()
+        .map(|(name, data)| RawPart::honest(name, data))
+        .collect();
+    parts.extend(more);
+    raw_zip(&parts)
+}
+
+/// A raw deflate stream of the worksheet XML of one inline string of `mib` MiB of `x`, built
+/// without deflating it all: a MiB of `x` deflated once, ending in a sync flush so that the
+/// block is byte-aligned and, after a MiB of `x`, inflates the same wherever it is repeated.
+struct Bomb {
+    stream: Vec<u8>,
+    /// What the stream really inflates to.
+    inflated: u64,
+    /// The CRC of that, computed only for bombs of at most 16 MiB (else 0: slow in a debug
+    /// build, and the attack needs none).
+    crc: u32,
+}
+
+fn inline_string_bomb(mib: usize) -> Bomb {
+    use flate2::{Compression, write::DeflateEncoder};
+    assert!(mib >= 2);
+    let head = sheet_xml("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>");
+    let head = head.split("</sheetData>").next().unwrap();
+    let tail = "</t></is></c></row></sheetData></worksheet>";
+    let filler = vec![b'x'; 1 << 20];
+    let mut encoder = DeflateEncoder::new(Vec::new(), Compression::best());
+    encoder.write_all(head.as_bytes()).unwrap();
+    encoder.write_all(&filler).unwrap();
+    encoder.flush().unwrap();
+    let start = encoder.get_ref().len();
+    encoder.write_all(&filler).unwrap();
+    encoder.flush().unwrap();
+    let end = encoder.get_ref().len();
+    let block = encoder.get_ref()[start..end].to_vec();
+    encoder.write_all(tail.as_bytes()).unwrap();
+    let whole = encoder.finish().unwrap();
+    let mut stream = whole[..end].to_vec();
+    for _ in 2..mib {
+        stream.extend_from_slice(&block);
+    }
+    stream.extend_from_slice(&whole[end..]);
+
+    let mut crc = 0;
+    if mib <= 16 {
+        let mut hasher = flate2::Crc::new();
+        hasher.update(head.as_bytes());
+        for _ in 0..mib {
+            hasher.update(&filler);
+        }
+        hasher.update(tail.as_bytes());
+        crc = hasher.sum();
+    }
+    Bomb {
+        stream,
+        inflated: (head.len() + (mib << 20) + tail.len()) as u64,
+        crc,
+    }
+}
+
+/// A workbook whose one sheet, at `target`, is the deflated `bomb` declared `declared` bytes.
+fn bomb_workbook(target: &str, bomb: &Bomb, declared: u32) -> Vec<u8> {
+    raw_workbook(
+        &worksheet_relationship(target),
+        vec![RawPart {
+            name: format!("xl/{target}"),
+            method: 8,
+            crc: bomb.crc,
+            data: bomb.stream.clone(),
+            declared,
+        }],
+    )
+}
+
+const ATTACK_LIMITS: ImportLimits = ImportLimits {
+    max_inflated_bytes: 8 << 20,
+    ..ImportLimits::BATCH
+};
+
+#[test]
+fn the_inline_string_bomb_is_a_real_worksheet_when_small_and_honest() {
+    // The construction the attack below relies on, at a size calamine may read.
+    let bomb = inline_string_bomb(4);
+    let declared = u32::try_from(bomb.inflated).unwrap();
+    let bytes = bomb_workbook("worksheets/sheet1.xml", &bomb, declared);
+    assert!(bytes.len() < 16 << 10, "{}", bytes.len());
+    let sheet = xlsx_to_csv_with_limits(&bytes, &ATTACK_LIMITS).unwrap();
+    assert_eq!(sheet.csv.len(), (4 << 20) + 2);
+    assert!(sheet.csv.starts_with("xxxx") && sheet.csv.ends_with("x\r\n"));
+}
+
+#[test]
+fn a_binary_worksheet_that_understates_its_size_is_refused_at_the_budget() {
+    // The attack of issue #19: a ~1 MiB workbook whose worksheet, `xl/worksheets/sheet1.bin`
+    // (not an .xml part, so the old guard trusted its size), declares 4,096 bytes and holds
+    // one inline string of 1 GiB.
+    let bomb = inline_string_bomb(1024);
+    assert!(bomb.inflated > 1 << 30);
+    let bytes = bomb_workbook("worksheets/sheet1.bin", &bomb, 4096);
+    assert!(bytes.len() < 1100 << 10, "{}", bytes.len());
+    // The part's CRC is wrong (0): a guard that inflated the whole GiB would reach its end
+    // and fail on the checksum (a damaged archive). Refusing it as too large shows it stopped
+    // at the budget, 8 MiB in, as its declared 4,096 bytes left room for.
+    let result = xlsx_to_csv_with_limits(&bytes, &ATTACK_LIMITS);
+    assert!(
+        matches!(result, Err(SheetError::InflatedTooLarge { limit }) if limit == 8 << 20),
+        "{result:?}"
+    );
+    // The batch calculator's own limits stop it at 200 MiB in the same way (not run here: a
+    // debug build inflates too slowly); what matters is that the real bytes are counted.
+}
+
+#[test]
+fn a_part_that_inflates_beyond_its_declared_size_is_refused_as_damaged() {
+    // Within the budget, a worksheet declared 4,096 bytes that inflates to 4 MiB.
+    let bomb = inline_string_bomb(4);
+    let bytes = bomb_workbook("worksheets/sheet1.xml", &bomb, 4096);
+    let result = xlsx_to_csv_with_limits(&bytes, &ATTACK_LIMITS);
+    assert!(
+        matches!(
+            result,
+            Err(SheetError::Zip(zip::result::ZipError::InvalidArchive(_)))
+        ),
+        "{result:?}"
+    );
+
+    // A part calamine never reads by that name: an image, stored, 64 KiB declared 100 bytes.
+    let sheet = sheet_xml("<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>");
+    let image = vec![0x5A_u8; 64 << 10];
+    let mut lying = RawPart::honest("xl/media/image1.png", &image);
+    lying.declared = 100;
+    let bytes = raw_workbook(
+        &worksheet_relationship("worksheets/sheet1.xml"),
+        vec![
+            RawPart::honest("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+            lying,
+        ],
+    );
+    let result = xlsx_to_csv(&bytes);
+    assert!(
+        matches!(
+            result,
+            Err(SheetError::Zip(zip::result::ZipError::InvalidArchive(_)))
+        ),
+        "{result:?}"
+    );
+
+    // Told the truth, the same image is inflated, counted, and the workbook read.
+    let bytes = raw_workbook(
+        &worksheet_relationship("worksheets/sheet1.xml"),
+        vec![
+            RawPart::honest("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+            RawPart::honest("xl/media/image1.png", &image),
+        ],
+    );
+    assert_eq!(xlsx_to_csv(&bytes).unwrap().csv, "1\r\n");
+    let limits = ImportLimits {
+        max_inflated_bytes: 60 << 10,
+        ..ImportLimits::BATCH
+    };
+    assert!(matches!(
+        xlsx_to_csv_with_limits(&bytes, &limits),
+        Err(SheetError::InflatedTooLarge { limit }) if limit == 60 << 10
+    ));
+}
+
+/// The one-sheet workbook whose relationships are `relationships`, its sheet stored as
+/// `part` (a valid worksheet that calamine would read).
+fn workbook_with_sheet_at(relationships: &str, part: &str) -> Vec<u8> {
+    let sheet = sheet_xml("<row r=\"1\"><c r=\"A1\"><v>7</v></c></row>");
+    raw_workbook(relationships, vec![RawPart::honest(part, sheet.as_bytes())])
+}
+
+#[test]
+fn a_sheet_that_is_not_an_xml_part_inside_the_package_is_refused() {
+    let refused = |relationships: &str, part: &str| {
+        let result = xlsx_to_csv(&workbook_with_sheet_at(relationships, part));
+        matches!(result, Err(SheetError::NotAWorkbook))
+    };
+    let worksheet = |target: &str| worksheet_relationship(target);
+    // XLSB content in an .xlsx, even small and honest.
+    assert!(refused(
+        &worksheet("worksheets/sheet1.bin"),
+        "xl/worksheets/sheet1.bin"
+    ));
+    assert!(refused(
+        &worksheet("/xl/worksheets/sheet1.bin"),
+        "xl/worksheets/sheet1.bin"
+    ));
+    assert!(refused(
+        &worksheet("worksheets/sheet1"),
+        "xl/worksheets/sheet1"
+    ));
+    // calamine calls a part a sheet by its folder, whatever the relationship's type.
+    assert!(refused(
+        "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" \
+         Target=\"worksheets/sheet1.bin\"/>",
+        "xl/worksheets/sheet1.bin"
+    ));
+    // Out of `xl/`, or paths another reader would resolve elsewhere.
+    assert!(refused(
+        &worksheet("worksheets/../sheet1.xml"),
+        "xl/worksheets/../sheet1.xml"
+    ));
+    assert!(refused(
+        &worksheet("../worksheets/sheet1.xml"),
+        "xl/../worksheets/sheet1.xml"
+    ));
+    assert!(refused(
+        &worksheet("/worksheets/sheet1.xml"),
+        "xl//worksheets/sheet1.xml"
+    ));
+    assert!(refused(
+        &worksheet("worksheets\\sheet1.xml"),
+        "xl/worksheets\\sheet1.xml"
+    ));
+    assert!(refused(
+        &worksheet("worksheets//sheet1.xml"),
+        "xl/worksheets//sheet1.xml"
+    ));
+    assert!(refused(
+        &worksheet("file:///etc/passwd"),
+        "xl/worksheets/sheet1.xml"
+    ));
+    // A second relationship no <sheet> names is checked as well.
+    assert!(refused(
+        &format!(
+            "{}<Relationship Id=\"rId9\" Type=\"x/worksheet\" Target=\"worksheets/sheet2.bin\"/>",
+            worksheet("worksheets/sheet1.xml")
+        ),
+        "xl/worksheets/sheet1.xml"
+    ));
+
+    // What Excel and other writers do write is read.
+    let read = |relationships: &str, part: &str| {
+        xlsx_to_csv(&workbook_with_sheet_at(relationships, part)).map(|sheet| sheet.csv)
+    };
+    for (target, part) in [
+        ("worksheets/sheet1.xml", "xl/worksheets/sheet1.xml"),
+        ("/xl/worksheets/sheet1.xml", "xl/worksheets/sheet1.xml"),
+        ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet1.xml"),
+        ("worksheets/Sheet1.XML", "xl/worksheets/Sheet1.XML"),
+    ] {
+        assert_eq!(read(&worksheet(target), part).unwrap(), "7\r\n", "{target}");
+    }
+    // An .xlsm's macros and Excel's custom XML point elsewhere, harmlessly.
+    let xlsm = format!(
+        "{}<Relationship Id=\"rId2\" Type=\"http://schemas.microsoft.com/office/2006/relationships/vbaProject\" \
+         Target=\"vbaProject.bin\"/>\
+         <Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml\" \
+         Target=\"../customXml/item1.xml\"/>",
+        worksheet("worksheets/sheet1.xml")
+    );
+    assert_eq!(read(&xlsm, "xl/worksheets/sheet1.xml").unwrap(), "7\r\n");
+}
+
+#[test]
+fn two_parts_of_one_name_are_refused() {
+    let sheet = sheet_xml("<row r=\"1\"><c r=\"A1\"><v>7</v></c></row>");
+    let other = sheet_xml("<row r=\"1\"><c r=\"A1\"><v>8</v></c></row>");
+    let relationships = worksheet_relationship("worksheets/sheet1.xml");
+    for twin in [
+        "xl/worksheets/sheet1.xml",
+        "XL/Worksheets/Sheet1.xml",
+        "xl\\worksheets\\sheet1.xml",
+    ] {
+        let bytes = raw_workbook(
+            &relationships,
+            vec![
+                RawPart::honest("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+                RawPart::honest(twin, other.as_bytes()),
+            ],
+        );
+        let result = xlsx_to_csv(&bytes);
+        assert!(
+            matches!(
+                result,
+                Err(SheetError::Zip(zip::result::ZipError::InvalidArchive(_)))
+            ),
+            "{twin}: {result:?}"
+        );
+    }
+    // The same parts once each are a workbook.
+    let bytes = raw_workbook(
+        &relationships,
+        vec![RawPart::honest(
+            "xl/worksheets/sheet1.xml",
+            sheet.as_bytes(),
+        )],
+    );
+    assert_eq!(xlsx_to_csv(&bytes).unwrap().csv, "7\r\n");
 }

@@ -68,23 +68,25 @@ pub enum UplinkError {
     /// The server will never take this batch (malformed or too large).
     #[error("the server refused the batch ({status}): {body}")]
     Refused { status: u16, body: String },
+    /// The server answered with a redirect, which is never followed (the key would go along):
+    /// the server URL needs fixing; batches stay in the spool.
+    #[error(transparent)]
+    Redirected(#[from] collector::uplink::Redirected),
 }
 
 pub struct Uplink {
     http: reqwest::Client,
-    base_url: String,
+    base: collector::uplink::ServerUrl,
     key: String,
 }
 
 impl Uplink {
+    /// Refuses a server URL that would expose the key (`http://` beyond loopback, `user:pass@`,
+    /// another scheme); the client never follows a redirect.
     pub fn new(base_url: &str, key: &str, timeout: Duration) -> anyhow::Result<Self> {
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .user_agent(concat!("hashinsight-collector/", env!("CARGO_PKG_VERSION")))
-            .build()?;
         Ok(Self {
-            http,
-            base_url: base_url.trim_end_matches('/').to_owned(),
+            http: collector::uplink::client(timeout)?,
+            base: collector::uplink::ServerUrl::parse(base_url)?,
             key: key.to_owned(),
         })
     }
@@ -92,7 +94,7 @@ impl Uplink {
     pub async fn targets(&self) -> Result<Targets, UplinkError> {
         exchange(
             self.http
-                .get(format!("{}{TARGETS_PATH}", self.base_url))
+                .get(self.base.endpoint(TARGETS_PATH))
                 .header(KEY_HEADER, &self.key),
         )
         .await
@@ -102,7 +104,7 @@ impl Uplink {
     pub async fn send(&self, gzip_json: Vec<u8>) -> Result<IngestReply, UplinkError> {
         exchange(
             self.http
-                .post(format!("{}{TELEMETRY_PATH}", self.base_url))
+                .post(self.base.endpoint(TELEMETRY_PATH))
                 .header(KEY_HEADER, &self.key)
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .header(reqwest::header::CONTENT_ENCODING, "gzip")
@@ -128,6 +130,7 @@ async fn exchange<T: serde::de::DeserializeOwned>(
 }
 
 async fn check(response: reqwest::Response) -> Result<reqwest::Response, UplinkError> {
+    collector::uplink::refuse_redirect(&response)?;
     let status = response.status();
     if status.is_success() {
         return Ok(response);

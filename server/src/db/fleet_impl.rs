@@ -71,8 +71,9 @@ macro_rules! impl_fleet_helpers {
                 Ok(found)
             }
 
-            /// What the database holds among `wanted`: taken serials, IPs (in the site) and
-            /// MACs, and the customers and models that exist.
+            /// What the database holds among `wanted`: serials, IPs and MACs taken in the site
+            /// (another site's, another host's perhaps, are none of the import's business), and
+            /// the customers and models that exist.
             async fn fleet_taken(
                 conn: &mut <$db as sqlx::Database>::Connection,
                 site_id: i64,
@@ -81,8 +82,8 @@ macro_rules! impl_fleet_helpers {
                 Ok($crate::db::fleet_import::Taken {
                     serials: Self::fleet_texts_in(
                         conn,
-                        "select serial from miner where serial in",
-                        None,
+                        "select serial from miner where site_id = $1 and serial in",
+                        Some(site_id),
                         &wanted.serials,
                     )
                     .await?,
@@ -95,8 +96,8 @@ macro_rules! impl_fleet_helpers {
                     .await?,
                     macs: Self::fleet_texts_in(
                         conn,
-                        "select mac from miner where mac in",
-                        None,
+                        "select mac from miner where site_id = $1 and mac in",
+                        Some(site_id),
                         &wanted.macs,
                     )
                     .await?,

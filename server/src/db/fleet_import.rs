@@ -9,8 +9,8 @@ use app::fleet::{InsertOutcome, MinerFieldError, NewMiner, UniqueField};
 /// Values already taken in the database, among those the import carries.
 #[derive(Debug, Default)]
 pub struct Taken {
+    /// Serials, IPs and MACs: in the import's site.
     pub serials: HashSet<String>,
-    /// In the import's site.
     pub ips: HashSet<String>,
     pub macs: HashSet<String>,
     pub customer_ids: HashSet<i64>,

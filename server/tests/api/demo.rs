@@ -13,6 +13,8 @@ async fn the_demo_farm_is_seeded_polled_and_alerting(backend: Backend, base: Ipv
     let Some(app) = TestApp::spawn_with(backend, |settings| {
         settings.demo.miners = 3;
         settings.demo.base = base;
+        // No allow-list: the demo farm's own addresses are opened by the demo itself.
+        settings.poll.allow_networks.clear();
         settings.poll.interval_s = 1;
         settings.poll.timeout_s = 5;
     })

@@ -111,16 +111,40 @@ async fn sites_round_trip_and_refuse_a_taken_name(backend: Backend) {
         .create_site(&site("South", None), NOW_MS)
         .await
         .unwrap();
+    // A name is unique among one owner's sites, and among the sites nobody owns.
     assert!(matches!(
-        store.create_site(&site("North", None), NOW_MS).await,
+        store.create_site(&site("North", Some(owner)), NOW_MS).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert!(matches!(
+        store.create_site(&site("South", None), NOW_MS).await,
         Err(StoreError::Conflict { .. })
     ));
     assert!(matches!(
         store
-            .update_site(south.site_id, &site("North", None), NOW_MS)
+            .update_site(south.site_id, &site("North", Some(owner)), NOW_MS)
             .await,
         Err(StoreError::Conflict { .. })
     ));
+    // Another owner's, and the staff's, may be called the same.
+    let rival = user(&*store, "rival@example.com").await;
+    let rivals = store
+        .create_site(&site("North", Some(rival)), NOW_MS)
+        .await
+        .unwrap();
+    let staffs = store
+        .create_site(&site("North", None), NOW_MS)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .update_site(staffs.site_id, &site("North", Some(rival)), NOW_MS)
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    for extra in [rivals.site_id, staffs.site_id] {
+        store.delete_site(extra).await.unwrap();
+    }
 
     let hourly = NewSite {
         tariff: Tariff::Hourly {
@@ -151,7 +175,7 @@ async fn sites_round_trip_and_refuse_a_taken_name(backend: Backend) {
         .collect();
     assert_eq!(all, ["North", "South Ridge"]);
     assert_eq!(store.list_sites(Some(owner)).await.unwrap().len(), 2);
-    assert!(store.list_sites(Some(owner + 1)).await.unwrap().is_empty());
+    assert!(store.list_sites(Some(rival)).await.unwrap().is_empty());
 
     store.delete_site(north.site_id).await.unwrap();
     assert!(matches!(
@@ -338,7 +362,9 @@ on_both_engines!(
     an_import_writes_good_rows_and_reports_each_duplicate
 );
 
-async fn ips_repeat_across_sites_but_serials_never(backend: Backend) {
+/// Serials, IPs and MACs are unique within a site: another site's (another host's, perhaps)
+/// neither blocks an import nor is revealed by it.
+async fn serials_ips_and_macs_repeat_across_sites_but_not_within_one(backend: Backend) {
     let Some(db) = TestDatabase::new(backend).await else {
         return;
     };
@@ -346,12 +372,55 @@ async fn ips_repeat_across_sites_but_serials_never(backend: Backend) {
     let (farm, other) = two_sites(&*store).await;
     import(&*store, farm, &[miner(1), miner(2)]).await;
     let elsewhere = [
-        with(1, |m| (m.serial, m.mac) = ("X1".into(), None)),
+        miner(1),
         miner(2),
+        with(3, |m| m.serial = miner(1).serial),
+        with(4, |m| m.mac = miner(2).mac),
     ];
     let outcomes = import(&*store, other, &elsewhere).await;
     assert!(matches!(outcomes[0], InsertOutcome::Inserted { .. }));
-    assert_eq!(outcomes[1], dup(UniqueField::Serial));
+    assert!(matches!(outcomes[1], InsertOutcome::Inserted { .. }));
+    assert_eq!(
+        outcomes[2..],
+        [dup(UniqueField::Serial), dup(UniqueField::Mac)]
+    );
+    // A second import of the same rows finds them on the site itself.
+    let again = import(
+        &*store,
+        other,
+        &[miner(1), with(5, |m| m.mac = miner(1).mac)],
+    )
+    .await;
+    assert_eq!(again, [dup(UniqueField::Serial), dup(UniqueField::Mac)]);
+    // An edit is refused on the site's own values only, and names the value.
+    let ids = inserted_ids(&outcomes);
+    let clash = |change: fn(&mut NewMiner)| with(2, change);
+    for (edit, field) in [
+        (clash(|m| m.serial = miner(1).serial), UniqueField::Serial),
+        (clash(|m| m.mac = miner(1).mac), UniqueField::Mac),
+        (clash(|m| m.ip = miner(1).ip), UniqueField::Ip),
+    ] {
+        match store.update_miner(ids[1], &edit, NOW_MS).await {
+            Err(StoreError::Conflict { constraint }) => assert_eq!(
+                app::fleet::forms::taken_field(&constraint),
+                Some(field),
+                "{constraint}"
+            ),
+            other => panic!("{field:?}: {other:?}"),
+        }
+    }
+    let farms_only = with(2, |m| m.mac = Some("02:00:00:ff:ff:ff".into()));
+    import(
+        &*store,
+        farm,
+        &[with(9, |m| m.mac.clone_from(&farms_only.mac))],
+    )
+    .await;
+    let edited = store
+        .update_miner(ids[1], &farms_only, NOW_MS)
+        .await
+        .unwrap();
+    assert_eq!(edited.mac, farms_only.mac);
     assert!(matches!(
         store.insert_miners(other + 100, &[miner(50)], NOW_MS).await,
         Err(StoreError::NotFound)
@@ -361,7 +430,7 @@ async fn ips_repeat_across_sites_but_serials_never(backend: Backend) {
 on_both_engines!(
     across_sites_sqlite,
     across_sites_postgres,
-    ips_repeat_across_sites_but_serials_never
+    serials_ips_and_macs_repeat_across_sites_but_not_within_one
 );
 
 async fn a_large_import_spans_several_statements_in_one_go(backend: Backend) {

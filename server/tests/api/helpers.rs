@@ -15,6 +15,11 @@ use tempfile::TempDir;
 /// Models the migrations seed into the catalogue.
 pub const SEEDED_MODELS: usize = 37;
 
+/// The loopback block the tests' simulated miners live in (127.64.0.0 – 127.127.255.255),
+/// opened with `[poll] allow_networks` as a lab would: the rest of 127.0.0.0/8 — 127.0.0.1,
+/// 127.0.0.5 — stays refused, as every other reserved range.
+pub const SIMULATOR_NETWORK: &str = "127.64.0.0/10";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -144,6 +149,7 @@ impl TestApp {
         settings.auth.password_memory_kib = 64;
         settings.auth.password_iterations = 1;
         settings.auth.attempts_per_ip_per_minute = 100_000;
+        settings.poll.allow_networks = vec![SIMULATOR_NETWORK.parse().unwrap()];
         adjust(&mut settings);
         let app = Application::build(settings).await.unwrap();
         let addr = app.local_addr();

@@ -5,6 +5,7 @@
 
 mod accounts;
 mod adversarial;
+mod adversarial_ssrf;
 mod alerts;
 mod batch;
 mod calculate;
@@ -12,6 +13,7 @@ mod calculator_data;
 mod cli;
 mod collector_keys;
 mod demo;
+mod fleet_namespaces;
 mod fleet_setup;
 mod fleet_store;
 mod helpers;

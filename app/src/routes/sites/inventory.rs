@@ -281,6 +281,7 @@ fn reason_text(i18n: I18nContext<Locale>, reason: ImportReason) -> &'static str 
     match reason {
         ImportReason::MissingValue => t_string!(i18n, inventory_reason_missing_value),
         ImportReason::InvalidIp => t_string!(i18n, inventory_reason_invalid_ip),
+        ImportReason::ReservedIp => t_string!(i18n, inventory_reason_reserved_ip),
         ImportReason::InvalidMac => t_string!(i18n, inventory_reason_invalid_mac),
         ImportReason::TooLong => t_string!(i18n, inventory_reason_too_long),
         ImportReason::DuplicateInFile => t_string!(i18n, inventory_reason_duplicate_in_file),
