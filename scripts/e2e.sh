@@ -34,6 +34,10 @@ APP__MARKET__FEED__ENDPOINTS__MEMPOOL="http://127.0.0.1:$provider_port" \
   market backfill --days 10 --to-day 2026-11-24
 kill "$provider_server" 2>/dev/null || true
 
+# The simulated miners below live on 127.1.0.1-3, a loopback range no real miner has: opened on
+# purpose, as a lab would, for the server, the CLI import and the collector's targets alike.
+export APP__POLL__ALLOW_NETWORKS='["127.1.0.0/16"]'
+
 # The first-run link to create the owner, as an operator would run it on a new install; the
 # setup project of the suite opens it.
 setup_link=$(./target/release/hashinsight --database-url "sqlite://$work/hashinsight.db" \

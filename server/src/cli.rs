@@ -113,7 +113,9 @@ pub struct SiteImportArgs {
 
 #[derive(Debug, Args)]
 pub struct CollectArgs {
-    /// Base URL of the HashInsight server, e.g. https://hashinsight.example.com.
+    /// Base URL of the HashInsight server, e.g. https://hashinsight.example.com: https, or
+    /// http only to a loopback address (the key travels with every batch); no user, query or
+    /// redirect.
     #[arg(
         long,
         env = "HASHINSIGHT_SERVER",
