@@ -4,26 +4,20 @@
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
-pub mod access;
-pub mod account;
 pub mod api;
-pub mod batch;
-pub mod calculate;
-pub mod catalogue;
+// The vocabulary lives in the domain crate; these names keep `crate::fleet::…` and
+// `app::fleet::…` paths meaning what they did.
+pub use domain::{
+    access, account, batch, calculate, catalogue, estimate, fleet, market, network, saved_scenario,
+    scenario, telemetry,
+};
 pub mod chart_options;
 pub mod components;
 pub mod error;
-pub mod estimate;
-pub mod fleet;
-pub mod market;
-pub mod network;
 pub mod preferences;
 pub mod routes;
-pub mod saved_scenario;
-pub mod scenario;
 #[cfg(feature = "ssr")]
 pub mod ssr;
-pub mod telemetry;
 pub mod timing;
 
 use leptos::prelude::*;

@@ -3,10 +3,10 @@
 //! check alone, which is all an anonymous request pays.
 #![allow(clippy::unwrap_used)]
 
-use app::access::{Access, Module, Role};
-use app::ssr::accounts::{NewSession, NewUser};
 use app::ssr::identity::{AuthSettings, resolve_caller};
 use criterion::{Criterion, criterion_group, criterion_main};
+use domain::access::{Access, Module, Role};
+use store::accounts::{NewSession, NewUser};
 
 fn guard(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -67,7 +67,7 @@ fn guard(c: &mut Criterion) {
     );
     c.bench_function("guard: matrix check only", |b| {
         b.iter(|| {
-            app::access::check(
+            domain::access::check(
                 std::hint::black_box(Some(Role::Client)),
                 std::hint::black_box(Module::BatchCalculator),
                 Access::Read,

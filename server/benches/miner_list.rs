@@ -11,12 +11,12 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use app::fleet::{
+use domain::fleet::{
     InsertOutcome, MinerQuery, MinerSort, MinerStatus, NewCustomer, NewMiner, NewSite, Tariff,
 };
-use app::ssr::Store;
 use server::config::{DatabaseSettings, DatabaseUrl};
 use sqlx::Connection;
+use store::Store;
 
 const MINERS: u32 = 20_000;
 const CUSTOMERS: u32 = 20;

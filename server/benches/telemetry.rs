@@ -21,10 +21,10 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use app::ssr::Store;
-use app::telemetry::{DAY_MS, FIVE_MINUTES_MS, TelemetrySample};
+use domain::telemetry::{DAY_MS, FIVE_MINUTES_MS, TelemetrySample};
 use server::config::{DatabaseSettings, DatabaseUrl};
 use sqlx::Connection;
+use store::Store;
 
 /// Midnight UTC, 2025-11-09.
 const DAY0: i64 = 20_401 * DAY_MS;
@@ -269,7 +269,10 @@ async fn overview_latency(engine: Engine) {
     let mut times: Vec<Duration> = Vec::new();
     for _ in 0..200 {
         let started = Instant::now();
-        let overview = store.site_overview(site, now).await.unwrap();
+        let overview = store
+            .site_overview(site, now, domain::fleet::TemperatureLimits::default())
+            .await
+            .unwrap();
         times.push(started.elapsed());
         assert_eq!(overview.sparkline.len(), 288);
         assert_eq!(overview.miners_total, 10_000);
@@ -378,7 +381,7 @@ async fn alert_evaluation(engine: Engine) {
         }
     }
     let open = store
-        .list_alerts(&app::fleet::AlertQuery {
+        .list_alerts(&domain::fleet::AlertQuery {
             site_id: Some(site),
             open_only: true,
             limit: 1,

@@ -4,10 +4,10 @@
 use std::net::SocketAddr;
 
 use anyhow::{Context, bail};
-use app::access::Role;
-use app::ssr::Store;
-use app::ssr::accounts::{NewUser, TokenPurpose};
 use app::ssr::identity::{self, AuthServices};
+use domain::access::Role;
+use store::Store;
+use store::accounts::{NewUser, TokenPurpose};
 
 /// The origin links are built on outside a request: the configured public URL, else the address
 /// the server listens on.
@@ -95,12 +95,12 @@ pub async fn create_user(
         }
         return setup_link(store, services, origin).await;
     };
-    let email = app::account::normalise_email(email)
+    let email = domain::account::normalise_email(email)
         .with_context(|| format!("{email:?} is not an e-mail address"))?;
     let display_name = display_name
         .map_or_else(
             || email.split('@').next().map(str::to_owned),
-            app::account::normalise_display_name,
+            domain::account::normalise_display_name,
         )
         .context("the display name must have 1 to 80 characters")?;
     let user = store
@@ -126,7 +126,7 @@ pub async fn create_user(
     .await
     .map_err(|err| anyhow::anyhow!("issuing the password link: {err}"))?;
     store
-        .record_audit(&app::ssr::accounts::NewAuditEvent {
+        .record_audit(&store::accounts::NewAuditEvent {
             at_ms: identity::now_ms(),
             action: "user.create".to_owned(),
             outcome: "ok",

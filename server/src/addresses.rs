@@ -90,7 +90,7 @@ impl MinerAddresses {
     pub fn screen(
         &self,
         site_id: i64,
-        stored: &[app::fleet::MinerTarget],
+        stored: &[domain::fleet::MinerTarget],
         poller: &'static str,
     ) -> Screened {
         let mut screened = Screened::default();
@@ -133,8 +133,8 @@ mod tests {
 
     use super::*;
 
-    fn stored(miner_id: i64, ip: &str) -> app::fleet::MinerTarget {
-        app::fleet::MinerTarget {
+    fn stored(miner_id: i64, ip: &str) -> domain::fleet::MinerTarget {
+        domain::fleet::MinerTarget {
             miner_id,
             ip: ip.to_owned(),
             nominal_w_per_th: None,

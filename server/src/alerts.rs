@@ -8,12 +8,11 @@ mod notify;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use app::fleet::{AlertChange, AlertKind, AlertTransition, Severity};
-use app::ssr::Store;
-use app::ssr::alerts::AlertContext;
-use app::telemetry::TelemetrySample;
-use fleet::alerts::{AlertBook, AlertEvent, AlertRules, Reading};
+use domain::telemetry::TelemetrySample;
+use fleet::alerts::{AlertBook, AlertRules, Reading};
 use serde::{Deserialize, Serialize};
+use store::Store;
+use store::alerts::AlertContext;
 
 use crate::mail::SmtpMailer;
 
@@ -83,6 +82,11 @@ impl Alerting {
 
     /// Runs a stored batch of the site through its engine. Failures are the caller's to log:
     /// the samples are stored either way, and the engine reloads its last saved state.
+    /// The temperature thresholds every page counts hot and critical miners with.
+    pub fn temperature_limits(&self) -> domain::fleet::TemperatureLimits {
+        self.rules.temperature_limits()
+    }
+
     pub async fn observe_samples(
         &self,
         site_id: i64,
@@ -181,7 +185,7 @@ impl Alerting {
             if events.is_empty() && now_ms - site.saved_at_ms < BOOK_SAVE_EVERY_MS {
                 return Ok(());
             }
-            let changes: Vec<AlertChange> = events.iter().map(change_of).collect();
+            let changes = events;
             let book = serde_json::to_string(&site.book)?;
             match self
                 .store
@@ -202,7 +206,7 @@ impl Alerting {
                     }
                     return Ok(());
                 }
-                Err(app::ssr::StoreError::Conflict { .. }) if attempt == 0 => *slot = None,
+                Err(store::StoreError::Conflict { .. }) if attempt == 0 => *slot = None,
                 Err(error) => {
                     // The stored rows are the truth: start again from the last recorded state.
                     *slot = None;
@@ -271,57 +275,9 @@ fn offline_reading(miner_id: i64, at_ms: i64) -> Reading {
     }
 }
 
-/// The engine's event as the app stores it: the same codes, the app's own types.
-fn change_of(event: &AlertEvent) -> AlertChange {
-    use fleet::alerts::{AlertKind as K, Severity as S, Transition as T};
-    AlertChange {
-        miner_id: event.miner_id,
-        kind: match event.kind {
-            K::Temperature => AlertKind::Temperature,
-            K::Offline => AlertKind::Offline,
-            K::HashrateLow => AlertKind::HashrateLow,
-            K::HardwareErrors => AlertKind::HardwareErrors,
-            K::FanStopped => AlertKind::FanStopped,
-            K::DeadBoards => AlertKind::DeadBoards,
-        },
-        severity: match event.severity {
-            S::Warning => Severity::Warning,
-            S::Critical => Severity::Critical,
-        },
-        transition: match event.transition {
-            T::Opened => AlertTransition::Opened,
-            T::Escalated => AlertTransition::Escalated,
-            T::Resolved => AlertTransition::Resolved,
-        },
-        at_ms: event.at_ms,
-        value: event.value,
-        threshold: event.threshold,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_app_and_the_engine_share_their_codes() {
-        for (engine, app) in fleet::alerts::AlertKind::ALL
-            .into_iter()
-            .zip(AlertKind::ALL)
-        {
-            let event = AlertEvent {
-                miner_id: 1,
-                kind: engine,
-                severity: fleet::alerts::Severity::Warning,
-                transition: fleet::alerts::Transition::Opened,
-                at_ms: 0,
-                value: 0.0,
-                threshold: 0.0,
-            };
-            assert_eq!(change_of(&event).kind, app);
-            assert_eq!(engine.code(), app.code());
-        }
-    }
 
     #[test]
     fn a_reading_falls_back_on_the_model_and_the_last_answer() {

@@ -5,7 +5,6 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
 
-use app::access::{Access, Module};
 use app::error::AppError;
 use app::ssr::auth::Caller;
 use app::ssr::identity::{self, SESSION_COOKIE};
@@ -14,6 +13,7 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header}
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::MethodRouter;
+use domain::access::{Access, Module};
 use serde::Serialize;
 
 use crate::state::AppState;
@@ -30,31 +30,31 @@ pub const REST_ENDPOINTS: &[(&str, &str, Module, Access)] = &[
     ("GET", "/api/v1/market", Module::Network, Access::Read),
     (
         "GET",
-        app::telemetry::LIVE_PATH,
+        domain::telemetry::LIVE_PATH,
         Module::StatusMonitor,
         Access::Read,
     ),
     (
         "POST",
-        app::fleet::import::MINER_IMPORT_PATH,
+        domain::fleet::import::MINER_IMPORT_PATH,
         Module::SiteManagement,
         Access::Full,
     ),
     (
         "GET",
-        app::fleet::import::MINER_EXPORT_PATH,
+        domain::fleet::import::MINER_EXPORT_PATH,
         Module::SiteManagement,
         Access::Read,
     ),
     (
         "POST",
-        app::batch::EXPORT_PATH,
+        domain::batch::EXPORT_PATH,
         Module::BatchCalculator,
         Access::Read,
     ),
     (
         "POST",
-        app::batch::IMPORT_PATH,
+        domain::batch::IMPORT_PATH,
         Module::BatchCalculator,
         Access::Read,
     ),

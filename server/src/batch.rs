@@ -1,19 +1,19 @@
 //! The batch calculator's downloads and spreadsheet import:
 //! - `POST /api/v1/batch/export` takes the page's form (also posted without JavaScript),
-//!   computes the rows with the same `app::batch::compute` the browser runs, and answers a CSV
+//!   computes the rows with the same `domain::batch::compute` the browser runs, and answers a CSV
 //!   or an XLSX workbook with its headers in the reader's language;
 //! - `POST /api/v1/batch/import` takes a spreadsheet's bytes and answers its first sheet as CSV
 //!   rows, which the page shows in its text area before computing them.
 
-use app::batch::{
-    BatchForm, ExportFormat, ImportErrorCode, ImportRefused, ImportedRows, SpecIndex,
-};
 use app::i18n::Locale;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Form, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use domain::batch::{
+    BatchForm, ExportFormat, ImportErrorCode, ImportRefused, ImportedRows, SpecIndex,
+};
 use mining::batch::{BatchError, to_csv};
 use serde::Deserialize;
 
@@ -48,7 +48,7 @@ pub async fn export_handler(
     // Computing 100,000 rows takes tens of milliseconds: off the async workers.
     let computed = tokio::task::spawn_blocking(move || {
         let form = &export.form;
-        app::batch::compute(&form.csv, &form.defaults(), &specs).map(|r| (r, export.format))
+        domain::batch::compute(&form.csv, &form.defaults(), &specs).map(|r| (r, export.format))
     })
     .await;
     let (report, format) = match computed {

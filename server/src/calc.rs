@@ -1,19 +1,19 @@
 //! `hashinsight calc` and `POST /api/v1/calculate`: both resolve a `CalcRequest` against the
-//! catalogue and evaluate it with `app::calculate`, so the CLI and the API cannot disagree.
+//! catalogue and evaluate it with `domain::calculate`, so the CLI and the API cannot disagree.
 
 use std::io::Write as _;
 use std::sync::Arc;
 
-use app::access::{Access, Module};
-use app::calculate::{CalcContext, CalcFieldError, CalcRequest, CalcResponse, find_in, resolve};
-use app::ssr::Store;
 use app::ssr::auth::Caller;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
+use domain::access::{Access, Module};
+use domain::calculate::{CalcContext, CalcFieldError, CalcRequest, CalcResponse, find_in, resolve};
 use serde::Serialize;
+use store::Store;
 
 use crate::cli::CalcArgs;
 use crate::config::Settings;
@@ -40,7 +40,10 @@ pub async fn run(
         .map(|m| (m.name.as_str(), (m.hashrate_hs, m.power_w)))
         .collect();
     let find = |name: &str| find_in(specs.iter().copied(), name);
-    Ok(resolve(request, context, &find).and_then(|resolved| app::calculate::evaluate(&resolved)))
+    Ok(
+        resolve(request, context, &find)
+            .and_then(|resolved| domain::calculate::evaluate(&resolved)),
+    )
 }
 
 /// The CLI command. Exit code 2 and one line per refused field on bad input.

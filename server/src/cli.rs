@@ -180,7 +180,7 @@ pub enum UserCommand {
 pub struct UserCreateArgs {
     /// owner, admin, mining_site_owner, operator, client or guest.
     #[arg(long, value_parser = parse_role)]
-    pub role: app::access::Role,
+    pub role: domain::access::Role,
     /// The person's e-mail address.
     #[arg(long)]
     pub email: Option<String>,
@@ -189,7 +189,7 @@ pub struct UserCreateArgs {
     pub name: Option<String>,
 }
 
-fn parse_role(text: &str) -> Result<app::access::Role, String> {
+fn parse_role(text: &str) -> Result<domain::access::Role, String> {
     text.parse().map_err(|err| {
         format!("{err}; use owner, admin, mining_site_owner, operator, client or guest")
     })
@@ -213,7 +213,8 @@ pub struct BackfillArgs {
 }
 
 fn parse_day(text: &str) -> Result<i64, String> {
-    app::market::day_from_iso(text).ok_or_else(|| format!("{text:?} is not a date as YYYY-MM-DD"))
+    domain::market::day_from_iso(text)
+        .ok_or_else(|| format!("{text:?} is not a date as YYYY-MM-DD"))
 }
 
 impl Default for Command {
@@ -323,8 +324,8 @@ pub struct CalcArgs {
 }
 
 impl CalcArgs {
-    pub fn request(&self) -> app::calculate::CalcRequest {
-        app::calculate::CalcRequest {
+    pub fn request(&self) -> domain::calculate::CalcRequest {
+        domain::calculate::CalcRequest {
             model: self.model.clone(),
             count: self.count,
             hashrate_ths: self.hashrate_ths,

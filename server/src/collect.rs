@@ -15,8 +15,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use app::telemetry::TelemetrySample;
 use collector::{Collector, CollectorConfig};
+use domain::telemetry::TelemetrySample;
 use tokio::sync::Notify;
 
 use crate::cli::CollectArgs;

@@ -22,7 +22,7 @@ mod telemetry_sqlite;
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
-use app::ssr::{Store, StoreError};
+use store::{Store, StoreError};
 
 use crate::config::{DatabaseSettings, DatabaseUrl};
 

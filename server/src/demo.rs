@@ -9,9 +9,9 @@
 use std::net::Ipv4Addr;
 
 use anyhow::Context;
-use app::fleet::{Approval, InsertOutcome, MinerStatus, NewMiner, NewSite, Tariff};
-use app::ssr::Store;
+use domain::fleet::{Approval, InsertOutcome, MinerStatus, NewMiner, NewSite, Tariff};
 use serde::{Deserialize, Serialize};
+use store::Store;
 
 /// The demo site's name; a site of that name is taken to be the demo farm.
 pub const DEMO_SITE_NAME: &str = "Demo farm";
@@ -100,7 +100,7 @@ pub async fn start(settings: &DemoSettings, store: &dyn Store) -> anyhow::Result
     if let Some(miner) = farm.miner(1) {
         miner.inject(::minersim::Fault::Overheating);
     }
-    let site_id = seed(store, &farm.ips(), app::market::unix_now_ms())
+    let site_id = seed(store, &farm.ips(), domain::clock::unix_now_ms())
         .await
         .context("seeding the demo farm")?;
     tracing::info!(

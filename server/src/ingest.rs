@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use flate2::read::GzDecoder;
 use serde::Serialize;
 
-use app::telemetry::TelemetrySample;
+use domain::telemetry::TelemetrySample;
 
 use crate::collect::BATCH_SAMPLES;
 use crate::collect::uplink::{IngestReply, KEY_HEADER, Targets};
@@ -41,7 +41,7 @@ pub enum IngestError {
         samples: Vec<SampleError>,
     },
     #[error("storage failed")]
-    Store(#[from] app::ssr::StoreError),
+    Store(#[from] store::StoreError),
 }
 
 /// One refused sample, by its place in the batch.
@@ -173,6 +173,4 @@ fn decode(headers: &HeaderMap, body: &[u8]) -> Result<Vec<TelemetrySample>, Inge
     serde_json::from_slice(&json).map_err(|e| IngestError::Malformed(e.to_string()))
 }
 
-fn now_ms() -> i64 {
-    app::market::unix_now_ms()
-}
+use domain::clock::unix_now_ms as now_ms;

@@ -13,11 +13,6 @@ use std::convert::Infallible;
 use std::net::Ipv4Addr;
 
 use app::error::AppError;
-use app::fleet::import::{
-    ImportEvent, ImportProblem, ImportReason, ImportRefusal, MAX_LISTED_PROBLEMS, MinerImportReport,
-};
-use app::fleet::{Customer, InsertOutcome, MinerFieldError, NewMiner, UniqueField};
-use app::ssr::Store;
 use app::ssr::auth::Caller;
 use axum::Extension;
 use axum::body::Bytes;
@@ -25,9 +20,14 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::sse::{Event, Sse};
 use axum::response::{IntoResponse, Response};
+use domain::fleet::import::{
+    ImportEvent, ImportProblem, ImportReason, ImportRefusal, MAX_LISTED_PROBLEMS, MinerImportReport,
+};
+use domain::fleet::{Customer, InsertOutcome, MinerFieldError, NewMiner, UniqueField};
 use fleet::address::AddressPolicy;
 use fleet::import::{ImportReport, InventoryFile, ModelCatalogue};
 use serde::Deserialize;
+use store::Store;
 use tokio::sync::mpsc;
 
 use crate::state::AppState;
@@ -55,7 +55,7 @@ pub struct ImportPlan {
 /// address `addresses` refuses (loopback, link-local, … or the server's own).
 pub fn plan(
     report: &ImportReport,
-    models: &[app::catalogue::AsicModel],
+    models: &[domain::catalogue::AsicModel],
     customers: &[Customer],
     addresses: &AddressPolicy,
 ) -> ImportPlan {
@@ -108,10 +108,7 @@ pub fn plan(
             ip: row.ip.to_string(),
             mac: row.mac.clone(),
             rack: row.rack.clone().unwrap_or_default(),
-            status: row
-                .status
-                .and_then(|s| app::fleet::MinerStatus::parse(s.code()))
-                .unwrap_or(app::fleet::MinerStatus::Active),
+            status: row.status.unwrap_or(domain::fleet::MinerStatus::Active),
         });
     }
     plan
@@ -281,7 +278,7 @@ async fn run_import(
                 live.publish(
                     site_id,
                     crate::live::Change::Inventory,
-                    app::market::unix_now_ms(),
+                    domain::clock::unix_now_ms(),
                 );
             }
             ImportEvent::Done { report }
@@ -335,7 +332,7 @@ async fn import(
     let _ = events.send(ImportEvent::Storing {
         rows: plan.miners.len(),
     });
-    let now_ms = app::market::unix_now_ms();
+    let now_ms = domain::clock::unix_now_ms();
     let outcomes = if plan.miners.is_empty() {
         Vec::new()
     } else {
@@ -426,7 +423,7 @@ pub async fn inventory_rows(
             mac: miner.mac,
             rack: Some(miner.rack).filter(|r| !r.is_empty()),
             customer,
-            status: fleet::MinerStatus::parse(miner.status.as_str()),
+            status: Some(miner.status),
         });
     }
     Ok(rows)

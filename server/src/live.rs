@@ -11,11 +11,11 @@ use std::collections::{BTreeSet, HashSet};
 use std::convert::Infallible;
 use std::time::Duration;
 
-use app::telemetry::{LIVE_EVENT, LiveUpdate};
 use axum::Extension;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use domain::telemetry::{LIVE_EVENT, LiveUpdate};
 use futures_util::Stream;
 use tokio::sync::{broadcast, watch};
 use tokio::time::Instant;
@@ -33,7 +33,7 @@ pub const MIN_GAP: Duration = Duration::from_secs(5);
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 /// What moved on a site; the app's server functions name the same kinds.
-pub use app::telemetry::SiteChange as Change;
+pub use domain::telemetry::SiteChange as Change;
 
 #[derive(Debug, Clone, Copy)]
 struct Published {
@@ -187,7 +187,7 @@ impl Merged {
             self.telemetry = true;
             self.alerts = true;
             self.inventory = true;
-            self.at_ms = self.at_ms.max(app::market::unix_now_ms());
+            self.at_ms = self.at_ms.max(domain::clock::unix_now_ms());
             return;
         };
         if let Some(site_ids) = &mut self.site_ids {

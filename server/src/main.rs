@@ -33,7 +33,7 @@ async fn main() -> std::process::ExitCode {
         Command::Market(MarketCommand::Backfill(args)) => {
             let last_day_ms = args
                 .to_day
-                .unwrap_or_else(|| app::market::day_start_ms(market::now_ms()));
+                .unwrap_or_else(|| domain::market::day_start_ms(market::now_ms()));
             server::market::backfill::run(&settings, args.days, last_day_ms).await
         }
         Command::User(UserCommand::Create(args)) => {

@@ -6,12 +6,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::market::{MarketNow, MarketValue, Provenance, Retarget};
-use app::ssr::{MarketFeed, Store};
+use app::ssr::MarketFeed;
 use axum::Json;
 use axum::extract::State;
+use domain::market::{MarketNow, MarketValue, Provenance, Retarget};
 use market::{MarketService, Reading, RedisCache, Snapshot, Source, now_ms};
 use serde::Serialize;
+use store::Store;
 use tokio::task::JoinHandle;
 
 use crate::config::MarketSettings;

@@ -10,9 +10,9 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::ssr::Store;
 use collector::{Collector, CollectorConfig};
 use serde::{Deserialize, Serialize};
+use store::Store;
 use tokio::task::{AbortHandle, JoinHandle, JoinSet};
 
 use crate::addresses::MinerAddresses;
@@ -213,7 +213,7 @@ pub async fn cycle(
         miners: screened.targets,
     };
     let samples = poll_once(collector, &targets).await;
-    let now_ms = app::market::unix_now_ms();
+    let now_ms = domain::clock::unix_now_ms();
     for batch in samples.chunks(BATCH_SAMPLES) {
         store.ingest_samples(site_id, batch, now_ms).await?;
         live.publish(site_id, Change::Telemetry, now_ms);

@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use app::fleet::{Approval, NewSite, Tariff};
-use app::ssr::Store;
+use domain::fleet::{Approval, NewSite, Tariff};
+use store::Store;
 
 use crate::cli::{SiteCommand, SiteCreateArgs, SiteImportArgs, SiteKeyArgs};
 use crate::config::Settings;
@@ -50,10 +50,10 @@ async fn create(store: &dyn Store, args: &SiteCreateArgs) -> anyhow::Result<Stri
         bail!("a site needs a name and a capacity between 0 and 10,000 MW");
     }
     let site = store
-        .create_site(&site, app::market::unix_now_ms())
+        .create_site(&site, domain::clock::unix_now_ms())
         .await
         .map_err(|e| match e {
-            app::ssr::StoreError::Conflict { .. } => {
+            store::StoreError::Conflict { .. } => {
                 anyhow::anyhow!("a site named {:?} exists already", args.name)
             }
             other => other.into(),
@@ -78,12 +78,17 @@ async fn key(store: &dyn Store, args: &SiteKeyArgs) -> anyhow::Result<String> {
         .get_site(args.site)
         .await
         .with_context(|| format!("no site {}", args.site))?;
-    let Some(label) = app::account::bounded_label(&args.label, 80) else {
+    let Some(label) = domain::account::bounded_label(&args.label, 80) else {
         bail!("--label must have 1 to 80 characters, none of them control characters");
     };
     let key = auth::token::new_collector_key();
     store
-        .create_collector_key(site.site_id, &key.hash, &label, app::market::unix_now_ms())
+        .create_collector_key(
+            site.site_id,
+            &key.hash,
+            &label,
+            domain::clock::unix_now_ms(),
+        )
         .await?;
     // The key is shown once, on stdout only: it is stored as a hash.
     Ok(format!("{}\n", key.plain))
@@ -106,7 +111,7 @@ async fn import(
     let checked = fleet::import::import(fleet::import::InventoryFile::detect(&bytes), &catalogue)
         .map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
     let plan = crate::inventory::plan(&checked, &models, &customers, addresses);
-    let now_ms = app::market::unix_now_ms();
+    let now_ms = domain::clock::unix_now_ms();
     let outcomes = store
         .insert_miners(site.site_id, &plan.miners, now_ms)
         .await?;
@@ -154,7 +159,7 @@ async fn import(
 
 /// The id of the account with `email`, found the way sign-in finds it (trimmed, lower-cased).
 async fn account_id(store: &dyn Store, email: &str) -> anyhow::Result<i64> {
-    let normalised = app::account::normalise_email(email)
+    let normalised = domain::account::normalise_email(email)
         .with_context(|| format!("{email:?} is not an e-mail address"))?;
     Ok(store
         .user_by_email(&normalised)

@@ -261,38 +261,38 @@ pub fn build_router(state: AppState, request_timeout: Duration) -> Router {
             auth::guarded("/api/v1/market", get(market::market_handler)),
         )
         .route(
-            app::batch::EXPORT_PATH,
+            domain::batch::EXPORT_PATH,
             auth::guarded(
-                app::batch::EXPORT_PATH,
+                domain::batch::EXPORT_PATH,
                 post(batch::export_handler).layer(DefaultBodyLimit::max(batch::MAX_BODY_BYTES)),
             ),
         )
         .route(
-            app::batch::IMPORT_PATH,
+            domain::batch::IMPORT_PATH,
             auth::guarded(
-                app::batch::IMPORT_PATH,
+                domain::batch::IMPORT_PATH,
                 post(batch::import_handler).layer(DefaultBodyLimit::max(batch::MAX_BODY_BYTES)),
             ),
         )
         .route(
-            app::fleet::import::MINER_IMPORT_PATH,
+            domain::fleet::import::MINER_IMPORT_PATH,
             auth::guarded(
-                app::fleet::import::MINER_IMPORT_PATH,
+                domain::fleet::import::MINER_IMPORT_PATH,
                 post(crate::inventory::import_handler)
                     .layer(DefaultBodyLimit::max(crate::inventory::MAX_BODY_BYTES)),
             ),
         )
         .route(
-            app::fleet::import::MINER_EXPORT_PATH,
+            domain::fleet::import::MINER_EXPORT_PATH,
             auth::guarded(
-                app::fleet::import::MINER_EXPORT_PATH,
+                domain::fleet::import::MINER_EXPORT_PATH,
                 get(crate::inventory::export_handler),
             ),
         )
         // Collectors sign in with their site's key, not as a person: no role guard here.
         .route(
-            app::telemetry::LIVE_PATH,
-            auth::guarded(app::telemetry::LIVE_PATH, get(crate::live::live_handler)),
+            domain::telemetry::LIVE_PATH,
+            auth::guarded(domain::telemetry::LIVE_PATH, get(crate::live::live_handler)),
         )
         .route(
             crate::collect::uplink::TARGETS_PATH,
@@ -350,12 +350,14 @@ fn context_provider(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'stat
     let auth = state.auth.clone();
     let news: Arc<dyn app::ssr::LiveNews> = Arc::new(state.live.clone());
     let miner_addresses = state.miner_addresses.policy().clone();
+    let temperature_limits = state.alerts.temperature_limits();
     move || {
         provide_context(store.clone());
         provide_context(market.clone());
         provide_context(auth.clone());
         provide_context(news.clone());
         provide_context(miner_addresses.clone());
+        provide_context(temperature_limits);
     }
 }
 

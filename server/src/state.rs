@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
-use app::ssr::Store;
 use app::ssr::identity::AuthServices;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
+use store::Store;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {

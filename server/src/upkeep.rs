@@ -9,7 +9,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::ssr::Store;
+use store::Store;
 use tokio::task::JoinHandle;
 
 const ROLL_UP_EVERY: Duration = Duration::from_mins(1);
@@ -36,13 +36,13 @@ pub fn spawn(
             if purge {
                 purge_auth(&*store, session_idle).await;
             }
-            match alerts.sweep_silent(app::market::unix_now_ms()).await {
+            match alerts.sweep_silent(domain::clock::unix_now_ms()).await {
                 Ok(0) => {}
                 Ok(silent) => tracing::debug!(silent, "silent miners swept for offline alerts"),
                 Err(error) => tracing::warn!(%error, "offline sweep failed; retrying next minute"),
             }
             if tick.is_multiple_of(MAIL_RETRY_EVERY_TICKS) {
-                match alerts.retry_unsent_mail(app::market::unix_now_ms()).await {
+                match alerts.retry_unsent_mail(domain::clock::unix_now_ms()).await {
                     Ok(0) => {}
                     Ok(sent) => tracing::info!(sent, "unsent alert mail sent"),
                     Err(error) => tracing::warn!(%error, "alert mail retry failed"),
@@ -55,7 +55,7 @@ pub fn spawn(
 
 /// Deletes what no sign-in can use any more. Failures are retried next hour.
 pub async fn purge_auth(store: &dyn Store, session_idle: Duration) {
-    let now_ms = app::market::unix_now_ms();
+    let now_ms = domain::clock::unix_now_ms();
     let idle_ms = i64::try_from(session_idle.as_millis()).unwrap_or(i64::MAX);
     match store
         .purge_auth(now_ms, now_ms.saturating_sub(idle_ms))
@@ -69,7 +69,7 @@ pub async fn purge_auth(store: &dyn Store, session_idle: Duration) {
 /// One round: roll up, and purge when asked. Failures are logged and retried next round;
 /// nothing is lost by waiting, since raw samples are never purged before they are rolled up.
 pub async fn run_once(store: &dyn Store, purge: bool) {
-    let now_ms = app::market::unix_now_ms();
+    let now_ms = domain::clock::unix_now_ms();
     match store.roll_up(now_ms).await {
         Ok(counts) => tracing::debug!(?counts, "telemetry rolled up"),
         Err(error) => tracing::warn!(%error, "telemetry roll-up failed; retrying next minute"),

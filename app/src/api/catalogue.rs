@@ -32,7 +32,7 @@ pub async fn create_asic_model(form: AsicModelForm) -> Result<AsicModel, AppErro
     let created = store
         .create_asic_model(&model)
         .await
-        .map_err(|err| err.conflict_as(Rejection::ModelNameTaken))?;
+        .map_err(|err| crate::ssr::conflict_as(err, Rejection::ModelNameTaken))?;
     identity::audit(
         &*store,
         &caller,
@@ -58,7 +58,7 @@ pub async fn update_asic_model(
     let updated = store
         .update_asic_model(asic_model_id, &model)
         .await
-        .map_err(|err| err.conflict_as(Rejection::ModelNameTaken))?;
+        .map_err(|err| crate::ssr::conflict_as(err, Rejection::ModelNameTaken))?;
     identity::audit(
         &*store,
         &caller,

@@ -45,9 +45,10 @@ pub async fn list_sites() -> Result<Vec<SiteSummary>, AppError> {
     let store = crate::ssr::store()?;
     let sites = store.list_sites(ssr::site_owner_filter(&caller)?).await?;
     let now_ms = crate::market::unix_now_ms();
+    let limits = crate::ssr::temperature_limits();
     let mut summaries = Vec::with_capacity(sites.len());
     for site in sites {
-        let overview = store.site_overview(site.site_id, now_ms).await?;
+        let overview = store.site_overview(site.site_id, now_ms, limits).await?;
         let alerts = store.open_alert_counts(site.site_id).await?;
         summaries.push(SiteSummary {
             site,
@@ -69,9 +70,13 @@ pub async fn list_site_miners(
     let Some(query) = ssr::scoped_query(&*store, &caller, &filter).await? else {
         return Ok(MinerPage::default());
     };
-    Ok(store
+    let page = store
         .list_miners(&query, crate::market::unix_now_ms())
-        .await?)
+        .await?;
+    Ok(MinerPage {
+        limits: crate::ssr::temperature_limits(),
+        ..page
+    })
 }
 
 /// The most miners one approval step may move: one page of the table at its largest.

@@ -114,7 +114,7 @@ pub async fn save_site(
         ),
         None => (store.create_site(&site, now_ms).await, "site.create"),
     };
-    let saved = saved.map_err(|err| err.conflict_as(Rejection::SiteNameTaken))?;
+    let saved = saved.map_err(|err| crate::ssr::conflict_as(err, Rejection::SiteNameTaken))?;
     identity::audit(
         &*store,
         &caller,
@@ -233,7 +233,7 @@ pub async fn save_customer(
             "customer.create",
         ),
     };
-    let saved = saved.map_err(|err| err.conflict_as(Rejection::CustomerNameTaken))?;
+    let saved = saved.map_err(|err| crate::ssr::conflict_as(err, Rejection::CustomerNameTaken))?;
     identity::audit(
         &*store,
         &caller,

@@ -52,7 +52,7 @@ pub async fn save_scenario(
     store
         .save_scenario(user_id, &name, &query, replace, now_ms())
         .await
-        .map_err(|err| err.conflict_as(Rejection::ScenarioNameTaken))
+        .map_err(|err| crate::ssr::conflict_as(err, Rejection::ScenarioNameTaken))
 }
 
 #[server(endpoint = "rename_saved_scenario")]
@@ -65,7 +65,7 @@ pub async fn rename_saved_scenario(
     crate::ssr::store()?
         .rename_saved_scenario(user_id, scenario_id, &name, now_ms())
         .await
-        .map_err(|err| err.conflict_as(Rejection::ScenarioNameTaken))
+        .map_err(|err| crate::ssr::conflict_as(err, Rejection::ScenarioNameTaken))
 }
 
 #[server(endpoint = "delete_saved_scenario")]

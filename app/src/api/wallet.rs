@@ -239,7 +239,7 @@ async fn link(
     store
         .link_wallet(user_id, address, identity::now_ms())
         .await
-        .map_err(|err| err.conflict_as(Rejection::WalletAlreadyLinked))?;
+        .map_err(|err| crate::ssr::conflict_as(err, Rejection::WalletAlreadyLinked))?;
     identity::audit(
         store,
         caller,

@@ -16,7 +16,10 @@ use crate::components::market_origin::origin_text;
 use crate::components::page_title::PageTitle;
 use crate::components::session::{Refusal, RequireAccess, use_viewer};
 use crate::error::AppError;
-use crate::fleet::{AlertList, CustomerTotals, MinerPage, MinerRow, MinerSort, OpenAlertCounts};
+use crate::fleet::{
+    AlertList, CustomerTotals, MinerPage, MinerRow, MinerSort, OpenAlertCounts, Severity,
+    TemperatureLimits,
+};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::market::format_time;
 use crate::telemetry::{SiteOverview, SitePoint, TEMP_BUCKET_C};
@@ -166,6 +169,15 @@ fn sites_href(filter: &MinerFilter) -> String {
 }
 
 /// "1.23 PH/s", in the largest unit that keeps the number at least 1.
+/// A temperature limit as the overview names it: "75", "82.5".
+fn limits_text(limit_c: f64) -> String {
+    let text = format!("{limit_c:.1}");
+    match text.strip_suffix(".0") {
+        Some(whole) => whole.to_owned(),
+        None => text,
+    }
+}
+
 pub(crate) fn hashrate_text(hashrate_hs: f64) -> String {
     let hashrate = Hashrate { hashrate_hs };
     let unit = hashrate.best_unit();
@@ -384,8 +396,9 @@ fn SiteDetail(summary: SiteSummary) -> impl IntoView {
         power_estimated_share,
         j_per_th,
         temp_histogram,
-        hot_75c,
-        critical_85c,
+        hot,
+        critical,
+        limits,
         sparkline,
     } = overview;
     let share = (expected_hashrate_hs > 0.0)
@@ -421,8 +434,8 @@ fn SiteDetail(summary: SiteSummary) -> impl IntoView {
                     <dt>{t!(i18n, sites_efficiency)}</dt>
                     <dd id="fig-efficiency">{j_per_th.map_or_else(none, |j| format!("{j:.1} J/TH"))}</dd>
                 </div>
-                <div><dt>{t!(i18n, sites_hot)}</dt><dd id="fig-hot">{hot_75c}</dd></div>
-                <div><dt>{t!(i18n, sites_critical)}</dt><dd id="fig-critical">{critical_85c}</dd></div>
+                <div><dt>{t!(i18n, sites_hot, warning = limits_text(limits.warning_c), critical = limits_text(limits.critical_c))}</dt><dd id="fig-hot">{hot}</dd></div>
+                <div><dt>{t!(i18n, sites_critical, critical = limits_text(limits.critical_c))}</dt><dd id="fig-critical">{critical}</dd></div>
                 <div>
                     <dt>{t!(i18n, alerts_title)}</dt>
                     <dd id="fig-alerts"><a href="#alerts">{alerts.warning + alerts.critical}</a></dd>
@@ -757,10 +770,11 @@ fn MinerRows(
             }
         }
     };
+    let limits = page.limits;
     let rows = page
         .rows
         .into_iter()
-        .map(|row| view! { <MinerLine row review /> })
+        .map(|row| view! { <MinerLine row review limits /> })
         .collect_view();
     let tick_column = review.map(|_| {
         view! { <th scope="col" class="tick"><span class="visually-hidden">{t!(i18n, review_tick)}</span></th> }
@@ -800,7 +814,12 @@ fn MinerRows(
 }
 
 #[component]
-fn MinerLine(row: MinerRow, review: Option<review::Review>) -> impl IntoView {
+fn MinerLine(
+    row: MinerRow,
+    review: Option<review::Review>,
+    /// The alert engine's temperatures, which colour the hottest reading.
+    limits: TemperatureLimits,
+) -> impl IntoView {
     let i18n = use_i18n();
     let none = move || t_string!(i18n, out_none).to_owned();
     let MinerRow {
@@ -857,10 +876,10 @@ fn MinerLine(row: MinerRow, review: Option<review::Review>) -> impl IntoView {
         view! { <review::ReviewTick review miner_id=miner.miner_id serial=miner.serial.clone() /> }
             .into_any()
     });
-    let temp_class = match temp_max_c {
-        Some(t) if t >= 85.0 => "num critical",
-        Some(t) if t >= 75.0 => "num hot",
-        _ => "num",
+    let temp_class = match temp_max_c.and_then(|t| limits.severity(t)) {
+        Some(Severity::Critical) => "num critical",
+        Some(Severity::Warning) => "num hot",
+        None => "num",
     };
     view! {
         <tr data-serial=miner.serial.clone()>

@@ -187,9 +187,7 @@ pub fn services() -> Result<Arc<AuthServices>, AppError> {
     })
 }
 
-pub fn now_ms() -> i64 {
-    crate::market::unix_now_ms()
-}
+pub use domain::clock::unix_now_ms as now_ms;
 
 fn secs_ms(secs: u64) -> i64 {
     i64::try_from(secs.saturating_mul(1000)).unwrap_or(i64::MAX)
@@ -599,7 +597,7 @@ fn mail_text(purpose: TokenPurpose, link: &str, hours: u64) -> (String, String) 
 
 /// Creating an account whose e-mail address another account has: the translated refusal.
 pub fn email_taken(err: StoreError) -> AppError {
-    err.conflict_as(Rejection::EmailTaken)
+    crate::ssr::conflict_as(err, Rejection::EmailTaken)
 }
 
 /// The same password rules everywhere, as translated refusals.

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use asic_rs::MinerFactory;
 use asic_rs::core::traits::entry::FirmwareEntry;
@@ -480,7 +480,5 @@ fn duration_ms(duration: Duration) -> u64 {
 /// Unix time in milliseconds; 0 if the clock is before 1970 (a misconfigured host), which the
 /// offline rule then treats as "long ago" rather than failing the cycle.
 pub fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+    u64::try_from(domain::clock::unix_now_ms()).unwrap_or(0)
 }

@@ -7,7 +7,7 @@
 //! reset on reboot, so a fixed total alarms forever on old miners and never on fresh ones),
 //! and temperature warning and critical are one alert that escalates, not two.
 //!
-//! [`AlertBook::observe`] turns a [`Reading`] into [`AlertEvent`]s: a condition opens an alert
+//! [`AlertBook::observe`] turns a [`Reading`] into [`AlertChange`]s: a condition opens an alert
 //! after [`AlertRules::debounce_readings`] readings in a row, resolves it after
 //! [`AlertRules::resolve_readings`] good ones, and stays silent for
 //! [`AlertRules::cooldown_ms`] after resolving. An offline miner raises only
@@ -22,6 +22,6 @@ mod rules;
 mod slot;
 
 pub use book::{AckError, AlertBook, OpenAlert};
-pub use kind::{Acknowledgement, AlertEvent, AlertKind, Severity, Transition};
+pub use kind::{Acknowledgement, AlertChange, AlertKind, AlertTransition, Severity};
 pub use reading::Reading;
 pub use rules::{AlertRules, RulesError};

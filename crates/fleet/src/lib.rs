@@ -14,6 +14,5 @@
 pub mod address;
 pub mod alerts;
 pub mod import;
-mod status;
 
-pub use status::MinerStatus;
+pub use domain::fleet::MinerStatus;

@@ -4,8 +4,8 @@
 #![allow(clippy::unwrap_used)]
 
 use fleet::alerts::{
-    AckError, Acknowledgement, AlertBook, AlertEvent, AlertKind, AlertRules, Reading, Severity,
-    Transition,
+    AckError, Acknowledgement, AlertBook, AlertChange, AlertKind, AlertRules, AlertTransition,
+    Reading, Severity,
 };
 
 const MINUTE_MS: i64 = 60_000;
@@ -59,12 +59,12 @@ impl Farm {
         }
     }
 
-    fn observe(&mut self, reading: Reading) -> Vec<AlertEvent> {
+    fn observe(&mut self, reading: Reading) -> Vec<AlertChange> {
         self.book.observe(&self.rules, &reading)
     }
 
     /// (kind, transition, severity) of each event of one reading.
-    fn feed(&mut self, reading: Reading) -> Vec<(AlertKind, Transition, Severity)> {
+    fn feed(&mut self, reading: Reading) -> Vec<(AlertKind, AlertTransition, Severity)> {
         self.observe(reading)
             .into_iter()
             .map(|e| (e.kind, e.transition, e.severity))
@@ -73,8 +73,8 @@ impl Farm {
 }
 
 use AlertKind::{DeadBoards, FanStopped, HardwareErrors, HashrateLow, Offline, Temperature};
+use AlertTransition::{Escalated, Opened, Resolved};
 use Severity::{Critical, Warning};
-use Transition::{Escalated, Opened, Resolved};
 
 #[test]
 fn a_temperature_alert_opens_only_after_the_debounce_readings() {
@@ -83,7 +83,7 @@ fn a_temperature_alert_opens_only_after_the_debounce_readings() {
     let events = farm.observe(hot(2, 80.0));
     assert_eq!(
         events,
-        vec![AlertEvent {
+        vec![AlertChange {
             miner_id: 7,
             kind: Temperature,
             severity: Warning,

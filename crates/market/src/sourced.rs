@@ -1,10 +1,7 @@
 //! Provenance: every value says where it came from and when it was fetched, so the UI can label
 //! a snapshot or a stale value instead of passing it off as live.
 
-use std::{
-    fmt,
-    time::{SystemTime, UNIX_EPOCH},
-};
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
@@ -86,12 +83,7 @@ impl<T> Sourced<T> {
     }
 }
 
-/// The current time in unix milliseconds.
-pub fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-}
+pub use domain::clock::unix_now_ms as now_ms;
 
 #[cfg(test)]
 mod tests {

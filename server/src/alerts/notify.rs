@@ -5,8 +5,8 @@
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use app::fleet::{Alert, AlertKind, Severity, alert::format_value};
-use app::ssr::Store;
+use domain::fleet::{Alert, AlertKind, Severity, alert::format_value};
+use store::Store;
 
 use crate::mail::SmtpMailer;
 
@@ -60,7 +60,7 @@ impl Notifier {
             .await
             .map_err(|err| anyhow::anyhow!(err))?;
         self.store
-            .mark_alerts_notified(alert_ids, app::market::unix_now_ms())
+            .mark_alerts_notified(alert_ids, domain::clock::unix_now_ms())
             .await?;
         tracing::info!(
             site_id,
@@ -121,7 +121,7 @@ pub fn mail_text(
             alert.rack,
             format_value(alert.kind, alert.value),
             format_value(alert.kind, alert.threshold),
-            app::market::format_time(alert.opened_at_ms),
+            domain::market::format_time(alert.opened_at_ms),
         );
     }
     if total > alerts.len() {
@@ -142,7 +142,7 @@ pub fn mail_text(
             alert.rack,
             format_value(alert.kind, alert.value),
             format_value(alert.kind, alert.threshold),
-            app::market::format_time(alert.opened_at_ms),
+            domain::market::format_time(alert.opened_at_ms),
         );
     }
     if total > alerts.len() {

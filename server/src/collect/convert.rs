@@ -1,8 +1,8 @@
 //! A collector reading as the ingest API's sample: the per-board detail folded into the
 //! figures the fleet pages and alerts use, and every value kept inside the API's bounds.
 
-use app::telemetry::TelemetrySample;
 use collector::{Sample, Severity};
+use domain::telemetry::TelemetrySample;
 
 /// The longest firmware message the API stores.
 const MESSAGE_CHARS: usize = 500;

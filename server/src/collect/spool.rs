@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use app::telemetry::TelemetrySample;
+use domain::telemetry::TelemetrySample;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 

@@ -34,7 +34,7 @@ pub struct Target {
 impl Target {
     /// A stored target, or `None` when its address is not IPv4 (the form and import refuse
     /// those, so only a hand-edited row gets here).
-    pub fn of(stored: &app::fleet::MinerTarget) -> Option<Self> {
+    pub fn of(stored: &domain::fleet::MinerTarget) -> Option<Self> {
         Some(Self {
             miner_id: stored.miner_id,
             ip: stored.ip.parse().ok()?,

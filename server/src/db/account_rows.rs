@@ -1,9 +1,9 @@
 //! Account row types as the database returns them, converted to app types at the edge.
 
-use app::access::Role;
-use app::account::{ApiKeyInfo, AuditEntry, OutboxMail};
-use app::ssr::StoreError;
-use app::ssr::accounts::{SessionRecord, UserRecord};
+use domain::access::Role;
+use domain::account::{ApiKeyInfo, AuditEntry, OutboxMail};
+use store::StoreError;
+use store::accounts::{SessionRecord, UserRecord};
 
 fn role(table: &str, id: i64, text: &str) -> Result<Role, StoreError> {
     text.parse()

@@ -197,12 +197,12 @@ pub fn like_pattern(needle: &str, prefix_only: bool) -> String {
     }
 }
 
-/// Implements `app::ssr::accounts::AccountStore` for a struct with a `pool` field.
+/// Implements `store::accounts::AccountStore` for a struct with a `pool` field.
 macro_rules! impl_accounts {
     ($store:ty) => {
         #[async_trait::async_trait]
-        impl app::ssr::accounts::AccountStore for $store {
-            async fn count_users(&self) -> Result<i64, app::ssr::StoreError> {
+        impl store::accounts::AccountStore for $store {
+            async fn count_users(&self) -> Result<i64, store::StoreError> {
                 sqlx::query_scalar::<_, i64>($crate::db::accounts_impl::COUNT_USERS)
                     .fetch_one(&self.pool)
                     .await
@@ -213,7 +213,7 @@ macro_rules! impl_accounts {
                 &self,
                 user_id: i64,
                 now_ms: i64,
-            ) -> Result<i64, app::ssr::StoreError> {
+            ) -> Result<i64, store::StoreError> {
                 sqlx::query_scalar::<_, i64>($crate::db::accounts_impl::OTHER_ACTIVE_OWNERS)
                     .bind(user_id)
                     .bind(now_ms)
@@ -224,8 +224,8 @@ macro_rules! impl_accounts {
 
             async fn create_user(
                 &self,
-                user: &app::ssr::accounts::NewUser,
-            ) -> Result<app::ssr::accounts::UserRecord, app::ssr::StoreError> {
+                user: &store::accounts::NewUser,
+            ) -> Result<store::accounts::UserRecord, store::StoreError> {
                 sqlx::query_as::<_, $crate::db::account_rows::UserRow>(
                     &$crate::db::accounts_impl::insert_user(),
                 )
@@ -245,7 +245,7 @@ macro_rules! impl_accounts {
             async fn emails_of(
                 &self,
                 user_ids: &[i64],
-            ) -> Result<std::collections::HashMap<i64, String>, app::ssr::StoreError> {
+            ) -> Result<std::collections::HashMap<i64, String>, store::StoreError> {
                 use $crate::db::fleet_sql::{IN_LIST_CHUNK, placeholders};
                 let mut emails = std::collections::HashMap::with_capacity(user_ids.len());
                 for chunk in user_ids.chunks(IN_LIST_CHUNK) {
@@ -271,7 +271,7 @@ macro_rules! impl_accounts {
             async fn user_by_id(
                 &self,
                 user_id: i64,
-            ) -> Result<app::ssr::accounts::UserRecord, app::ssr::StoreError> {
+            ) -> Result<store::accounts::UserRecord, store::StoreError> {
                 sqlx::query_as::<_, $crate::db::account_rows::UserRow>(
                     &$crate::db::accounts_impl::select_user("user_id = $1"),
                 )
@@ -285,7 +285,7 @@ macro_rules! impl_accounts {
             async fn user_by_email(
                 &self,
                 email: &str,
-            ) -> Result<app::ssr::accounts::UserRecord, app::ssr::StoreError> {
+            ) -> Result<store::accounts::UserRecord, store::StoreError> {
                 sqlx::query_as::<_, $crate::db::account_rows::UserRow>(
                     &$crate::db::accounts_impl::select_user("email = $1"),
                 )
@@ -299,7 +299,7 @@ macro_rules! impl_accounts {
             async fn user_by_wallet(
                 &self,
                 address: &str,
-            ) -> Result<app::ssr::accounts::UserRecord, app::ssr::StoreError> {
+            ) -> Result<store::accounts::UserRecord, store::StoreError> {
                 sqlx::query_as::<_, $crate::db::account_rows::UserRow>(
                     &$crate::db::accounts_impl::user_by_wallet(),
                 )
@@ -315,7 +315,7 @@ macro_rules! impl_accounts {
                 search: &str,
                 offset: i64,
                 limit: i64,
-            ) -> Result<(Vec<app::ssr::accounts::UserRecord>, i64), app::ssr::StoreError> {
+            ) -> Result<(Vec<store::accounts::UserRecord>, i64), store::StoreError> {
                 let pattern =
                     $crate::db::accounts_impl::like_pattern(&search.to_lowercase(), false);
                 let total = sqlx::query_scalar::<_, i64>(
@@ -343,9 +343,9 @@ macro_rules! impl_accounts {
             async fn update_user(
                 &self,
                 user_id: i64,
-                change: &app::ssr::accounts::UserChange,
-            ) -> Result<(), app::ssr::StoreError> {
-                use app::ssr::accounts::UserChange;
+                change: &store::accounts::UserChange,
+            ) -> Result<(), store::StoreError> {
+                use store::accounts::UserChange;
                 use $crate::db::accounts_impl as q;
                 let query = sqlx::query(match change {
                     UserChange::Role(_) => q::SET_ROLE,
@@ -369,19 +369,19 @@ macro_rules! impl_accounts {
                     .await
                     .map_err($crate::db::store_error)?;
                 if done.rows_affected() == 0 {
-                    return Err(app::ssr::StoreError::NotFound);
+                    return Err(store::StoreError::NotFound);
                 }
                 Ok(())
             }
 
-            async fn delete_user(&self, user_id: i64) -> Result<(), app::ssr::StoreError> {
+            async fn delete_user(&self, user_id: i64) -> Result<(), store::StoreError> {
                 let done = sqlx::query($crate::db::accounts_impl::DELETE_USER)
                     .bind(user_id)
                     .execute(&self.pool)
                     .await
                     .map_err($crate::db::store_error)?;
                 if done.rows_affected() == 0 {
-                    return Err(app::ssr::StoreError::NotFound);
+                    return Err(store::StoreError::NotFound);
                 }
                 Ok(())
             }
@@ -391,7 +391,7 @@ macro_rules! impl_accounts {
                 user_id: i64,
                 address: &str,
                 at_ms: i64,
-            ) -> Result<(), app::ssr::StoreError> {
+            ) -> Result<(), store::StoreError> {
                 sqlx::query($crate::db::accounts_impl::LINK_WALLET)
                     .bind(address)
                     .bind(user_id)
@@ -402,7 +402,7 @@ macro_rules! impl_accounts {
                     .map_err($crate::db::store_error)
             }
 
-            async fn wallets_of(&self, user_id: i64) -> Result<Vec<String>, app::ssr::StoreError> {
+            async fn wallets_of(&self, user_id: i64) -> Result<Vec<String>, store::StoreError> {
                 sqlx::query_scalar::<_, String>($crate::db::accounts_impl::WALLETS_OF)
                     .bind(user_id)
                     .fetch_all(&self.pool)
@@ -413,7 +413,7 @@ macro_rules! impl_accounts {
             async fn wallet_links(
                 &self,
                 user_id: i64,
-            ) -> Result<Vec<app::account::WalletLink>, app::ssr::StoreError> {
+            ) -> Result<Vec<domain::account::WalletLink>, store::StoreError> {
                 let rows =
                     sqlx::query_as::<_, (String, i64)>($crate::db::accounts_impl::WALLET_LINKS)
                         .bind(user_id)
@@ -422,7 +422,7 @@ macro_rules! impl_accounts {
                         .map_err($crate::db::store_error)?;
                 Ok(rows
                     .into_iter()
-                    .map(|(address, linked_at_ms)| app::account::WalletLink {
+                    .map(|(address, linked_at_ms)| domain::account::WalletLink {
                         address,
                         linked_at_ms,
                     })
@@ -433,7 +433,7 @@ macro_rules! impl_accounts {
                 &self,
                 user_id: i64,
                 address: &str,
-            ) -> Result<(), app::ssr::StoreError> {
+            ) -> Result<(), store::StoreError> {
                 let done = sqlx::query($crate::db::accounts_impl::UNLINK_WALLET)
                     .bind(user_id)
                     .bind(address)
@@ -441,15 +441,15 @@ macro_rules! impl_accounts {
                     .await
                     .map_err($crate::db::store_error)?;
                 if done.rows_affected() == 0 {
-                    return Err(app::ssr::StoreError::NotFound);
+                    return Err(store::StoreError::NotFound);
                 }
                 Ok(())
             }
 
             async fn create_session(
                 &self,
-                session: &app::ssr::accounts::NewSession,
-            ) -> Result<(), app::ssr::StoreError> {
+                session: &store::accounts::NewSession,
+            ) -> Result<(), store::StoreError> {
                 sqlx::query($crate::db::accounts_impl::INSERT_SESSION)
                     .bind(&session.session_hash)
                     .bind(session.user_id)
@@ -467,7 +467,7 @@ macro_rules! impl_accounts {
             async fn session(
                 &self,
                 session_hash: &str,
-            ) -> Result<app::ssr::accounts::SessionRecord, app::ssr::StoreError> {
+            ) -> Result<store::accounts::SessionRecord, store::StoreError> {
                 sqlx::query_as::<_, $crate::db::account_rows::SessionRow>(
                     $crate::db::accounts_impl::SELECT_SESSION,
                 )
@@ -482,7 +482,7 @@ macro_rules! impl_accounts {
                 &self,
                 session_hash: &str,
                 now_ms: i64,
-            ) -> Result<(), app::ssr::StoreError> {
+            ) -> Result<(), store::StoreError> {
                 sqlx::query($crate::db::accounts_impl::TOUCH_SESSION)
                     .bind(session_hash)
                     .bind(now_ms)
@@ -492,7 +492,7 @@ macro_rules! impl_accounts {
                     .map_err($crate::db::store_error)
             }
 
-            async fn delete_session(&self, session_hash: &str) -> Result<(), app::ssr::StoreError> {
+            async fn delete_session(&self, session_hash: &str) -> Result<(), store::StoreError> {
                 sqlx::query($crate::db::accounts_impl::DELETE_SESSION)
                     .bind(session_hash)
                     .execute(&self.pool)
@@ -501,7 +501,7 @@ macro_rules! impl_accounts {
                     .map_err($crate::db::store_error)
             }
 
-            async fn delete_user_sessions(&self, user_id: i64) -> Result<(), app::ssr::StoreError> {
+            async fn delete_user_sessions(&self, user_id: i64) -> Result<(), store::StoreError> {
                 sqlx::query($crate::db::accounts_impl::DELETE_USER_SESSIONS)
                     .bind(user_id)
                     .execute(&self.pool)
@@ -512,8 +512,8 @@ macro_rules! impl_accounts {
 
             async fn create_token(
                 &self,
-                token: &app::ssr::accounts::NewToken,
-            ) -> Result<(), app::ssr::StoreError> {
+                token: &store::accounts::NewToken,
+            ) -> Result<(), store::StoreError> {
                 sqlx::query($crate::db::accounts_impl::INSERT_TOKEN)
                     .bind(&token.token_hash)
                     .bind(token.purpose.as_str())
@@ -529,9 +529,9 @@ macro_rules! impl_accounts {
             async fn take_token(
                 &self,
                 token_hash: &str,
-                purpose: app::ssr::accounts::TokenPurpose,
+                purpose: store::accounts::TokenPurpose,
                 now_ms: i64,
-            ) -> Result<Option<i64>, app::ssr::StoreError> {
+            ) -> Result<Option<i64>, store::StoreError> {
                 let mut tx = self.pool.begin().await.map_err($crate::db::store_error)?;
                 let user_id =
                     sqlx::query_scalar::<_, Option<i64>>($crate::db::accounts_impl::TAKE_TOKEN)
@@ -541,7 +541,7 @@ macro_rules! impl_accounts {
                         .fetch_optional(&mut *tx)
                         .await
                         .map_err($crate::db::store_error)?
-                        .ok_or(app::ssr::StoreError::NotFound)?;
+                        .ok_or(store::StoreError::NotFound)?;
                 sqlx::query($crate::db::accounts_impl::DELETE_TOKEN_MAIL)
                     .bind(token_hash)
                     .execute(&mut *tx)
@@ -554,9 +554,9 @@ macro_rules! impl_accounts {
             async fn peek_token(
                 &self,
                 token_hash: &str,
-                purpose: app::ssr::accounts::TokenPurpose,
+                purpose: store::accounts::TokenPurpose,
                 now_ms: i64,
-            ) -> Result<Option<i64>, app::ssr::StoreError> {
+            ) -> Result<Option<i64>, store::StoreError> {
                 sqlx::query_scalar::<_, Option<i64>>($crate::db::accounts_impl::PEEK_TOKEN)
                     .bind(token_hash)
                     .bind(purpose.as_str())
@@ -564,15 +564,15 @@ macro_rules! impl_accounts {
                     .fetch_optional(&self.pool)
                     .await
                     .map_err($crate::db::store_error)?
-                    .ok_or(app::ssr::StoreError::NotFound)
+                    .ok_or(store::StoreError::NotFound)
             }
 
             async fn revoke_tokens(
                 &self,
                 user_id: i64,
-                purpose: app::ssr::accounts::TokenPurpose,
+                purpose: store::accounts::TokenPurpose,
                 now_ms: i64,
-            ) -> Result<u64, app::ssr::StoreError> {
+            ) -> Result<u64, store::StoreError> {
                 let mut tx = self.pool.begin().await.map_err($crate::db::store_error)?;
                 sqlx::query($crate::db::accounts_impl::DELETE_OPEN_TOKEN_MAILS)
                     .bind(user_id)
@@ -593,15 +593,15 @@ macro_rules! impl_accounts {
 
             async fn queue_mail(
                 &self,
-                mail: &app::ssr::accounts::NewMail,
-            ) -> Result<(), app::ssr::StoreError> {
+                mail: &store::accounts::NewMail,
+            ) -> Result<(), store::StoreError> {
                 sqlx::query($crate::db::accounts_impl::INSERT_MAIL)
                     .bind(&mail.to_email)
                     .bind(&mail.subject)
                     .bind(&mail.body)
                     .bind(&mail.token_hash)
                     .bind(mail.user_id)
-                    .bind(mail.purpose.map(app::ssr::accounts::TokenPurpose::as_str))
+                    .bind(mail.purpose.map(store::accounts::TokenPurpose::as_str))
                     .bind(mail.created_at_ms)
                     .execute(&self.pool)
                     .await
@@ -612,7 +612,7 @@ macro_rules! impl_accounts {
             async fn list_outbox(
                 &self,
                 now_ms: i64,
-            ) -> Result<Vec<app::account::OutboxMail>, app::ssr::StoreError> {
+            ) -> Result<Vec<domain::account::OutboxMail>, store::StoreError> {
                 let rows = sqlx::query_as::<_, $crate::db::account_rows::OutboxRow>(
                     &$crate::db::accounts_impl::list_outbox(),
                 )
@@ -627,7 +627,7 @@ macro_rules! impl_accounts {
                 &self,
                 outbox_mail_id: i64,
                 now_ms: i64,
-            ) -> Result<app::account::OutboxMail, app::ssr::StoreError> {
+            ) -> Result<domain::account::OutboxMail, store::StoreError> {
                 sqlx::query_as::<_, $crate::db::account_rows::OutboxRow>(
                     &$crate::db::accounts_impl::outbox_mail(),
                 )
@@ -643,7 +643,7 @@ macro_rules! impl_accounts {
                 &self,
                 now_ms: i64,
                 idle_before_ms: i64,
-            ) -> Result<app::ssr::accounts::AuthPurge, app::ssr::StoreError> {
+            ) -> Result<store::accounts::AuthPurge, store::StoreError> {
                 use $crate::db::accounts_impl as sql;
                 let mut tx = self.pool.begin().await.map_err($crate::db::store_error)?;
                 let sessions = sqlx::query(sql::PURGE_SESSIONS)
@@ -671,7 +671,7 @@ macro_rules! impl_accounts {
                     .map_err($crate::db::store_error)?
                     .rows_affected();
                 tx.commit().await.map_err($crate::db::store_error)?;
-                Ok(app::ssr::accounts::AuthPurge {
+                Ok(store::accounts::AuthPurge {
                     sessions,
                     tokens,
                     nonces,
@@ -684,7 +684,7 @@ macro_rules! impl_accounts {
                 message: &str,
                 link_user_id: Option<i64>,
                 expires_at_ms: i64,
-            ) -> Result<(), app::ssr::StoreError> {
+            ) -> Result<(), store::StoreError> {
                 sqlx::query($crate::db::accounts_impl::INSERT_NONCE)
                     .bind(nonce)
                     .bind(message)
@@ -699,7 +699,7 @@ macro_rules! impl_accounts {
             async fn take_siwe_nonce(
                 &self,
                 nonce: &str,
-            ) -> Result<(String, Option<i64>, i64), app::ssr::StoreError> {
+            ) -> Result<(String, Option<i64>, i64), store::StoreError> {
                 sqlx::query_as::<_, (String, Option<i64>, i64)>(
                     $crate::db::accounts_impl::TAKE_NONCE,
                 )
@@ -711,8 +711,8 @@ macro_rules! impl_accounts {
 
             async fn create_api_key(
                 &self,
-                key: &app::ssr::accounts::NewApiKeyRecord,
-            ) -> Result<app::account::ApiKeyInfo, app::ssr::StoreError> {
+                key: &store::accounts::NewApiKeyRecord,
+            ) -> Result<domain::account::ApiKeyInfo, store::StoreError> {
                 sqlx::query_as::<_, $crate::db::account_rows::ApiKeyRow>(
                     &$crate::db::accounts_impl::insert_api_key(),
                 )
@@ -731,7 +731,7 @@ macro_rules! impl_accounts {
             async fn list_api_keys(
                 &self,
                 user_id: i64,
-            ) -> Result<Vec<app::account::ApiKeyInfo>, app::ssr::StoreError> {
+            ) -> Result<Vec<domain::account::ApiKeyInfo>, store::StoreError> {
                 sqlx::query_as::<_, $crate::db::account_rows::ApiKeyRow>(
                     &$crate::db::accounts_impl::list_api_keys(),
                 )
@@ -749,7 +749,7 @@ macro_rules! impl_accounts {
                 api_key_id: i64,
                 user_id: i64,
                 now_ms: i64,
-            ) -> Result<(), app::ssr::StoreError> {
+            ) -> Result<(), store::StoreError> {
                 let done = sqlx::query($crate::db::accounts_impl::REVOKE_API_KEY)
                     .bind(api_key_id)
                     .bind(user_id)
@@ -758,7 +758,7 @@ macro_rules! impl_accounts {
                     .await
                     .map_err($crate::db::store_error)?;
                 if done.rows_affected() == 0 {
-                    return Err(app::ssr::StoreError::NotFound);
+                    return Err(store::StoreError::NotFound);
                 }
                 Ok(())
             }
@@ -766,7 +766,7 @@ macro_rules! impl_accounts {
             async fn api_key_by_hash(
                 &self,
                 key_hash: &str,
-            ) -> Result<(app::account::ApiKeyInfo, i64), app::ssr::StoreError> {
+            ) -> Result<(domain::account::ApiKeyInfo, i64), store::StoreError> {
                 let row = sqlx::query_as::<_, $crate::db::account_rows::ApiKeyRow>(
                     &$crate::db::accounts_impl::api_key_by_hash(),
                 )
@@ -782,7 +782,7 @@ macro_rules! impl_accounts {
                 &self,
                 api_key_id: i64,
                 now_ms: i64,
-            ) -> Result<(), app::ssr::StoreError> {
+            ) -> Result<(), store::StoreError> {
                 sqlx::query($crate::db::accounts_impl::TOUCH_API_KEY)
                     .bind(api_key_id)
                     .bind(now_ms)
@@ -794,8 +794,8 @@ macro_rules! impl_accounts {
 
             async fn record_audit(
                 &self,
-                event: &app::ssr::accounts::NewAuditEvent,
-            ) -> Result<(), app::ssr::StoreError> {
+                event: &store::accounts::NewAuditEvent,
+            ) -> Result<(), store::StoreError> {
                 sqlx::query($crate::db::accounts_impl::INSERT_AUDIT)
                     .bind(event.at_ms)
                     .bind(&event.action)
@@ -814,10 +814,10 @@ macro_rules! impl_accounts {
 
             async fn list_audit(
                 &self,
-                filter: &app::account::AuditFilter,
+                filter: &domain::account::AuditFilter,
                 offset: i64,
                 limit: i64,
-            ) -> Result<(Vec<app::account::AuditEntry>, i64), app::ssr::StoreError> {
+            ) -> Result<(Vec<domain::account::AuditEntry>, i64), store::StoreError> {
                 let action = filter
                     .action
                     .as_deref()

@@ -1,8 +1,8 @@
-//! One macro implementing `app::ssr::alerts::AlertStore` for each pool type. The SQL is the
+//! One macro implementing `store::alerts::AlertStore` for each pool type. The SQL is the
 //! same on both engines (`$n` placeholders, partial unique index as the conflict target).
 
-use app::fleet::{Alert, AlertKind, Severity};
-use app::ssr::StoreError;
+use domain::fleet::{Alert, AlertKind, Severity};
+use store::StoreError;
 
 pub const LOAD_BOOK: &str = "select book, version from alert_book where site_id = $1";
 
@@ -193,11 +193,11 @@ pub struct CountRow {
 macro_rules! impl_alerts {
     ($store:ty) => {
         #[async_trait::async_trait]
-        impl app::ssr::alerts::AlertStore for $store {
+        impl store::alerts::AlertStore for $store {
             async fn load_alert_book(
                 &self,
                 site_id: i64,
-            ) -> Result<Option<(String, i64)>, app::ssr::StoreError> {
+            ) -> Result<Option<(String, i64)>, store::StoreError> {
                 use $crate::db::{alerts_impl as sql, store_error};
                 sqlx::query_as(sql::LOAD_BOOK)
                     .bind(site_id)
@@ -206,7 +206,7 @@ macro_rules! impl_alerts {
                     .map_err(store_error)
             }
 
-            async fn alert_book_version(&self, site_id: i64) -> Result<i64, app::ssr::StoreError> {
+            async fn alert_book_version(&self, site_id: i64) -> Result<i64, store::StoreError> {
                 use $crate::db::{alerts_impl as sql, store_error};
                 let version: Option<i64> = sqlx::query_scalar(sql::BOOK_VERSION)
                     .bind(site_id)
@@ -219,7 +219,7 @@ macro_rules! impl_alerts {
             async fn alert_context(
                 &self,
                 site_id: i64,
-            ) -> Result<Vec<app::ssr::alerts::AlertContext>, app::ssr::StoreError> {
+            ) -> Result<Vec<store::alerts::AlertContext>, store::StoreError> {
                 use $crate::db::{alerts_impl as sql, store_error};
                 let rows: Vec<sql::ContextRow> = sqlx::query_as(sql::CONTEXT)
                     .bind(site_id)
@@ -228,7 +228,7 @@ macro_rules! impl_alerts {
                     .map_err(store_error)?;
                 Ok(rows
                     .into_iter()
-                    .map(|row| app::ssr::alerts::AlertContext {
+                    .map(|row| store::alerts::AlertContext {
                         miner_id: row.miner_id,
                         last_seen_ms: row.last_seen_ms,
                         nominal_hashrate_hs: row.nominal_hashrate_hs,
@@ -239,7 +239,7 @@ macro_rules! impl_alerts {
             async fn silent_miners(
                 &self,
                 before_ms: i64,
-            ) -> Result<Vec<app::ssr::alerts::SilentMiner>, app::ssr::StoreError> {
+            ) -> Result<Vec<store::alerts::SilentMiner>, store::StoreError> {
                 use $crate::db::{alerts_impl as sql, store_error};
                 let rows: Vec<sql::SilentRow> = sqlx::query_as(sql::SILENT)
                     .bind(before_ms)
@@ -248,7 +248,7 @@ macro_rules! impl_alerts {
                     .map_err(store_error)?;
                 Ok(rows
                     .into_iter()
-                    .map(|row| app::ssr::alerts::SilentMiner {
+                    .map(|row| store::alerts::SilentMiner {
                         site_id: row.site_id,
                         miner_id: row.miner_id,
                         last_seen_ms: row.last_seen_ms,
@@ -259,12 +259,12 @@ macro_rules! impl_alerts {
             async fn record_alert_changes(
                 &self,
                 site_id: i64,
-                changes: &[app::fleet::AlertChange],
+                changes: &[domain::fleet::AlertChange],
                 book: &str,
                 version: i64,
                 now_ms: i64,
-            ) -> Result<(Vec<i64>, i64), app::ssr::StoreError> {
-                use app::fleet::AlertTransition;
+            ) -> Result<(Vec<i64>, i64), store::StoreError> {
+                use domain::fleet::AlertTransition;
                 use $crate::db::{alerts_impl as sql, store_error};
                 let mut tx = self.pool.begin().await.map_err(store_error)?;
                 // The state first: a writer that lost the race stops before any alert row.
@@ -287,7 +287,7 @@ macro_rules! impl_alerts {
                 .map_err(store_error)?
                 .rows_affected();
                 if written == 0 {
-                    return Err(app::ssr::StoreError::Conflict {
+                    return Err(store::StoreError::Conflict {
                         constraint: "alert_book_version".to_owned(),
                     });
                 }
@@ -340,11 +340,11 @@ macro_rules! impl_alerts {
 
             async fn list_alerts(
                 &self,
-                query: &app::fleet::AlertQuery,
-            ) -> Result<app::fleet::AlertList, app::ssr::StoreError> {
+                query: &domain::fleet::AlertQuery,
+            ) -> Result<domain::fleet::AlertList, store::StoreError> {
                 use $crate::db::{alerts_impl as sql, store_error};
                 let open_only = i64::from(query.open_only);
-                let limit = i64::from(query.limit.min(app::fleet::alert::MAX_LISTED_ALERTS));
+                let limit = i64::from(query.limit.min(domain::fleet::alert::MAX_LISTED_ALERTS));
                 let rows: Vec<sql::ListedRow> = sqlx::query_as(&sql::list_sql())
                     .bind(query.site_id)
                     .bind(query.customer_id)
@@ -366,10 +366,10 @@ macro_rules! impl_alerts {
                         .await
                         .map_err(store_error)?,
                 };
-                Ok(app::fleet::AlertList {
+                Ok(domain::fleet::AlertList {
                     alerts: rows
                         .into_iter()
-                        .map(|row| app::fleet::Alert::try_from(row.alert))
+                        .map(|row| domain::fleet::Alert::try_from(row.alert))
                         .collect::<Result<_, _>>()?,
                     total: u64::try_from(total).unwrap_or(0),
                 })
@@ -378,14 +378,14 @@ macro_rules! impl_alerts {
             async fn open_alert_counts(
                 &self,
                 site_id: i64,
-            ) -> Result<app::fleet::OpenAlertCounts, app::ssr::StoreError> {
+            ) -> Result<domain::fleet::OpenAlertCounts, store::StoreError> {
                 use $crate::db::{alerts_impl as sql, store_error};
                 let row: sql::CountRow = sqlx::query_as(sql::COUNT_OPEN)
                     .bind(site_id)
                     .fetch_one(&self.pool)
                     .await
                     .map_err(store_error)?;
-                Ok(app::fleet::OpenAlertCounts {
+                Ok(domain::fleet::OpenAlertCounts {
                     warning: u32::try_from(row.warning).unwrap_or(u32::MAX),
                     critical: u32::try_from(row.critical).unwrap_or(u32::MAX),
                 })
@@ -394,7 +394,7 @@ macro_rules! impl_alerts {
             async fn get_alert(
                 &self,
                 alert_id: i64,
-            ) -> Result<app::fleet::Alert, app::ssr::StoreError> {
+            ) -> Result<domain::fleet::Alert, store::StoreError> {
                 use $crate::db::{alerts_impl as sql, store_error};
                 let row: sql::AlertRow = sqlx::query_as(&sql::get_sql())
                     .bind(alert_id)
@@ -409,7 +409,7 @@ macro_rules! impl_alerts {
                 alert_id: i64,
                 user_id: i64,
                 now_ms: i64,
-            ) -> Result<app::fleet::Alert, app::ssr::StoreError> {
+            ) -> Result<domain::fleet::Alert, store::StoreError> {
                 use $crate::db::{alerts_impl as sql, store_error};
                 sqlx::query(sql::ACKNOWLEDGE)
                     .bind(alert_id)
@@ -420,7 +420,7 @@ macro_rules! impl_alerts {
                     .map_err(store_error)?;
                 let alert = self.get_alert(alert_id).await?;
                 if !alert.is_open() {
-                    return Err(app::ssr::StoreError::Conflict {
+                    return Err(store::StoreError::Conflict {
                         constraint: "alert_resolved".to_owned(),
                     });
                 }
@@ -431,7 +431,7 @@ macro_rules! impl_alerts {
                 &self,
                 alert_ids: &[i64],
                 now_ms: i64,
-            ) -> Result<(), app::ssr::StoreError> {
+            ) -> Result<(), store::StoreError> {
                 use $crate::db::fleet_sql::{IN_LIST_CHUNK, placeholders};
                 use $crate::db::store_error;
                 for chunk in alert_ids.chunks(IN_LIST_CHUNK) {
@@ -451,7 +451,7 @@ macro_rules! impl_alerts {
             async fn unnotified_alerts(
                 &self,
                 before_ms: i64,
-            ) -> Result<Vec<(i64, i64)>, app::ssr::StoreError> {
+            ) -> Result<Vec<(i64, i64)>, store::StoreError> {
                 use $crate::db::{alerts_impl as sql, store_error};
                 sqlx::query_as(sql::UNNOTIFIED)
                     .bind(before_ms)
@@ -463,7 +463,7 @@ macro_rules! impl_alerts {
             async fn alert_recipients(
                 &self,
                 site_id: i64,
-            ) -> Result<Vec<String>, app::ssr::StoreError> {
+            ) -> Result<Vec<String>, store::StoreError> {
                 use $crate::db::{alerts_impl as sql, store_error};
                 sqlx::query_scalar(sql::RECIPIENTS)
                     .bind(site_id)

@@ -2,7 +2,7 @@
 //! helpers it adds to the store type take a connection, so that an import's checks and writes
 //! run in one transaction.
 
-/// Implements `app::ssr::fleet::FleetStore` for a struct with a `pool` field; `$db` is the
+/// Implements `store::fleet::FleetStore` for a struct with a `pool` field; `$db` is the
 /// sqlx database type and `$dialect` the `fleet_sql::Dialect` of the engine.
 macro_rules! impl_fleet {
     ($store:ty, $db:ty, $dialect:expr) => {
@@ -22,7 +22,7 @@ macro_rules! impl_fleet_helpers {
                 prefix: &str,
                 fixed: Option<i64>,
                 values: &std::collections::HashSet<String>,
-            ) -> Result<std::collections::HashSet<String>, app::ssr::StoreError> {
+            ) -> Result<std::collections::HashSet<String>, store::StoreError> {
                 use $crate::db::fleet_sql::{IN_LIST_CHUNK, placeholders};
                 let values: Vec<&String> = values.iter().collect();
                 let first = 1 + usize::from(fixed.is_some());
@@ -51,7 +51,7 @@ macro_rules! impl_fleet_helpers {
                 conn: &mut <$db as sqlx::Database>::Connection,
                 prefix: &str,
                 ids: &std::collections::HashSet<i64>,
-            ) -> Result<std::collections::HashSet<i64>, app::ssr::StoreError> {
+            ) -> Result<std::collections::HashSet<i64>, store::StoreError> {
                 use $crate::db::fleet_sql::{IN_LIST_CHUNK, placeholders};
                 let ids: Vec<i64> = ids.iter().copied().collect();
                 let mut found = std::collections::HashSet::new();
@@ -78,7 +78,7 @@ macro_rules! impl_fleet_helpers {
                 conn: &mut <$db as sqlx::Database>::Connection,
                 site_id: i64,
                 wanted: &$crate::db::fleet_import::Taken,
-            ) -> Result<$crate::db::fleet_import::Taken, app::ssr::StoreError> {
+            ) -> Result<$crate::db::fleet_import::Taken, store::StoreError> {
                 Ok($crate::db::fleet_import::Taken {
                     serials: Self::fleet_texts_in(
                         conn,
@@ -122,9 +122,9 @@ macro_rules! impl_fleet_helpers {
                 conn: &mut <$db as sqlx::Database>::Connection,
                 site_id: i64,
                 now_ms: i64,
-                miners: &[app::fleet::NewMiner],
+                miners: &[domain::fleet::NewMiner],
                 indexes: &[usize],
-            ) -> Result<std::collections::HashMap<String, i64>, app::ssr::StoreError> {
+            ) -> Result<std::collections::HashMap<String, i64>, store::StoreError> {
                 use $crate::db::fleet_sql::{INSERT_CHUNK_ROWS, insert_miners};
                 let mut ids = std::collections::HashMap::with_capacity(indexes.len());
                 for chunk in indexes.chunks(INSERT_CHUNK_ROWS) {
@@ -143,7 +143,7 @@ macro_rules! impl_fleet_helpers {
                             .bind(miner.ip.as_str())
                             .bind(miner.mac.as_deref())
                             .bind(miner.rack.as_str())
-                            .bind(miner.status.as_str());
+                            .bind(miner.status.code());
                     }
                     let rows = query
                         .fetch_all(&mut *conn)
@@ -162,7 +162,7 @@ macro_rules! impl_fleet_helpers {
                 conn: &mut <$db as sqlx::Database>::Connection,
                 site_id: i64,
                 ids: &[i64],
-            ) -> Result<std::collections::HashMap<i64, app::fleet::Approval>, app::ssr::StoreError>
+            ) -> Result<std::collections::HashMap<i64, domain::fleet::Approval>, store::StoreError>
             {
                 use $crate::db::fleet_sql::{IN_LIST_CHUNK, approvals_of};
                 let mut states = std::collections::HashMap::with_capacity(ids.len());

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use app::fleet::{InsertOutcome, MinerFieldError, NewMiner, UniqueField};
+use domain::fleet::{InsertOutcome, MinerFieldError, NewMiner, UniqueField};
 
 /// Values already taken in the database, among those the import carries.
 #[derive(Debug, Default)]
@@ -143,7 +143,7 @@ pub fn to_insert(screening: &Screening) -> Vec<usize> {
 
 #[cfg(test)]
 mod tests {
-    use app::fleet::MinerStatus;
+    use domain::fleet::MinerStatus;
 
     use super::*;
 

@@ -1,10 +1,10 @@
 //! Fleet row types as the database returns them, converted to app types at the edge.
 
-use app::fleet::query::ONLINE_WINDOW_MS;
-use app::fleet::{
+use domain::fleet::query::ONLINE_WINDOW_MS;
+use domain::fleet::{
     Approval, CollectorKey, Customer, KEY_PREFIX_CHARS, Miner, MinerRow, MinerStatus, Site,
 };
-use app::ssr::StoreError;
+use store::StoreError;
 
 #[derive(Debug, sqlx::FromRow)]
 pub struct SiteRow {
@@ -38,7 +38,7 @@ impl TryFrom<SiteRow> for Site {
 }
 
 /// The tariff as the `site.tariff` column holds it.
-pub fn tariff_json(tariff: &app::fleet::Tariff) -> Result<String, StoreError> {
+pub fn tariff_json(tariff: &domain::fleet::Tariff) -> Result<String, StoreError> {
     serde_json::to_string(tariff).map_err(|e| StoreError::Backend(Box::new(e)))
 }
 
@@ -93,7 +93,7 @@ impl TryFrom<MinerRecordRow> for Miner {
     type Error = StoreError;
 
     fn try_from(row: MinerRecordRow) -> Result<Self, Self::Error> {
-        let status = MinerStatus::parse(&row.status).ok_or_else(|| {
+        let status = MinerStatus::from_code(&row.status).ok_or_else(|| {
             StoreError::Corrupt(format!("miner {}: status {:?}", row.miner_id, row.status))
         })?;
         Ok(Self {

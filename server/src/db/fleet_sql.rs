@@ -4,8 +4,8 @@
 
 use std::fmt::Write as _;
 
-use app::fleet::query::ONLINE_WINDOW_MS;
-use app::fleet::{Approval, MinerQuery, MinerSort};
+use domain::fleet::query::ONLINE_WINDOW_MS;
+use domain::fleet::{Approval, MinerQuery, MinerSort};
 
 /// What differs between the engines' SQL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -289,7 +289,7 @@ fn filters(query: &MinerQuery, now_ms: i64) -> Filters {
     if let Some(status) = query.status {
         f.push(
             |n| format!("m.status = ${n}"),
-            Arg::Text(status.as_str().into()),
+            Arg::Text(status.code().into()),
         );
     }
     if let Some(approval) = query.approval {

@@ -1,16 +1,16 @@
 //! The `FleetStore` methods, as one macro over the pool type (see `fleet_impl`).
 
-/// Implements `app::ssr::fleet::FleetStore` for a struct with a `pool` field and the helpers
+/// Implements `store::fleet::FleetStore` for a struct with a `pool` field and the helpers
 /// of `impl_fleet_helpers`.
 macro_rules! impl_fleet_store {
     ($store:ty, $dialect:expr) => {
         #[async_trait::async_trait]
-        impl app::ssr::fleet::FleetStore for $store {
+        impl store::fleet::FleetStore for $store {
             async fn create_site(
                 &self,
-                site: &app::fleet::NewSite,
+                site: &domain::fleet::NewSite,
                 now_ms: i64,
-            ) -> Result<app::fleet::Site, app::ssr::StoreError> {
+            ) -> Result<domain::fleet::Site, store::StoreError> {
                 sqlx::query_as::<_, $crate::db::fleet_rows::SiteRow>(
                     &$crate::db::fleet_sql::insert_site(),
                 )
@@ -29,9 +29,9 @@ macro_rules! impl_fleet_store {
             async fn update_site(
                 &self,
                 site_id: i64,
-                site: &app::fleet::NewSite,
+                site: &domain::fleet::NewSite,
                 now_ms: i64,
-            ) -> Result<app::fleet::Site, app::ssr::StoreError> {
+            ) -> Result<domain::fleet::Site, store::StoreError> {
                 sqlx::query_as::<_, $crate::db::fleet_rows::SiteRow>(
                     &$crate::db::fleet_sql::update_site(),
                 )
@@ -51,7 +51,7 @@ macro_rules! impl_fleet_store {
             async fn get_site(
                 &self,
                 site_id: i64,
-            ) -> Result<app::fleet::Site, app::ssr::StoreError> {
+            ) -> Result<domain::fleet::Site, store::StoreError> {
                 sqlx::query_as::<_, $crate::db::fleet_rows::SiteRow>(
                     &$crate::db::fleet_sql::select_site("site_id = $1"),
                 )
@@ -65,7 +65,7 @@ macro_rules! impl_fleet_store {
             async fn list_sites(
                 &self,
                 owner_user_id: Option<i64>,
-            ) -> Result<Vec<app::fleet::Site>, app::ssr::StoreError> {
+            ) -> Result<Vec<domain::fleet::Site>, store::StoreError> {
                 let sql = $crate::db::fleet_sql::select_site(if owner_user_id.is_some() {
                     "owner_user_id = $1"
                 } else {
@@ -84,23 +84,23 @@ macro_rules! impl_fleet_store {
                     .collect()
             }
 
-            async fn delete_site(&self, site_id: i64) -> Result<(), app::ssr::StoreError> {
+            async fn delete_site(&self, site_id: i64) -> Result<(), store::StoreError> {
                 let done = sqlx::query($crate::db::fleet_sql::DELETE_SITE)
                     .bind(site_id)
                     .execute(&self.pool)
                     .await
                     .map_err($crate::db::store_error)?;
                 if done.rows_affected() == 0 {
-                    return Err(app::ssr::StoreError::NotFound);
+                    return Err(store::StoreError::NotFound);
                 }
                 Ok(())
             }
 
             async fn create_customer(
                 &self,
-                customer: &app::fleet::NewCustomer,
+                customer: &domain::fleet::NewCustomer,
                 now_ms: i64,
-            ) -> Result<app::fleet::Customer, app::ssr::StoreError> {
+            ) -> Result<domain::fleet::Customer, store::StoreError> {
                 sqlx::query_as::<_, $crate::db::fleet_rows::CustomerRow>(
                     &$crate::db::fleet_sql::insert_customer(),
                 )
@@ -117,9 +117,9 @@ macro_rules! impl_fleet_store {
             async fn update_customer(
                 &self,
                 customer_id: i64,
-                customer: &app::fleet::NewCustomer,
+                customer: &domain::fleet::NewCustomer,
                 now_ms: i64,
-            ) -> Result<app::fleet::Customer, app::ssr::StoreError> {
+            ) -> Result<domain::fleet::Customer, store::StoreError> {
                 sqlx::query_as::<_, $crate::db::fleet_rows::CustomerRow>(
                     &$crate::db::fleet_sql::update_customer(),
                 )
@@ -137,7 +137,7 @@ macro_rules! impl_fleet_store {
             async fn get_customer(
                 &self,
                 customer_id: i64,
-            ) -> Result<app::fleet::Customer, app::ssr::StoreError> {
+            ) -> Result<domain::fleet::Customer, store::StoreError> {
                 sqlx::query_as::<_, $crate::db::fleet_rows::CustomerRow>(
                     &$crate::db::fleet_sql::select_customer("customer_id = $1"),
                 )
@@ -150,7 +150,7 @@ macro_rules! impl_fleet_store {
 
             async fn list_customers(
                 &self,
-            ) -> Result<Vec<app::fleet::Customer>, app::ssr::StoreError> {
+            ) -> Result<Vec<domain::fleet::Customer>, store::StoreError> {
                 let rows = sqlx::query_as::<_, $crate::db::fleet_rows::CustomerRow>(
                     &$crate::db::fleet_sql::select_customer("true"),
                 )
@@ -163,7 +163,7 @@ macro_rules! impl_fleet_store {
             async fn site_customers(
                 &self,
                 site_id: i64,
-            ) -> Result<Vec<app::fleet::Customer>, app::ssr::StoreError> {
+            ) -> Result<Vec<domain::fleet::Customer>, store::StoreError> {
                 let rows = sqlx::query_as::<_, $crate::db::fleet_rows::CustomerRow>(
                     &$crate::db::fleet_sql::select_customer(
                         "customer_id in (select customer_id from miner where site_id = $1)",
@@ -179,7 +179,7 @@ macro_rules! impl_fleet_store {
             async fn customer_for_user(
                 &self,
                 user_id: i64,
-            ) -> Result<Option<app::fleet::Customer>, app::ssr::StoreError> {
+            ) -> Result<Option<domain::fleet::Customer>, store::StoreError> {
                 let row = sqlx::query_as::<_, $crate::db::fleet_rows::CustomerRow>(
                     &$crate::db::fleet_sql::select_customer("user_id = $1"),
                 )
@@ -190,14 +190,14 @@ macro_rules! impl_fleet_store {
                 Ok(row.map(Into::into))
             }
 
-            async fn delete_customer(&self, customer_id: i64) -> Result<(), app::ssr::StoreError> {
+            async fn delete_customer(&self, customer_id: i64) -> Result<(), store::StoreError> {
                 let done = sqlx::query($crate::db::fleet_sql::DELETE_CUSTOMER)
                     .bind(customer_id)
                     .execute(&self.pool)
                     .await
                     .map_err($crate::db::store_error)?;
                 if done.rows_affected() == 0 {
-                    return Err(app::ssr::StoreError::NotFound);
+                    return Err(store::StoreError::NotFound);
                 }
                 Ok(())
             }
@@ -205,10 +205,10 @@ macro_rules! impl_fleet_store {
             async fn insert_miners(
                 &self,
                 site_id: i64,
-                miners: &[app::fleet::NewMiner],
+                miners: &[domain::fleet::NewMiner],
                 now_ms: i64,
-            ) -> Result<Vec<app::fleet::InsertOutcome>, app::ssr::StoreError> {
-                use app::fleet::InsertOutcome;
+            ) -> Result<Vec<domain::fleet::InsertOutcome>, store::StoreError> {
+                use domain::fleet::InsertOutcome;
                 use $crate::db::fleet_import as import;
                 let mut screening = import::validate(miners);
                 let wanted = import::candidates(miners, &screening);
@@ -226,7 +226,7 @@ macro_rules! impl_fleet_store {
                 import::screen(miners, &mut screening, &taken);
                 let rows = import::to_insert(&screening);
                 let ids = Self::fleet_insert_rows(&mut tx, site_id, now_ms, miners, &rows).await?;
-                let late: Vec<app::fleet::NewMiner> = rows
+                let late: Vec<domain::fleet::NewMiner> = rows
                     .iter()
                     .filter(|&&i| !ids.contains_key(&miners[i].serial))
                     .map(|&i| miners[i].clone())
@@ -251,7 +251,7 @@ macro_rules! impl_fleet_store {
                     .into_iter()
                     .map(|outcome| {
                         outcome.ok_or_else(|| {
-                            app::ssr::StoreError::Corrupt("an import row was left unsettled".into())
+                            store::StoreError::Corrupt("an import row was left unsettled".into())
                         })
                     })
                     .collect()
@@ -260,7 +260,7 @@ macro_rules! impl_fleet_store {
             async fn get_miner(
                 &self,
                 miner_id: i64,
-            ) -> Result<app::fleet::Miner, app::ssr::StoreError> {
+            ) -> Result<domain::fleet::Miner, store::StoreError> {
                 sqlx::query_as::<_, $crate::db::fleet_rows::MinerRecordRow>(
                     &$crate::db::fleet_sql::select_miner(),
                 )
@@ -274,9 +274,9 @@ macro_rules! impl_fleet_store {
             async fn update_miner(
                 &self,
                 miner_id: i64,
-                miner: &app::fleet::NewMiner,
+                miner: &domain::fleet::NewMiner,
                 now_ms: i64,
-            ) -> Result<app::fleet::Miner, app::ssr::StoreError> {
+            ) -> Result<domain::fleet::Miner, store::StoreError> {
                 sqlx::query_as::<_, $crate::db::fleet_rows::MinerRecordRow>(
                     &$crate::db::fleet_sql::update_miner(),
                 )
@@ -287,7 +287,7 @@ macro_rules! impl_fleet_store {
                 .bind(miner.ip.as_str())
                 .bind(miner.mac.as_deref())
                 .bind(miner.rack.as_str())
-                .bind(miner.status.as_str())
+                .bind(miner.status.code())
                 .bind(now_ms)
                 .bind(miner_id)
                 .fetch_one(&self.pool)
@@ -300,7 +300,7 @@ macro_rules! impl_fleet_store {
                 &self,
                 site_id: i64,
                 miner_ids: &[i64],
-            ) -> Result<u64, app::ssr::StoreError> {
+            ) -> Result<u64, store::StoreError> {
                 use $crate::db::fleet_sql::{IN_LIST_CHUNK, delete_miners};
                 let mut tx = self.pool.begin().await.map_err($crate::db::store_error)?;
                 let mut deleted = 0;
@@ -324,12 +324,12 @@ macro_rules! impl_fleet_store {
                 &self,
                 site_id: i64,
                 miner_ids: &[i64],
-                next: app::fleet::Approval,
+                next: domain::fleet::Approval,
                 actor_user_id: Option<i64>,
                 note: Option<&str>,
                 now_ms: i64,
-            ) -> Result<app::fleet::ApprovalReport, app::ssr::StoreError> {
-                use app::fleet::{Approval, ApprovalReport, RefusedApproval};
+            ) -> Result<domain::fleet::ApprovalReport, store::StoreError> {
+                use domain::fleet::{Approval, ApprovalReport, RefusedApproval};
                 use $crate::db::fleet_sql::{IN_LIST_CHUNK, set_approval};
                 let mut seen = std::collections::HashSet::new();
                 let ids: Vec<i64> = miner_ids
@@ -378,7 +378,7 @@ macro_rules! impl_fleet_store {
             async fn site_inventory(
                 &self,
                 site_id: i64,
-            ) -> Result<Vec<(app::fleet::Miner, Option<String>)>, app::ssr::StoreError> {
+            ) -> Result<Vec<(domain::fleet::Miner, Option<String>)>, store::StoreError> {
                 sqlx::query_as::<_, $crate::db::fleet_rows::InventoryRow>(
                     &$crate::db::fleet_sql::site_inventory(),
                 )
@@ -393,9 +393,9 @@ macro_rules! impl_fleet_store {
 
             async fn list_miners(
                 &self,
-                query: &app::fleet::MinerQuery,
+                query: &domain::fleet::MinerQuery,
                 now_ms: i64,
-            ) -> Result<app::fleet::MinerPage, app::ssr::StoreError> {
+            ) -> Result<domain::fleet::MinerPage, store::StoreError> {
                 use $crate::db::fleet_sql::Arg;
                 let sql = $crate::db::fleet_sql::miner_list(query, now_ms, $dialect);
                 let mut count = sqlx::query_scalar::<_, i64>(&sql.count);
@@ -419,16 +419,17 @@ macro_rules! impl_fleet_store {
                     .into_iter()
                     .map(|row| row.into_row(now_ms))
                     .collect::<Result<Vec<_>, _>>()?;
-                Ok(app::fleet::MinerPage {
+                Ok(domain::fleet::MinerPage {
                     rows,
                     total: u64::try_from(total).unwrap_or(0),
+                    limits: domain::fleet::TemperatureLimits::default(),
                 })
             }
 
             async fn miner_targets(
                 &self,
                 site_id: i64,
-            ) -> Result<Vec<app::fleet::MinerTarget>, app::ssr::StoreError> {
+            ) -> Result<Vec<domain::fleet::MinerTarget>, store::StoreError> {
                 let rows = sqlx::query_as::<_, (i64, String, Option<f64>, Option<f64>)>(
                     $crate::db::fleet_sql::MINER_TARGETS,
                 )
@@ -439,12 +440,12 @@ macro_rules! impl_fleet_store {
                 Ok(rows
                     .into_iter()
                     .map(|(miner_id, ip, power_w, hashrate_hs)| {
-                        app::fleet::MinerTarget::new(miner_id, ip, power_w.zip(hashrate_hs))
+                        domain::fleet::MinerTarget::new(miner_id, ip, power_w.zip(hashrate_hs))
                     })
                     .collect())
             }
 
-            async fn sites_without_collector(&self) -> Result<Vec<i64>, app::ssr::StoreError> {
+            async fn sites_without_collector(&self) -> Result<Vec<i64>, store::StoreError> {
                 sqlx::query_scalar::<_, i64>($crate::db::fleet_sql::SITES_WITHOUT_COLLECTOR)
                     .fetch_all(&self.pool)
                     .await
@@ -454,7 +455,7 @@ macro_rules! impl_fleet_store {
             async fn customer_site_ids(
                 &self,
                 customer_id: i64,
-            ) -> Result<Vec<i64>, app::ssr::StoreError> {
+            ) -> Result<Vec<i64>, store::StoreError> {
                 sqlx::query_scalar::<_, i64>($crate::db::fleet_sql::CUSTOMER_SITE_IDS)
                     .bind(customer_id)
                     .fetch_all(&self.pool)
@@ -468,7 +469,7 @@ macro_rules! impl_fleet_store {
                 key_hash: &str,
                 label: &str,
                 now_ms: i64,
-            ) -> Result<app::fleet::CollectorKey, app::ssr::StoreError> {
+            ) -> Result<domain::fleet::CollectorKey, store::StoreError> {
                 sqlx::query_as::<_, $crate::db::fleet_rows::CollectorKeyRow>(
                     &$crate::db::fleet_sql::insert_key(),
                 )
@@ -486,7 +487,7 @@ macro_rules! impl_fleet_store {
                 &self,
                 key_hash: &str,
                 now_ms: i64,
-            ) -> Result<Option<i64>, app::ssr::StoreError> {
+            ) -> Result<Option<i64>, store::StoreError> {
                 use $crate::db::fleet_sql::{KEY_SITE, KEY_TOUCH_INTERVAL_MS, TOUCH_KEY};
                 let found = sqlx::query_as::<_, (i64, Option<i64>)>(KEY_SITE)
                     .bind(key_hash)
@@ -510,7 +511,7 @@ macro_rules! impl_fleet_store {
             async fn list_collector_keys(
                 &self,
                 site_id: i64,
-            ) -> Result<Vec<app::fleet::CollectorKey>, app::ssr::StoreError> {
+            ) -> Result<Vec<domain::fleet::CollectorKey>, store::StoreError> {
                 let rows = sqlx::query_as::<_, $crate::db::fleet_rows::CollectorKeyRow>(
                     &$crate::db::fleet_sql::list_keys(),
                 )
@@ -526,10 +527,10 @@ macro_rules! impl_fleet_store {
                 site_id: i64,
                 key_hash_prefix: &str,
                 now_ms: i64,
-            ) -> Result<(), app::ssr::StoreError> {
-                use app::ssr::StoreError;
+            ) -> Result<(), store::StoreError> {
+                use store::StoreError;
                 let prefix = key_hash_prefix.trim().to_ascii_lowercase();
-                if prefix.len() < app::fleet::MIN_REVOKE_PREFIX_CHARS {
+                if prefix.len() < domain::fleet::MIN_REVOKE_PREFIX_CHARS {
                     return Err(StoreError::NotFound);
                 }
                 let pattern = $crate::db::accounts_impl::like_pattern(&prefix, true);

@@ -1,8 +1,8 @@
 //! Row types as the database returns them, converted to app types at the edge.
 
-use app::catalogue::{AsicModel, Cooling};
-use app::market::NetworkDay;
-use app::ssr::StoreError;
+use domain::catalogue::{AsicModel, Cooling};
+use domain::market::NetworkDay;
+use store::StoreError;
 
 #[derive(Debug, sqlx::FromRow)]
 pub struct AsicModelRow {
@@ -70,7 +70,7 @@ pub struct SavedScenarioRow {
     pub updated_at_ms: i64,
 }
 
-impl From<SavedScenarioRow> for app::saved_scenario::SavedScenario {
+impl From<SavedScenarioRow> for domain::saved_scenario::SavedScenario {
     fn from(row: SavedScenarioRow) -> Self {
         Self {
             scenario_id: row.scenario_id,

@@ -83,12 +83,12 @@ pub const LIST_NETWORK_DAYS: &str = "
     where day_ms >= $1
     order by day_ms";
 
-/// Implements `app::ssr::Store` for a struct with a `pool` field of the given sqlx pool type.
+/// Implements `store::Store` for a struct with a `pool` field of the given sqlx pool type.
 macro_rules! impl_store {
     ($store:ty, $engine:literal) => {
         #[async_trait::async_trait]
-        impl app::ssr::Store for $store {
-            async fn ping(&self) -> Result<(), app::ssr::StoreError> {
+        impl store::Store for $store {
+            async fn ping(&self) -> Result<(), store::StoreError> {
                 sqlx::query($crate::db::store_impl::PING)
                     .execute(&self.pool)
                     .await
@@ -102,7 +102,7 @@ macro_rules! impl_store {
 
             async fn list_asic_models(
                 &self,
-            ) -> Result<Vec<app::catalogue::AsicModel>, app::ssr::StoreError> {
+            ) -> Result<Vec<domain::catalogue::AsicModel>, store::StoreError> {
                 sqlx::query_as::<_, $crate::db::rows::AsicModelRow>(
                     $crate::db::store_impl::LIST_ASIC_MODELS,
                 )
@@ -117,7 +117,7 @@ macro_rules! impl_store {
             async fn get_asic_model(
                 &self,
                 name: &str,
-            ) -> Result<app::catalogue::AsicModel, app::ssr::StoreError> {
+            ) -> Result<domain::catalogue::AsicModel, store::StoreError> {
                 sqlx::query_as::<_, $crate::db::rows::AsicModelRow>(
                     $crate::db::store_impl::GET_ASIC_MODEL,
                 )
@@ -130,8 +130,8 @@ macro_rules! impl_store {
 
             async fn upsert_asic_model(
                 &self,
-                model: &app::catalogue::NewAsicModel,
-            ) -> Result<app::catalogue::AsicModel, app::ssr::StoreError> {
+                model: &domain::catalogue::NewAsicModel,
+            ) -> Result<domain::catalogue::AsicModel, store::StoreError> {
                 sqlx::query_as::<_, $crate::db::rows::AsicModelRow>(
                     $crate::db::store_impl::UPSERT_ASIC_MODEL,
                 )
@@ -150,8 +150,8 @@ macro_rules! impl_store {
 
             async fn create_asic_model(
                 &self,
-                model: &app::catalogue::NewAsicModel,
-            ) -> Result<app::catalogue::AsicModel, app::ssr::StoreError> {
+                model: &domain::catalogue::NewAsicModel,
+            ) -> Result<domain::catalogue::AsicModel, store::StoreError> {
                 sqlx::query_as::<_, $crate::db::rows::AsicModelRow>(
                     $crate::db::store_impl::CREATE_ASIC_MODEL,
                 )
@@ -171,8 +171,8 @@ macro_rules! impl_store {
             async fn update_asic_model(
                 &self,
                 asic_model_id: i64,
-                model: &app::catalogue::NewAsicModel,
-            ) -> Result<app::catalogue::AsicModel, app::ssr::StoreError> {
+                model: &domain::catalogue::NewAsicModel,
+            ) -> Result<domain::catalogue::AsicModel, store::StoreError> {
                 sqlx::query_as::<_, $crate::db::rows::AsicModelRow>(
                     $crate::db::store_impl::UPDATE_ASIC_MODEL,
                 )
@@ -193,7 +193,7 @@ macro_rules! impl_store {
             async fn list_saved_scenarios(
                 &self,
                 user_id: i64,
-            ) -> Result<Vec<app::saved_scenario::SavedScenario>, app::ssr::StoreError> {
+            ) -> Result<Vec<domain::saved_scenario::SavedScenario>, store::StoreError> {
                 let rows = sqlx::query_as::<_, $crate::db::rows::SavedScenarioRow>(
                     $crate::db::store_impl::LIST_SAVED_SCENARIOS,
                 )
@@ -211,7 +211,7 @@ macro_rules! impl_store {
                 query: &str,
                 replace: bool,
                 now_ms: i64,
-            ) -> Result<app::saved_scenario::SavedScenario, app::ssr::StoreError> {
+            ) -> Result<domain::saved_scenario::SavedScenario, store::StoreError> {
                 let sql = if replace {
                     $crate::db::store_impl::REPLACE_SAVED_SCENARIO
                 } else {
@@ -234,7 +234,7 @@ macro_rules! impl_store {
                 scenario_id: i64,
                 name: &str,
                 now_ms: i64,
-            ) -> Result<app::saved_scenario::SavedScenario, app::ssr::StoreError> {
+            ) -> Result<domain::saved_scenario::SavedScenario, store::StoreError> {
                 sqlx::query_as::<_, $crate::db::rows::SavedScenarioRow>(
                     $crate::db::store_impl::RENAME_SAVED_SCENARIO,
                 )
@@ -252,7 +252,7 @@ macro_rules! impl_store {
                 &self,
                 user_id: i64,
                 scenario_id: i64,
-            ) -> Result<(), app::ssr::StoreError> {
+            ) -> Result<(), store::StoreError> {
                 let done = sqlx::query($crate::db::store_impl::DELETE_SAVED_SCENARIO)
                     .bind(scenario_id)
                     .bind(user_id)
@@ -260,30 +260,27 @@ macro_rules! impl_store {
                     .await
                     .map_err($crate::db::store_error)?;
                 if done.rows_affected() == 0 {
-                    return Err(app::ssr::StoreError::NotFound);
+                    return Err(store::StoreError::NotFound);
                 }
                 Ok(())
             }
 
-            async fn delete_asic_model(
-                &self,
-                asic_model_id: i64,
-            ) -> Result<(), app::ssr::StoreError> {
+            async fn delete_asic_model(&self, asic_model_id: i64) -> Result<(), store::StoreError> {
                 let done = sqlx::query($crate::db::store_impl::DELETE_ASIC_MODEL)
                     .bind(asic_model_id)
                     .execute(&self.pool)
                     .await
                     .map_err($crate::db::store_error)?;
                 if done.rows_affected() == 0 {
-                    return Err(app::ssr::StoreError::NotFound);
+                    return Err(store::StoreError::NotFound);
                 }
                 Ok(())
             }
 
             async fn upsert_network_days(
                 &self,
-                days: &[app::market::NetworkDay],
-            ) -> Result<usize, app::ssr::StoreError> {
+                days: &[domain::market::NetworkDay],
+            ) -> Result<usize, store::StoreError> {
                 let mut tx = self.pool.begin().await.map_err($crate::db::store_error)?;
                 for day in days {
                     sqlx::query($crate::db::store_impl::UPSERT_NETWORK_DAY)
@@ -304,7 +301,7 @@ macro_rules! impl_store {
             async fn list_network_days(
                 &self,
                 since_day_ms: i64,
-            ) -> Result<Vec<app::market::NetworkDay>, app::ssr::StoreError> {
+            ) -> Result<Vec<domain::market::NetworkDay>, store::StoreError> {
                 let rows = sqlx::query_as::<_, $crate::db::rows::NetworkDayRow>(
                     $crate::db::store_impl::LIST_NETWORK_DAYS,
                 )

@@ -1,8 +1,9 @@
-//! One macro implementing `app::ssr::telemetry::TelemetryStore` for each pool type: the shared
+//! One macro implementing `store::telemetry::TelemetryStore` for each pool type: the shared
 //! SQL lives in `telemetry_sql`, the engine-specific ingest and purge in the module passed as
 //! `$engine` (`telemetry_sqlite` or `telemetry_postgres`).
 
-use app::telemetry::{
+use domain::fleet::{Severity, TemperatureLimits};
+use domain::telemetry::{
     DAILY_RETENTION_MS, FIVE_MINUTE_RETENTION_MS, FIVE_MINUTES_MS, HistoryPoint, RAW_RETENTION_MS,
     SiteOverview, SitePoint, temp_histogram,
 };
@@ -10,12 +11,14 @@ use app::telemetry::{
 use crate::db::telemetry_rows::{OverviewRow, count};
 use crate::db::telemetry_sql::bucket_of;
 
-/// Hottest reading that counts as hot, and as critical (reference §8.4).
-const HOT_C: f64 = 75.0;
-const CRITICAL_C: f64 = 85.0;
-
-/// The overview from its three reads: counts and sums, online temperatures, sparkline.
-pub fn overview(row: OverviewRow, temps_c: &[f64], sparkline: Vec<SitePoint>) -> SiteOverview {
+/// The overview from its three reads: counts and sums, online temperatures, sparkline; hot
+/// and critical as `limits` say.
+pub fn overview(
+    row: OverviewRow,
+    temps_c: &[f64],
+    sparkline: Vec<SitePoint>,
+    limits: TemperatureLimits,
+) -> SiteOverview {
     let power_w = row.power_w.unwrap_or(0.0);
     let power_estimated_share = if power_w > 0.0 {
         row.power_estimated_w.unwrap_or(0.0) / power_w
@@ -29,7 +32,13 @@ pub fn overview(row: OverviewRow, temps_c: &[f64], sparkline: Vec<SitePoint>) ->
     let online = count(row.online);
     let never_seen = count(row.never_seen);
     let miners_total = count(row.miners_total);
-    let hot = temps_c.iter().filter(|t| (HOT_C..CRITICAL_C).contains(*t));
+    let at = |severity| {
+        let n = temps_c
+            .iter()
+            .filter(|t| limits.severity(**t) == Some(severity))
+            .count();
+        u32::try_from(n).unwrap_or(u32::MAX)
+    };
     SiteOverview {
         miners_total,
         online,
@@ -42,9 +51,9 @@ pub fn overview(row: OverviewRow, temps_c: &[f64], sparkline: Vec<SitePoint>) ->
         power_estimated_share,
         j_per_th,
         temp_histogram: temp_histogram(temps_c.iter().copied()),
-        hot_75c: u32::try_from(hot.count()).unwrap_or(u32::MAX),
-        critical_85c: u32::try_from(temps_c.iter().filter(|t| **t >= CRITICAL_C).count())
-            .unwrap_or(u32::MAX),
+        hot: at(Severity::Warning),
+        critical: at(Severity::Critical),
+        limits,
         sparkline,
     }
 }
@@ -104,7 +113,7 @@ macro_rules! impl_telemetry {
     ($store:ty, $engine:ident) => {
         impl $store {
             /// Recomputes one pending bucket, if another run has not taken it meanwhile.
-            async fn roll_bucket(&self, bucket_ms: i64) -> Result<bool, app::ssr::StoreError> {
+            async fn roll_bucket(&self, bucket_ms: i64) -> Result<bool, store::StoreError> {
                 use $crate::db::{store_error, telemetry_sql as sql};
                 let mut tx = self.pool.begin().await.map_err(store_error)?;
                 let taken: Option<i64> = sqlx::query_scalar(sql::TAKE_PENDING)
@@ -133,7 +142,7 @@ macro_rules! impl_telemetry {
                 Ok(true)
             }
 
-            async fn roll_day(&self, day_ms: i64) -> Result<bool, app::ssr::StoreError> {
+            async fn roll_day(&self, day_ms: i64) -> Result<bool, store::StoreError> {
                 use $crate::db::{store_error, telemetry_sql as sql};
                 let mut tx = self.pool.begin().await.map_err(store_error)?;
                 let taken: Option<i64> = sqlx::query_scalar(sql::TAKE_PENDING)
@@ -147,7 +156,7 @@ macro_rules! impl_telemetry {
                 }
                 sqlx::query(sql::ROLL_DAY)
                     .bind(day_ms)
-                    .bind(day_ms + app::telemetry::DAY_MS)
+                    .bind(day_ms + domain::telemetry::DAY_MS)
                     .execute(&mut *tx)
                     .await
                     .map_err(store_error)?;
@@ -159,7 +168,7 @@ macro_rules! impl_telemetry {
                 &self,
                 level: i64,
                 before_ms: i64,
-            ) -> Result<Vec<i64>, app::ssr::StoreError> {
+            ) -> Result<Vec<i64>, store::StoreError> {
                 sqlx::query_scalar($crate::db::telemetry_sql::LIST_PENDING)
                     .bind(level)
                     .bind(before_ms)
@@ -168,10 +177,7 @@ macro_rules! impl_telemetry {
                     .map_err($crate::db::store_error)
             }
 
-            async fn oldest_pending(
-                &self,
-                level: i64,
-            ) -> Result<Option<i64>, app::ssr::StoreError> {
+            async fn oldest_pending(&self, level: i64) -> Result<Option<i64>, store::StoreError> {
                 sqlx::query_scalar($crate::db::telemetry_sql::OLDEST_PENDING)
                     .bind(level)
                     .fetch_one(&self.pool)
@@ -183,7 +189,7 @@ macro_rules! impl_telemetry {
                 &self,
                 sql: &str,
                 binds: &[i64],
-            ) -> Result<u64, app::ssr::StoreError> {
+            ) -> Result<u64, store::StoreError> {
                 let mut query = sqlx::query(sql);
                 for bind in binds {
                     query = query.bind(*bind);
@@ -197,13 +203,13 @@ macro_rules! impl_telemetry {
         }
 
         #[async_trait::async_trait]
-        impl app::ssr::telemetry::TelemetryStore for $store {
+        impl store::telemetry::TelemetryStore for $store {
             async fn ingest_samples(
                 &self,
                 site_id: i64,
-                samples: &[app::telemetry::TelemetrySample],
+                samples: &[domain::telemetry::TelemetrySample],
                 now_ms: i64,
-            ) -> Result<app::ssr::telemetry::IngestOutcome, app::ssr::StoreError> {
+            ) -> Result<store::telemetry::IngestOutcome, store::StoreError> {
                 use $crate::db::{store_error, telemetry_sql as sql};
                 let ids = sql::batch_miner_ids(samples);
                 let mut tx = self.pool.begin().await.map_err(store_error)?;
@@ -222,7 +228,7 @@ macro_rules! impl_telemetry {
                     }
                 }
                 tx.commit().await.map_err(store_error)?;
-                Ok(app::ssr::telemetry::IngestOutcome {
+                Ok(store::telemetry::IngestOutcome {
                     inserted,
                     duplicates: plan.raw.len() - inserted,
                     unknown_miners: plan.unknown_miners,
@@ -233,9 +239,9 @@ macro_rules! impl_telemetry {
             async fn roll_up(
                 &self,
                 now_ms: i64,
-            ) -> Result<app::ssr::telemetry::RollupCounts, app::ssr::StoreError> {
+            ) -> Result<store::telemetry::RollupCounts, store::StoreError> {
                 use $crate::db::telemetry_sql as sql;
-                let mut counts = app::ssr::telemetry::RollupCounts::default();
+                let mut counts = store::telemetry::RollupCounts::default();
                 // A bucket is closed once its end has passed.
                 let open_bucket = sql::bucket_of(now_ms);
                 for bucket_ms in self.pending(0, open_bucket).await? {
@@ -250,14 +256,14 @@ macro_rules! impl_telemetry {
             async fn purge(
                 &self,
                 now_ms: i64,
-            ) -> Result<app::ssr::telemetry::PurgeCounts, app::ssr::StoreError> {
+            ) -> Result<store::telemetry::PurgeCounts, store::StoreError> {
                 use $crate::db::telemetry_sql as sql;
                 let cuts = $crate::db::telemetry_impl::PurgeCuts::at(
                     now_ms,
                     self.oldest_pending(0).await?,
                     self.oldest_pending(1).await?,
                 );
-                Ok(app::ssr::telemetry::PurgeCounts {
+                Ok(store::telemetry::PurgeCounts {
                     raw: self
                         .delete_before(sql::PURGE_RAW, &[cuts.raw_last_bucket_ms])
                         .await?,
@@ -281,9 +287,9 @@ macro_rules! impl_telemetry {
                 miner_id: i64,
                 from_ms: i64,
                 to_ms: i64,
-                resolution: app::telemetry::Resolution,
-            ) -> Result<Vec<app::telemetry::HistoryPoint>, app::ssr::StoreError> {
-                use app::telemetry::Resolution;
+                resolution: domain::telemetry::Resolution,
+            ) -> Result<Vec<domain::telemetry::HistoryPoint>, store::StoreError> {
+                use domain::telemetry::Resolution;
                 use $crate::db::telemetry_impl::{points, raw_buckets};
                 use $crate::db::telemetry_rows::{RawPointRow, RollupPointRow};
                 use $crate::db::{store_error, telemetry_sql as sql};
@@ -317,8 +323,8 @@ macro_rules! impl_telemetry {
                 // What is not rolled up yet comes from the finer level, so a chart reaches
                 // the present.
                 let tail_from = rows.last().map_or(from, |row| match resolution {
-                    Resolution::Daily => row.at_ms + app::telemetry::DAY_MS,
-                    _ => row.at_ms + app::telemetry::FIVE_MINUTES_MS,
+                    Resolution::Daily => row.at_ms + domain::telemetry::DAY_MS,
+                    _ => row.at_ms + domain::telemetry::FIVE_MINUTES_MS,
                 });
                 if tail_from < to_ms {
                     let tail = match resolution {
@@ -347,7 +353,7 @@ macro_rules! impl_telemetry {
             async fn miner_live(
                 &self,
                 miner_id: i64,
-            ) -> Result<Option<app::telemetry::LiveReading>, app::ssr::StoreError> {
+            ) -> Result<Option<domain::telemetry::LiveReading>, store::StoreError> {
                 use $crate::db::store_error;
                 use $crate::db::telemetry_rows::{LIVE_COLUMNS, LiveRow};
                 let sql = format!("select {LIVE_COLUMNS} from miner_live where miner_id = $1");
@@ -363,10 +369,11 @@ macro_rules! impl_telemetry {
                 &self,
                 site_id: i64,
                 now_ms: i64,
-            ) -> Result<app::telemetry::SiteOverview, app::ssr::StoreError> {
+                limits: domain::fleet::TemperatureLimits,
+            ) -> Result<domain::telemetry::SiteOverview, store::StoreError> {
                 use $crate::db::telemetry_rows::OverviewRow;
                 use $crate::db::{store_error, telemetry_sql as sql};
-                let seen_after = now_ms - app::telemetry::OFFLINE_AFTER_MS;
+                let seen_after = now_ms - domain::telemetry::OFFLINE_AFTER_MS;
                 let row = sqlx::query_as::<_, OverviewRow>(sql::OVERVIEW_COUNTS)
                     .bind(site_id)
                     .bind(seen_after)
@@ -380,9 +387,11 @@ macro_rules! impl_telemetry {
                     .await
                     .map_err(store_error)?;
                 let sparkline = self
-                    .site_history(site_id, now_ms - app::telemetry::DAY_MS, now_ms)
+                    .site_history(site_id, now_ms - domain::telemetry::DAY_MS, now_ms)
                     .await?;
-                Ok($crate::db::telemetry_impl::overview(row, &temps, sparkline))
+                Ok($crate::db::telemetry_impl::overview(
+                    row, &temps, sparkline, limits,
+                ))
             }
 
             async fn site_history(
@@ -390,7 +399,7 @@ macro_rules! impl_telemetry {
                 site_id: i64,
                 from_ms: i64,
                 to_ms: i64,
-            ) -> Result<Vec<app::telemetry::SitePoint>, app::ssr::StoreError> {
+            ) -> Result<Vec<domain::telemetry::SitePoint>, store::StoreError> {
                 use $crate::db::telemetry_rows::SitePointRow;
                 let rows =
                     sqlx::query_as::<_, SitePointRow>($crate::db::telemetry_sql::SITE_HISTORY)
@@ -408,7 +417,7 @@ macro_rules! impl_telemetry {
                 customer_id: i64,
                 from_ms: i64,
                 to_ms: i64,
-            ) -> Result<app::telemetry::FleetSpan, app::ssr::StoreError> {
+            ) -> Result<domain::telemetry::FleetSpan, store::StoreError> {
                 let (samples, online_samples, energy_wh) =
                     sqlx::query_as::<_, (i64, i64, f64)>($crate::db::telemetry_sql::CUSTOMER_SPAN)
                         .bind(customer_id)
@@ -417,7 +426,7 @@ macro_rules! impl_telemetry {
                         .fetch_one(&self.pool)
                         .await
                         .map_err($crate::db::store_error)?;
-                Ok(app::telemetry::FleetSpan {
+                Ok(domain::telemetry::FleetSpan {
                     samples: u64::try_from(samples).unwrap_or(0),
                     online_samples: u64::try_from(online_samples).unwrap_or(0),
                     energy_wh,

@@ -4,9 +4,9 @@
 
 use std::collections::HashSet;
 
-use app::ssr::StoreError;
-use app::telemetry::TelemetrySample;
+use domain::telemetry::TelemetrySample;
 use sqlx::{Postgres, Transaction};
+use store::StoreError;
 
 use crate::db::store_error;
 use crate::db::telemetry_sql::{

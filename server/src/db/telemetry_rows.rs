@@ -1,6 +1,6 @@
 //! Rows the telemetry queries return, and their conversion into the app's types.
 
-use app::telemetry::{HistoryPoint, SitePoint};
+use domain::telemetry::{HistoryPoint, SitePoint};
 
 #[derive(sqlx::FromRow)]
 pub struct RawPointRow {
@@ -137,14 +137,14 @@ pub const LIVE_COLUMNS: &str = "miner_id, taken_at_ms, last_seen_ms, online, is_
     accepted_shares, rejected_shares, hardware_errors, uptime_s, firmware_version, \
     model_reported, message";
 
-impl From<LiveRow> for app::telemetry::LiveReading {
+impl From<LiveRow> for domain::telemetry::LiveReading {
     fn from(row: LiveRow) -> Self {
         // Values were validated on the way in; one out of range reads as missing.
         fn narrow<T: TryFrom<i64>>(value: Option<i64>) -> Option<T> {
             value.and_then(|v| T::try_from(v).ok())
         }
         Self {
-            sample: app::telemetry::TelemetrySample {
+            sample: domain::telemetry::TelemetrySample {
                 miner_id: row.miner_id,
                 taken_at_ms: row.taken_at_ms,
                 online: row.online,

@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use app::telemetry::{DAY_MS, FIVE_MINUTES_MS, RAW_RETENTION_MS, TelemetrySample};
+use domain::telemetry::{DAY_MS, FIVE_MINUTES_MS, RAW_RETENTION_MS, TelemetrySample};
 
 /// The start of the 5-minute bucket holding `at_ms`.
 pub fn bucket_of(at_ms: i64) -> i64 {

@@ -3,8 +3,8 @@
 
 use std::collections::HashSet;
 
-use app::ssr::StoreError;
 use sqlx::{QueryBuilder, Sqlite, Transaction};
+use store::StoreError;
 
 use crate::db::store_error;
 use crate::db::telemetry_sql::{
@@ -39,7 +39,7 @@ pub async fn known_miners(
 /// Writes the raw samples, skipping those already stored; returns how many were new.
 pub async fn insert_raw(
     tx: &mut Transaction<'_, Sqlite>,
-    samples: &[&app::telemetry::TelemetrySample],
+    samples: &[&domain::telemetry::TelemetrySample],
 ) -> Result<usize, StoreError> {
     let mut inserted = 0;
     for chunk in samples.chunks(RAW_ROWS_PER_STATEMENT) {

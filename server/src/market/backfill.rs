@@ -7,7 +7,7 @@
 use std::io::Write as _;
 use std::process::ExitCode;
 
-use app::market::{DAY_MS, NetworkDay, day_start_ms, iso_date};
+use domain::market::{DAY_MS, NetworkDay, day_start_ms, iso_date};
 use indicatif::{ProgressBar, ProgressStyle};
 use market::{HttpClient, fetch_daily_klines, fetch_network_history, now_ms};
 

@@ -1,7 +1,7 @@
 //! Days of network and market history (`network_day`), built from the providers' history
 //! endpoints (backfill) or from the live values (the daily recorder), in canonical units.
 
-use app::market::{DAY_MS, NetworkDay, day_start_ms};
+use domain::market::{DAY_MS, NetworkDay, day_start_ms};
 use market::{DailyCandle, MarketService, NetworkHistory, Source};
 
 /// One row per day from `first_day_ms` to `last_day_ms` (both 00:00 UTC): the day's mean

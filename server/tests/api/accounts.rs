@@ -6,10 +6,10 @@ use std::fmt::Write as _;
 
 use alloy_signer::SignerSync as _;
 use alloy_signer_local::PrivateKeySigner;
-use app::access::{self, Access, Denied, Role};
-use app::ssr::accounts::TokenPurpose;
+use domain::access::{self, Access, Denied, Role};
 use reqwest::StatusCode;
 use serde_json::Value;
+use store::accounts::TokenPurpose;
 
 use crate::helpers::{Backend, TEST_PASSWORD, TestApp};
 use crate::on_both_engines;
@@ -322,7 +322,7 @@ async fn failures_back_off(backend: Backend) {
     let (entries, _) = app
         .store
         .list_audit(
-            &app::account::AuditFilter {
+            &domain::account::AuditFilter {
                 action: Some("login.failure".into()),
                 ..Default::default()
             },
@@ -669,7 +669,7 @@ async fn roles_are_assigned_with_care(backend: Backend) {
     let (entries, _) = app
         .store
         .list_audit(
-            &app::account::AuditFilter {
+            &domain::account::AuditFilter {
                 action: Some("user.role".into()),
                 subject_user_id: Some(client.user_id),
                 ..Default::default()

@@ -2,18 +2,16 @@
 //! closed: each test does what the attacker did and checks that it no longer gets in.
 
 use alloy_signer_local::PrivateKeySigner;
-use app::access::Role;
-use app::ssr::accounts::{NewSession, NewToken, TokenPurpose};
+use domain::access::Role;
 use reqwest::StatusCode;
 use serde_json::Value;
+use store::accounts::{NewSession, NewToken, TokenPurpose};
 
 use crate::accounts::{OTHER_KEY, WALLET_ADDRESS, WALLET_KEY, sign};
 use crate::helpers::{Backend, TEST_PASSWORD, TestApp, TestMember, call};
 use crate::on_both_engines;
 
-fn now_ms() -> i64 {
-    app::market::unix_now_ms()
-}
+use domain::clock::unix_now_ms as now_ms;
 
 fn address_of(key: &str) -> String {
     key.parse::<PrivateKeySigner>()
@@ -320,7 +318,7 @@ async fn outbox_takes_over_nobody(backend: Backend) {
     let audit = app
         .store
         .list_audit(
-            &app::account::AuditFilter {
+            &domain::account::AuditFilter {
                 action: Some("link.hand_over".into()),
                 ..Default::default()
             },
@@ -551,7 +549,7 @@ async fn wallets_are_seen_and_unlinked(backend: Backend) {
     let (_, audit) = app
         .store
         .list_audit(
-            &app::account::AuditFilter {
+            &domain::account::AuditFilter {
                 action: Some("wallet.unlink".into()),
                 subject_user_id: Some(member.user_id),
                 ..Default::default()
@@ -692,7 +690,7 @@ async fn nobody_locks_anyone_out(backend: Backend) {
     let (entries, _) = app
         .store
         .list_audit(
-            &app::account::AuditFilter {
+            &domain::account::AuditFilter {
                 action: Some("login.failure".into()),
                 ..Default::default()
             },
@@ -759,7 +757,7 @@ async fn unconfirmed_address_gets_no_rights(backend: Backend) {
     app.store
         .update_user(
             user.user_id,
-            &app::ssr::accounts::UserChange::Role(Role::Client),
+            &store::accounts::UserChange::Role(Role::Client),
         )
         .await
         .unwrap();

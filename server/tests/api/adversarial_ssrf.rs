@@ -12,9 +12,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use app::access::Role;
-use app::fleet::MinerQuery;
-use app::fleet::import::import_url;
+use domain::access::Role;
+use domain::fleet::MinerQuery;
+use domain::fleet::import::import_url;
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -65,7 +65,7 @@ async fn stored(app: &TestApp, site_id: i64) -> Vec<(String, String)> {
     };
     let mut rows: Vec<(String, String)> = app
         .store
-        .list_miners(&query, app::market::unix_now_ms())
+        .list_miners(&query, domain::clock::unix_now_ms())
         .await
         .unwrap()
         .rows
@@ -116,7 +116,7 @@ async fn the_form_refuses_reserved_addresses(backend: Backend) {
                 site_id: Some(site),
                 ..MinerQuery::default()
             },
-            app::market::unix_now_ms(),
+            domain::clock::unix_now_ms(),
         )
         .await
         .unwrap()
@@ -359,7 +359,7 @@ async fn stored_reserved_miners_are_never_contacted(
     // Handed to a collector, the site's targets leave it out as well.
     let key = auth::token::new_collector_key();
     app.store
-        .create_collector_key(site, &key.hash, "farm box", app::market::unix_now_ms())
+        .create_collector_key(site, &key.hash, "farm box", domain::clock::unix_now_ms())
         .await
         .unwrap();
     let targets: Value = app

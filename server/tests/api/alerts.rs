@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use app::access::Role;
-use app::fleet::{InsertOutcome, MinerStatus, NewCustomer, NewMiner};
+use domain::access::Role;
+use domain::fleet::{InsertOutcome, MinerStatus, NewCustomer, NewMiner};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader};
@@ -150,7 +150,7 @@ async fn farm(backend: Backend) -> Option<Farm> {
         settings.alerts.public_url = Some("https://farm.example".into());
     })
     .await?;
-    let now = app::market::unix_now_ms();
+    let now = domain::clock::unix_now_ms();
     let site_owner = app.member(Role::MiningSiteOwner).await;
     let (first, second) = (
         app.member(Role::Client).await,
@@ -279,7 +279,7 @@ async fn an_alert_opens_mails_is_acknowledged_and_resolves(backend: Backend) {
         return;
     };
     let app = &farm.app;
-    let now = app::market::unix_now_ms();
+    let now = domain::clock::unix_now_ms();
     let minute = 60_000;
 
     // One hot reading is noise (debounce: two in a row).
@@ -423,7 +423,7 @@ async fn offline_alerts_come_from_the_collector_and_from_silence(backend: Backen
         return;
     };
     let app = &farm.app;
-    let now = app::market::unix_now_ms();
+    let now = domain::clock::unix_now_ms();
     let minute = 60_000;
     // Both answer eight minutes ago; then the collector reports the first unreachable, which
     // is offline once it has been silent for five minutes.
@@ -485,7 +485,7 @@ async fn a_miner_in_maintenance_raises_nothing(backend: Backend) {
         return;
     };
     let app = &farm.app;
-    let now = app::market::unix_now_ms();
+    let now = domain::clock::unix_now_ms();
     let minute = 60_000;
     let set_status = |status: MinerStatus, at_ms: i64| {
         let store = app.store.clone();
@@ -546,7 +546,7 @@ async fn a_mail_that_failed_goes_out_later(backend: Backend) {
         return;
     };
     let app = &farm.app;
-    let now = app::market::unix_now_ms();
+    let now = domain::clock::unix_now_ms();
     let minute = 60_000;
     farm.smtp.refusing.store(true, Ordering::SeqCst);
     farm.cycle(now - 6 * minute, 91.0).await;
@@ -712,7 +712,7 @@ async fn what_people_do_is_news(farm: &Farm, stream: &mut LiveStream) {
         rack: "N1".into(),
         status: MinerStatus::Active,
     };
-    let now = app::market::unix_now_ms();
+    let now = domain::clock::unix_now_ms();
     let Some(InsertOutcome::Inserted { miner_id }) = app
         .store
         .insert_miners(farm.site_id, &[draft], now)
@@ -743,7 +743,7 @@ struct LiveStream {
 impl LiveStream {
     async fn open(client: &reqwest::Client, app: &TestApp) -> Result<Self, StatusCode> {
         let response = client
-            .get(app.url(app::telemetry::LIVE_PATH))
+            .get(app.url(domain::telemetry::LIVE_PATH))
             .send()
             .await
             .unwrap();
@@ -759,7 +759,7 @@ impl LiveStream {
     }
 
     /// The next event's data, or `None` if none comes within `wait`.
-    async fn next(&mut self, wait: Duration) -> Option<app::telemetry::LiveUpdate> {
+    async fn next(&mut self, wait: Duration) -> Option<domain::telemetry::LiveUpdate> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
             if let Some(end) = self.buffer.find("\n\n") {
@@ -776,7 +776,7 @@ impl LiveStream {
                 if data.is_empty() {
                     continue;
                 }
-                assert_eq!(name.as_deref(), Some(app::telemetry::LIVE_EVENT));
+                assert_eq!(name.as_deref(), Some(domain::telemetry::LIVE_EVENT));
                 return Some(serde_json::from_str(&data).unwrap());
             }
             let chunk = tokio::time::timeout_at(deadline, self.response.chunk())
@@ -798,7 +798,7 @@ async fn live_updates_reach_only_the_pages_that_may_see_the_site(backend: Backen
         return;
     };
     let app = &farm.app;
-    let now = app::market::unix_now_ms();
+    let now = domain::clock::unix_now_ms();
     let minute = 60_000;
     let site_id = farm.site_id;
 

@@ -2,7 +2,7 @@
 //! scenarios (each user's own), catalogue editing (owner and admin, audited, reaching the
 //! API at once) and the host side of hosting figures (owner, admin and site owner only).
 
-use app::access::Role;
+use domain::access::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -217,7 +217,7 @@ async fn a_client_saves_the_client_view_and_the_limit_holds(backend: Backend) {
     );
 
     // The 200th scenario is the last one; replacing one still works at the limit.
-    for n in 1..app::saved_scenario::MAX_PER_USER {
+    for n in 1..domain::saved_scenario::MAX_PER_USER {
         app.store
             .save_scenario(client.user_id, &format!("bulk {n:03}"), "count=2", false, 1)
             .await
@@ -412,7 +412,7 @@ async fn assert_catalogue_changes_audited(app: &TestApp, admin_email: &str) {
     let (entries, _) = app
         .store
         .list_audit(
-            &app::account::AuditFilter {
+            &domain::account::AuditFilter {
                 action: Some("catalogue.".into()),
                 ..Default::default()
             },

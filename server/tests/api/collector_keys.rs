@@ -3,7 +3,7 @@
 //! its site only, a site owner reaches only their own sites' keys, an API key cannot make one,
 //! and a revoked key is refused at once.
 
-use app::access::Role;
+use domain::access::Role;
 use reqwest::StatusCode;
 use server::collect::uplink::{KEY_HEADER, TARGETS_PATH};
 
@@ -164,9 +164,9 @@ async fn collector_keys_are_managed_in_the_browser(backend: Backend) {
     let audit = app
         .store
         .list_audit(
-            &app::account::AuditFilter {
+            &domain::account::AuditFilter {
                 action: Some("collector_key.".into()),
-                ..app::account::AuditFilter::default()
+                ..domain::account::AuditFilter::default()
             },
             0,
             10,

@@ -3,7 +3,7 @@
 
 use std::net::Ipv4Addr;
 
-use app::fleet::{Approval, MinerQuery};
+use domain::fleet::{Approval, MinerQuery};
 use server::demo::{DEMO_MODEL, DEMO_SITE_NAME};
 
 use crate::alerts::the_hot_miner_alerts;
@@ -30,7 +30,7 @@ async fn the_demo_farm_is_seeded_polled_and_alerting(backend: Backend, base: Ipv
         site_id: Some(site.site_id),
         ..MinerQuery::default()
     };
-    let now_ms = app::market::unix_now_ms();
+    let now_ms = domain::clock::unix_now_ms();
     let page = app.store.list_miners(&query, now_ms).await.unwrap();
     assert_eq!(page.total, 3);
     let mut serials = Vec::new();

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::str::FromStr;
 
-use app::access::Role;
-use app::fleet::import::import_url;
+use domain::access::Role;
+use domain::fleet::import::import_url;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
@@ -197,13 +197,13 @@ async fn imports_are_screened_per_site(
     let events = response.text().await.unwrap();
     assert!(events.contains(r#""imported":1"#), "{events}");
     assert!(events.contains("already_stored"), "{events}");
-    let query = app::fleet::MinerQuery {
+    let query = domain::fleet::MinerQuery {
         site_id: Some(bobs),
-        ..app::fleet::MinerQuery::default()
+        ..domain::fleet::MinerQuery::default()
     };
     let serials: Vec<String> = app
         .store
-        .list_miners(&query, app::market::unix_now_ms())
+        .list_miners(&query, domain::clock::unix_now_ms())
         .await
         .unwrap()
         .rows
@@ -211,13 +211,13 @@ async fn imports_are_screened_per_site(
         .map(|row| row.miner.serial)
         .collect();
     assert_eq!(serials, ["SN-1", "SN-2", "SN-7"]);
-    let query = app::fleet::MinerQuery {
+    let query = domain::fleet::MinerQuery {
         site_id: Some(alices),
         ..query
     };
     let alices_count = app
         .store
-        .list_miners(&query, app::market::unix_now_ms())
+        .list_miners(&query, domain::clock::unix_now_ms())
         .await
         .unwrap()
         .total;
@@ -398,7 +398,7 @@ async fn database_before_rebuild(
 }
 
 /// The rebuilt rows are the same ones, and a serial is unique within its site only.
-async fn the_rows_are_kept_and_serials_are_per_site(store: &dyn app::ssr::Store) {
+async fn the_rows_are_kept_and_serials_are_per_site(store: &dyn store::Store) {
     // The rows are the same ones, and the new uniqueness holds.
     let north = store.get_site(1).await.unwrap();
     assert_eq!(
@@ -414,7 +414,7 @@ async fn the_rows_are_kept_and_serials_are_per_site(store: &dyn app::ssr::Store)
         ),
         ("SN-1", Some(1), Some(1))
     );
-    let same_serial = app::fleet::NewMiner {
+    let same_serial = domain::fleet::NewMiner {
         customer_id: None,
         asic_model_id: None,
         model_name: "Antminer S21".into(),
@@ -422,9 +422,9 @@ async fn the_rows_are_kept_and_serials_are_per_site(store: &dyn app::ssr::Store)
         ip: "10.0.0.9".into(),
         mac: Some("aa:bb:cc:00:00:01".into()),
         rack: String::new(),
-        status: app::fleet::MinerStatus::Active,
+        status: domain::fleet::MinerStatus::Active,
     };
-    let now = app::market::unix_now_ms();
+    let now = domain::clock::unix_now_ms();
     let outcomes = store
         .insert_miners(2, std::slice::from_ref(&same_serial), now)
         .await
@@ -432,13 +432,13 @@ async fn the_rows_are_kept_and_serials_are_per_site(store: &dyn app::ssr::Store)
     // A new id after the deleted miner 4's, whose raw samples are still stored.
     assert_eq!(
         outcomes,
-        [app::fleet::InsertOutcome::Inserted { miner_id: 5 }]
+        [domain::fleet::InsertOutcome::Inserted { miner_id: 5 }]
     );
     let outcomes = store.insert_miners(1, &[same_serial], now).await.unwrap();
     assert_eq!(
         outcomes,
-        [app::fleet::InsertOutcome::Duplicate {
-            field: app::fleet::UniqueField::Serial
+        [domain::fleet::InsertOutcome::Duplicate {
+            field: domain::fleet::UniqueField::Serial
         }]
     );
 }

@@ -4,9 +4,9 @@
 //! owners reach only their own sites and the customers already on them, and every change is
 //! audited.
 
-use app::access::Role;
-use app::account::AuditFilter;
-use app::fleet::{Approval, MinerStatus, NewMiner};
+use domain::access::Role;
+use domain::account::AuditFilter;
+use domain::fleet::{Approval, MinerStatus, NewMiner};
 use reqwest::StatusCode;
 use serde_json::Value;
 

@@ -3,14 +3,14 @@
 
 use std::sync::Arc;
 
-use app::access::Role;
-use app::fleet::{
+use domain::access::Role;
+use domain::fleet::{
     Approval, ApprovalReport, InsertOutcome, MinerFieldError, MinerQuery, MinerStatus, MinerTarget,
     NewCustomer, NewMiner, NewSite, RefusedApproval, Tariff, UniqueField,
 };
-use app::ssr::accounts::NewUser;
-use app::ssr::{Store, StoreError};
 use sqlx::Connection;
+use store::accounts::NewUser;
+use store::{Store, StoreError};
 
 use crate::helpers::{Backend, TestDatabase};
 use crate::on_both_engines;
@@ -402,7 +402,7 @@ async fn serials_ips_and_macs_repeat_across_sites_but_not_within_one(backend: Ba
     ] {
         match store.update_miner(ids[1], &edit, NOW_MS).await {
             Err(StoreError::Conflict { constraint }) => assert_eq!(
-                app::fleet::forms::taken_field(&constraint),
+                domain::fleet::forms::taken_field(&constraint),
                 Some(field),
                 "{constraint}"
             ),

@@ -3,13 +3,13 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use app::access::Role;
-use app::fleet::{Approval, InsertOutcome, NewMiner, NewSite, Tariff};
-use app::ssr::Store;
-use app::ssr::accounts::NewUser;
+use domain::access::Role;
+use domain::fleet::{Approval, InsertOutcome, NewMiner, NewSite, Tariff};
 use server::config::{DatabaseSettings, DatabaseUrl, Settings};
 use server::startup::Application;
 use sqlx::Connection;
+use store::Store;
+use store::accounts::NewUser;
 use tempfile::TempDir;
 
 /// Models the migrations seed into the catalogue.
@@ -222,7 +222,7 @@ impl TestApp {
             owner_user_id,
         };
         self.store
-            .create_site(&site, app::market::unix_now_ms())
+            .create_site(&site, domain::clock::unix_now_ms())
             .await
             .unwrap()
             .site_id
@@ -236,7 +236,7 @@ impl TestApp {
         miners: &[NewMiner],
         approver: i64,
     ) -> Vec<i64> {
-        let now = app::market::unix_now_ms();
+        let now = domain::clock::unix_now_ms();
         let ids: Vec<i64> = self
             .store
             .insert_miners(site_id, miners, now)
@@ -354,7 +354,7 @@ pub fn simulated_miners(ips: &[std::net::Ipv4Addr], prefix: &str) -> Vec<NewMine
             ip: ip.to_string(),
             mac: None,
             rack: String::new(),
-            status: app::fleet::MinerStatus::Active,
+            status: domain::fleet::MinerStatus::Active,
         })
         .collect()
 }

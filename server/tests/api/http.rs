@@ -140,7 +140,7 @@ async fn the_catalogue_server_function_returns_the_models(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    let models: Vec<app::catalogue::AsicModel> = response.json().await.unwrap();
+    let models: Vec<domain::catalogue::AsicModel> = response.json().await.unwrap();
     assert_eq!(models.len(), crate::helpers::SEEDED_MODELS);
     assert_eq!(models[0].name, "Antminer S21 XP Hyd");
 

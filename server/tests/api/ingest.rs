@@ -7,9 +7,9 @@ use std::net::Ipv4Addr;
 use std::path::Path;
 use std::process::Command;
 
-use app::access::Role;
-use app::fleet::{MinerStatus, NewMiner};
-use app::telemetry::Resolution;
+use domain::access::Role;
+use domain::fleet::{MinerStatus, NewMiner};
+use domain::telemetry::Resolution;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use minersim::{Farm, SimConfig};
@@ -25,7 +25,7 @@ const TARGETS: &str = "/api/v1/collector/targets";
 
 /// A site with `ips.len()` approved miners and a collector key; returns (site, miner ids, key).
 async fn site_with_miners(app: &TestApp, name: &str, ips: &[Ipv4Addr]) -> (i64, Vec<i64>, String) {
-    let now = app::market::unix_now_ms();
+    let now = domain::clock::unix_now_ms();
     let site_id = app.create_site(name, None).await;
     let miners: Vec<NewMiner> = ips
         .iter()
@@ -66,7 +66,7 @@ fn gzip(body: &Value) -> Vec<u8> {
 }
 
 async fn raw_count(app: &TestApp, miner_id: i64) -> usize {
-    let now = app::market::unix_now_ms();
+    let now = domain::clock::unix_now_ms();
     app.store
         .miner_history(miner_id, now - 3_600_000, now + 60_000, Resolution::Raw)
         .await
@@ -89,7 +89,7 @@ async fn ingest_takes_a_sites_batches_and_refuses_the_rest(backend: Backend) {
     let (_, other_ids, other_key) =
         site_with_miners(&app, "South", &[Ipv4Addr::new(10, 0, 0, 1)]).await;
     let http = reqwest::Client::new();
-    let now = app::market::unix_now_ms();
+    let now = domain::clock::unix_now_ms();
 
     // The key's site and its miners, and nothing else.
     let targets: Value = http
@@ -163,7 +163,7 @@ async fn ingest_takes_a_sites_batches_and_refuses_the_rest(backend: Backend) {
 /// What the API refuses, and that a refusal changes nothing.
 async fn refusals(app: &TestApp, site: i64, ids: &[i64], key: &str, other_key: &str) {
     let http = reqwest::Client::new();
-    let now = app::market::unix_now_ms();
+    let now = domain::clock::unix_now_ms();
     // One bad sample refuses the whole batch, saying which, and changes nothing.
     let mut bad = sample(ids[1], now);
     bad["temp_max_c"] = json!(400.0);
@@ -292,7 +292,11 @@ async fn the_standalone_collector_loses_nothing_while_the_server_is_away() {
     }
     let overview = app
         .store
-        .site_overview(site, app::market::unix_now_ms())
+        .site_overview(
+            site,
+            domain::clock::unix_now_ms(),
+            domain::fleet::TemperatureLimits::default(),
+        )
         .await
         .unwrap();
     assert_eq!(

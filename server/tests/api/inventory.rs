@@ -2,9 +2,9 @@
 //! their progress and report (good rows stored as drafts, every bad cell named by row, column
 //! and reason), the export read back, and every refusal leaving the inventory as it was.
 
-use app::access::Role;
-use app::fleet::import::{export_url, import_url};
-use app::fleet::{MinerStatus, NewCustomer, NewMiner};
+use domain::access::Role;
+use domain::fleet::import::{export_url, import_url};
+use domain::fleet::{MinerStatus, NewCustomer, NewMiner};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -90,13 +90,13 @@ async fn inventory(
     app: &TestApp,
     site_id: i64,
 ) -> Vec<(String, String, Option<String>, Option<String>)> {
-    let query = app::fleet::MinerQuery {
+    let query = domain::fleet::MinerQuery {
         site_id: Some(site_id),
         per_page: 500,
-        ..app::fleet::MinerQuery::default()
+        ..domain::fleet::MinerQuery::default()
     };
     app.store
-        .list_miners(&query, app::market::unix_now_ms())
+        .list_miners(&query, domain::clock::unix_now_ms())
         .await
         .unwrap()
         .rows
@@ -121,7 +121,7 @@ struct Farm {
 
 async fn farm(backend: Backend) -> Option<Farm> {
     let app = TestApp::spawn(backend).await?;
-    let now = app::market::unix_now_ms();
+    let now = domain::clock::unix_now_ms();
     let site_owner = app.member(Role::MiningSiteOwner).await;
     let customer = |name: &str| NewCustomer {
         name: name.into(),
@@ -370,7 +370,7 @@ async fn a_workbook_imports_and_refusals_change_nothing(backend: Backend) {
     );
     let missing = app
         .owner
-        .post(app.url(app::fleet::import::MINER_IMPORT_PATH))
+        .post(app.url(domain::fleet::import::MINER_IMPORT_PATH))
         .body(book)
         .send()
         .await

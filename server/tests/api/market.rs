@@ -245,7 +245,7 @@ async fn backfill_fills_the_days_and_resumes_without_refetching() {
 /// trend (and says so); the address still wins.
 #[tokio::test]
 async fn the_difficulty_trend_of_the_history_prefills_the_growth() {
-    use app::market::{DAY_MS, NetworkDay, day_start_ms};
+    use domain::market::{DAY_MS, NetworkDay, day_start_ms};
     let Some(app) = TestApp::spawn(Backend::Sqlite).await else {
         return;
     };

@@ -4,7 +4,7 @@
 use std::net::Ipv4Addr;
 use std::time::Duration;
 
-use app::access::Role;
+use domain::access::Role;
 use minersim::{Farm, SimConfig};
 
 use crate::helpers::{Backend, TestApp, simulated_miners};
@@ -60,7 +60,7 @@ async fn new_sites_are_polled_until_a_collector_takes_over(backend: Backend, bas
     let keyed = app.create_site("Own collector", None).await;
     let key_hash = "ab".repeat(32);
     app.store
-        .create_collector_key(keyed, &key_hash, "farm box", app::market::unix_now_ms())
+        .create_collector_key(keyed, &key_hash, "farm box", domain::clock::unix_now_ms())
         .await
         .unwrap();
     // The site existed for a moment without its key; let a refresh see the key before the
@@ -75,7 +75,7 @@ async fn new_sites_are_polled_until_a_collector_takes_over(backend: Backend, bas
         "the new site's miners are read by the server"
     );
     // Two more cycles of the polled site: the keyed one stays its collector's alone.
-    let now_ms = app::market::unix_now_ms();
+    let now_ms = domain::clock::unix_now_ms();
     assert!(all_read_after(&app, &polled_ids, now_ms + 1_000).await);
     assert_eq!(
         last_reading_ms(&app, keyed_ids[0]).await,
@@ -85,7 +85,7 @@ async fn new_sites_are_polled_until_a_collector_takes_over(backend: Backend, bas
 
     // Revoking its only key hands the site back to the server.
     app.store
-        .revoke_collector_key(keyed, &key_hash[..8], app::market::unix_now_ms())
+        .revoke_collector_key(keyed, &key_hash[..8], domain::clock::unix_now_ms())
         .await
         .unwrap();
     assert!(
@@ -99,7 +99,7 @@ async fn new_sites_are_polled_until_a_collector_takes_over(backend: Backend, bas
             polled,
             &"cd".repeat(32),
             "new box",
-            app::market::unix_now_ms(),
+            domain::clock::unix_now_ms(),
         )
         .await
         .unwrap();
@@ -107,7 +107,7 @@ async fn new_sites_are_polled_until_a_collector_takes_over(backend: Backend, bas
     let frozen = last_reading_ms(&app, polled_ids[0]).await;
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(last_reading_ms(&app, polled_ids[0]).await, frozen);
-    let still_polled = app::market::unix_now_ms();
+    let still_polled = domain::clock::unix_now_ms();
     assert!(
         all_read_after(&app, &keyed_ids, still_polled).await,
         "the other site is still polled"

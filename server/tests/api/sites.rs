@@ -3,9 +3,9 @@
 //! and never another's), the overview's live figures, server-side sorting and paging, and the
 //! page itself in both languages.
 
-use app::access::Role;
-use app::fleet::{MinerStatus, NewCustomer, NewMiner};
-use app::telemetry::TelemetrySample;
+use domain::access::Role;
+use domain::fleet::{MinerStatus, NewCustomer, NewMiner};
+use domain::telemetry::TelemetrySample;
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -26,7 +26,7 @@ struct Fleet {
 
 async fn fleet(backend: Backend) -> Option<Fleet> {
     let app = TestApp::spawn(backend).await?;
-    let now = app::market::unix_now_ms();
+    let now = domain::clock::unix_now_ms();
     let site_owner = app.member(Role::MiningSiteOwner).await;
     let (first, second) = (
         app.member(Role::Client).await,
@@ -234,7 +234,7 @@ async fn a_clients_last_day_counts_answered_polls_and_the_energy_used(backend: B
         return;
     };
     let site_owner = app.member(Role::MiningSiteOwner).await;
-    let now = app::market::unix_now_ms();
+    let now = domain::clock::unix_now_ms();
     let mut customer_ids = Vec::new();
     for name in ["Night shift", "Day shift"] {
         let member = app.member(Role::Client).await;
@@ -431,13 +431,13 @@ on_both_engines!(
 
 /// The id of the miner with `serial`.
 async fn miner_id(app: &TestApp, serial: &str) -> i64 {
-    let query = app::fleet::MinerQuery {
+    let query = domain::fleet::MinerQuery {
         search: Some(serial.to_owned()),
-        ..app::fleet::MinerQuery::default()
+        ..domain::fleet::MinerQuery::default()
     };
     let page = app
         .store
-        .list_miners(&query, app::market::unix_now_ms())
+        .list_miners(&query, domain::clock::unix_now_ms())
         .await
         .unwrap();
     page.rows[0].miner.miner_id
@@ -544,7 +544,7 @@ async fn miners_go_through_review_as_their_site_allows(backend: Backend) {
     else {
         return;
     };
-    let now = app::market::unix_now_ms();
+    let now = domain::clock::unix_now_ms();
     // Three new drafts at Rockdale.
     let drafts: Vec<NewMiner> = (1..=3)
         .map(|i| NewMiner {
@@ -611,7 +611,7 @@ async fn miners_go_through_review_as_their_site_allows(backend: Backend) {
     .await;
     assert_eq!(status, StatusCode::OK, "{report}");
     let rejected = app.store.get_miner(ids[2]).await.unwrap();
-    assert_eq!(rejected.approval, app::fleet::Approval::Rejected);
+    assert_eq!(rejected.approval, domain::fleet::Approval::Rejected);
     assert_eq!(
         rejected.approval_note.as_deref(),
         Some("wrong MAC on the label")
@@ -720,6 +720,6 @@ async fn refusals_change_nothing(
     assert_eq!(report["refused"][0]["current"], Value::Null, "{report}");
     assert_eq!(
         app.store.get_miner(rejected).await.unwrap().approval,
-        app::fleet::Approval::Rejected
+        domain::fleet::Approval::Rejected
     );
 }

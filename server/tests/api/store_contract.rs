@@ -2,9 +2,9 @@
 // Stored floats must come back bit for bit, so exact comparison is the point.
 #![allow(clippy::float_cmp)]
 
-use app::catalogue::{Cooling, NewAsicModel};
-use app::market::{DAY_MS, NetworkDay};
-use app::ssr::StoreError;
+use domain::catalogue::{Cooling, NewAsicModel};
+use domain::market::{DAY_MS, NetworkDay};
+use store::StoreError;
 
 use crate::helpers::{Backend, TestDatabase};
 use crate::on_both_engines;
@@ -34,7 +34,7 @@ async fn migrations_seed_the_catalogue_best_efficiency_first(backend: Backend) {
     assert!((models[0].efficiency_j_per_th() - 12.0).abs() < 1e-9);
     let efficiencies: Vec<f64> = models
         .iter()
-        .map(app::catalogue::AsicModel::efficiency_j_per_th)
+        .map(domain::catalogue::AsicModel::efficiency_j_per_th)
         .collect();
     assert!(
         efficiencies.windows(2).all(|w| w[0] <= w[1]),

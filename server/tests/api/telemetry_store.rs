@@ -4,10 +4,11 @@
 // Values are averages of exact binary fractions, so they compare exactly.
 #![allow(clippy::float_cmp)]
 
-use app::ssr::Store;
-use app::ssr::telemetry::{IngestOutcome, RollupCounts};
-use app::telemetry::{DAY_MS, FIVE_MINUTES_MS, Resolution, TelemetrySample};
+use domain::fleet::TemperatureLimits;
+use domain::telemetry::{DAY_MS, FIVE_MINUTES_MS, Resolution, TelemetrySample};
 use sqlx::Connection;
+use store::Store;
+use store::telemetry::{IngestOutcome, RollupCounts};
 
 use crate::helpers::{Backend, TestDatabase};
 use crate::on_both_engines;
@@ -133,7 +134,10 @@ async fn ingest_skips_duplicates_foreign_miners_and_stale_samples(backend: Backe
         .await
         .unwrap();
     assert!(b_raw.is_empty());
-    let overview_b = store.site_overview(site_b, now).await.unwrap();
+    let overview_b = store
+        .site_overview(site_b, now, TemperatureLimits::default())
+        .await
+        .unwrap();
     assert_eq!((overview_b.miners_total, overview_b.never_seen), (1, 1));
     db.cleanup().await;
 }
@@ -169,7 +173,10 @@ async fn live_row_keeps_the_newest_sample_and_the_newest_online_time(backend: Ba
         sql.scalar(&live("last_seen_ms")).await,
         Some(now - 2 * MINUTE)
     );
-    let overview = store.site_overview(site, now).await.unwrap();
+    let overview = store
+        .site_overview(site, now, TemperatureLimits::default())
+        .await
+        .unwrap();
     assert_eq!(overview.online, 1, "answered within 5 minutes");
     assert_eq!(
         overview.hashrate_hs, 0.0,
@@ -182,12 +189,15 @@ async fn live_row_keeps_the_newest_sample_and_the_newest_online_time(backend: Ba
         .unwrap();
     assert_eq!(sql.scalar(&live("taken_at_ms")).await, Some(now));
     assert_eq!(sql.scalar(&live("last_seen_ms")).await, Some(now));
-    let overview = store.site_overview(site, now).await.unwrap();
+    let overview = store
+        .site_overview(site, now, TemperatureLimits::default())
+        .await
+        .unwrap();
     assert_eq!(overview.hashrate_hs, 120.0 * TH);
     assert_eq!(overview.power_w, 3_300.0);
     // Six minutes without an answer: offline.
     let later = store
-        .site_overview(site, now + 5 * MINUTE + 1)
+        .site_overview(site, now + 5 * MINUTE + 1, TemperatureLimits::default())
         .await
         .unwrap();
     assert_eq!((later.online, later.offline), (0, 1));
@@ -515,7 +525,10 @@ async fn overview_counts_totals_efficiency_temperatures_and_sparkline(backend: B
     ];
     store.ingest_samples(site, &batch, now).await.unwrap();
     store.roll_up(now).await.unwrap();
-    let o = store.site_overview(site, now).await.unwrap();
+    let o = store
+        .site_overview(site, now, TemperatureLimits::default())
+        .await
+        .unwrap();
     assert_eq!(o.miners_total, 6, "the retired miner is left out");
     assert_eq!(
         (o.online, o.offline, o.never_seen, o.sleeping),
@@ -528,7 +541,18 @@ async fn overview_counts_totals_efficiency_temperatures_and_sparkline(backend: B
     // The sleeping miner hashes nothing, so its 50 W stay out of the efficiency.
     assert_eq!(o.j_per_th, Some(6_500.0 / 300.0));
     assert_eq!(o.temp_histogram, vec![(40, 1), (75, 1), (85, 1)]);
-    assert_eq!((o.hot_75c, o.critical_85c), (1, 1));
+    assert_eq!((o.hot, o.critical), (1, 1));
+    // The limits are the alert engine's, whatever they are configured to: 76 °C is critical
+    // above 75 °C.
+    let strict = TemperatureLimits {
+        warning_c: 60.0,
+        critical_c: 75.0,
+    };
+    let o_strict = store.site_overview(site, now, strict).await.unwrap();
+    assert_eq!(
+        (o_strict.hot, o_strict.critical, o_strict.limits),
+        (0, 2, strict)
+    );
     let sparkline: Vec<(i64, f64, u32)> = o
         .sparkline
         .iter()

@@ -174,8 +174,8 @@ fn MinerFields(edit: MinerEdit, choices: MinerOptions) -> impl IntoView {
             MinerStatus::Maintenance => t_string!(i18n, miner_status_maintenance),
             MinerStatus::Retired => t_string!(i18n, miner_status_retired),
         };
-        let selected = move || form.with(|f| f.status == status.as_str());
-        view! { <option value=status.as_str() selected=selected>{text}</option> }
+        let selected = move || form.with(|f| f.status == status.code());
+        view! { <option value=status.code() selected=selected>{text}</option> }
     })
     .collect_view();
     let editing = move || edit.miner_id.with(Option::is_some);

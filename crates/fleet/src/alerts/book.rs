@@ -7,7 +7,7 @@ use thiserror::Error;
 
 use super::check::{Check, HwSample, check};
 use super::slot::Slot;
-use super::{Acknowledgement, AlertEvent, AlertKind, AlertRules, Reading, Severity};
+use super::{Acknowledgement, AlertChange, AlertKind, AlertRules, Reading, Severity};
 
 /// The state of every miner × alert kind: open alerts, streaks and cooldowns. Serialisable so
 /// the server can store it and pick up where it left off after a restart.
@@ -90,7 +90,7 @@ impl AlertBook {
 
     /// Applies one reading and returns what changed: alerts opened, escalated or resolved.
     /// `rules` should have passed [`AlertRules::validate`].
-    pub fn observe(&mut self, rules: &AlertRules, reading: &Reading) -> Vec<AlertEvent> {
+    pub fn observe(&mut self, rules: &AlertRules, reading: &Reading) -> Vec<AlertChange> {
         let mut events = Vec::new();
         self.observe_into(rules, reading, &mut events);
         events
@@ -102,7 +102,7 @@ impl AlertBook {
         &mut self,
         rules: &AlertRules,
         reading: &Reading,
-        events: &mut Vec<AlertEvent>,
+        events: &mut Vec<AlertChange>,
     ) {
         let miner = self.miners.entry(reading.miner_id).or_default();
         if miner.last_at_ms.is_some_and(|last| reading.at_ms <= last) {
@@ -131,7 +131,7 @@ impl AlertBook {
             else {
                 continue;
             };
-            events.push(AlertEvent {
+            events.push(AlertChange {
                 miner_id: reading.miner_id,
                 kind,
                 severity,

@@ -80,15 +80,16 @@ fn temperature(rules: &AlertRules, reading: &Reading) -> Check {
     let Some(value) = reading.temp_max_c.filter(|c| c.is_finite()) else {
         return Check::Unknown;
     };
-    let (severity, threshold) = if value > rules.temp_critical_c {
-        (Severity::Critical, rules.temp_critical_c)
-    } else if value > rules.temp_warning_c {
-        (Severity::Warning, rules.temp_warning_c)
-    } else {
-        return Check::Good {
-            value,
-            threshold: rules.temp_warning_c,
-        };
+    let limits = rules.temperature_limits();
+    let (severity, threshold) = match limits.severity(value) {
+        Some(Severity::Critical) => (Severity::Critical, limits.critical_c),
+        Some(Severity::Warning) => (Severity::Warning, limits.warning_c),
+        None => {
+            return Check::Good {
+                value,
+                threshold: limits.warning_c,
+            };
+        }
     };
     Check::Bad {
         severity,

@@ -1,5 +1,6 @@
 //! The thresholds and timings of the alert engine.
 
+use domain::fleet::TemperatureLimits;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -30,9 +31,10 @@ pub struct AlertRules {
 
 impl Default for AlertRules {
     fn default() -> Self {
+        let limits = TemperatureLimits::default();
         Self {
-            temp_warning_c: 75.0,
-            temp_critical_c: 85.0,
+            temp_warning_c: limits.warning_c,
+            temp_critical_c: limits.critical_c,
             offline_after_ms: 5 * 60 * 1000,
             hashrate_min_ratio: 0.8,
             hw_errors_per_hour: 60.0,
@@ -62,6 +64,14 @@ pub enum RulesError {
 }
 
 impl AlertRules {
+    /// The temperature thresholds, as the overview and the miner table apply them.
+    pub const fn temperature_limits(&self) -> TemperatureLimits {
+        TemperatureLimits {
+            warning_c: self.temp_warning_c,
+            critical_c: self.temp_critical_c,
+        }
+    }
+
     pub fn validate(&self) -> Result<(), RulesError> {
         let temp_ok = |c: f64| (0.0..=150.0).contains(&c);
         if !(temp_ok(self.temp_warning_c)

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::check::Check;
-use super::{Acknowledgement, AlertRules, Severity, Transition};
+use super::{Acknowledgement, AlertRules, AlertTransition, Severity};
 
 /// An alert that is open now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,7 +51,7 @@ impl Slot {
         rules: &AlertRules,
         debounce: u32,
         at_ms: i64,
-    ) -> Option<(Transition, Severity)> {
+    ) -> Option<(AlertTransition, Severity)> {
         match check {
             Check::Unknown => None,
             Check::Good { .. } => self.good(rules, at_ms),
@@ -59,7 +59,7 @@ impl Slot {
         }
     }
 
-    fn good(&mut self, rules: &AlertRules, at_ms: i64) -> Option<(Transition, Severity)> {
+    fn good(&mut self, rules: &AlertRules, at_ms: i64) -> Option<(AlertTransition, Severity)> {
         self.bad_streak = 0;
         self.critical_streak = 0;
         let open = self.open?;
@@ -70,7 +70,7 @@ impl Slot {
         self.open = None;
         self.good_streak = 0;
         self.resolved_at_ms = Some(at_ms);
-        Some((Transition::Resolved, open.severity))
+        Some((AlertTransition::Resolved, open.severity))
     }
 
     fn bad(
@@ -79,7 +79,7 @@ impl Slot {
         rules: &AlertRules,
         debounce: u32,
         at_ms: i64,
-    ) -> Option<(Transition, Severity)> {
+    ) -> Option<(AlertTransition, Severity)> {
         self.good_streak = 0;
         self.bad_streak = self.bad_streak.saturating_add(1);
         self.critical_streak = if severity == Severity::Critical {
@@ -94,7 +94,7 @@ impl Slot {
                 open.severity = Severity::Critical;
                 // A new urgency needs a new look, so an acknowledgement of the warning lapses.
                 open.acknowledged = None;
-                return Some((Transition::Escalated, Severity::Critical));
+                return Some((AlertTransition::Escalated, Severity::Critical));
             }
             return None;
         }
@@ -116,6 +116,6 @@ impl Slot {
             opened_at_ms: at_ms,
             acknowledged: None,
         });
-        Some((Transition::Opened, severity))
+        Some((AlertTransition::Opened, severity))
     }
 }

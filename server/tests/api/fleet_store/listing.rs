@@ -3,9 +3,9 @@
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use app::fleet::query::ONLINE_WINDOW_MS;
-use app::fleet::{Approval, MinerQuery, MinerSort, MinerStatus, NewCustomer, NewMiner};
-use app::ssr::Store;
+use domain::fleet::query::ONLINE_WINDOW_MS;
+use domain::fleet::{Approval, MinerQuery, MinerSort, MinerStatus, NewCustomer, NewMiner};
+use store::Store;
 
 use super::{NOW_MS, exec, inserted_ids, miner, site};
 use crate::helpers::{Backend, TestDatabase};

@@ -1,5 +1,6 @@
-//! Alerts as the UI, the API and the store see them. The engine that opens and resolves them
-//! is the `fleet` crate's (server only); these are its results, stored and listed.
+//! Alerts as the engine, the store, the API and the pages all name them: what an alert is
+//! about, how bad it is, what happened to it. The engine that opens and resolves them is the
+//! `fleet` crate's (server only); these are its results, stored and listed.
 
 use serde::{Deserialize, Serialize};
 
@@ -45,6 +46,45 @@ impl AlertKind {
 
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|kind| kind.code() == code)
+    }
+}
+
+impl std::fmt::Display for AlertKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// The hottest-sensor temperatures that make a miner hot (a warning) and critical, °C: the
+/// alert engine's thresholds (`[alerts] temp_warning_c`, `temp_critical_c`), which the site
+/// overview's counts and the miner table's colours follow too. Above a limit, not at it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TemperatureLimits {
+    pub warning_c: f64,
+    pub critical_c: f64,
+}
+
+impl Default for TemperatureLimits {
+    /// The reference's figures (§8.4).
+    fn default() -> Self {
+        Self {
+            warning_c: 75.0,
+            critical_c: 85.0,
+        }
+    }
+}
+
+impl TemperatureLimits {
+    /// How bad `temp_c` is: `None` below the warning limit (or not a number).
+    pub fn severity(&self, temp_c: f64) -> Option<Severity> {
+        if temp_c > self.critical_c {
+            Some(Severity::Critical)
+        } else if temp_c > self.warning_c {
+            Some(Severity::Warning)
+        } else {
+            None
+        }
     }
 }
 

@@ -7,6 +7,7 @@ pub mod forms;
 pub mod import;
 pub mod miner;
 pub mod query;
+pub mod status;
 pub mod tariff;
 pub mod totals;
 
@@ -14,13 +15,14 @@ use serde::{Deserialize, Serialize};
 
 pub use alert::{
     Alert, AlertChange, AlertKind, AlertList, AlertQuery, AlertTransition, OpenAlertCounts,
-    Severity,
+    Severity, TemperatureLimits,
 };
 pub use miner::{
-    Approval, ApprovalReport, InsertOutcome, Miner, MinerFieldError, MinerStatus, NewMiner,
-    RefusedApproval, UniqueField,
+    Approval, ApprovalReport, InsertOutcome, Miner, MinerFieldError, NewMiner, RefusedApproval,
+    UniqueField,
 };
 pub use query::{MinerPage, MinerQuery, MinerRow, MinerSort};
+pub use status::MinerStatus;
 pub use tariff::{Tariff, TariffError};
 pub use totals::{CustomerTotals, Earnings};
 

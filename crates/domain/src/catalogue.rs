@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::account::bounded_label;
-use crate::error::Rejection;
+use crate::rejection::Rejection;
 use crate::scenario::parse_number as number;
 
 /// How a machine is cooled; decides where it can be hosted.

@@ -1,4 +1,5 @@
-//! A miner's operating status in the inventory.
+//! A miner's operating status in the inventory: one type for the store, the forms, the
+//! imports and the pages.
 
 use std::fmt;
 
@@ -27,6 +28,11 @@ impl MinerStatus {
             Self::Maintenance => "maintenance",
             Self::Retired => "retired",
         }
+    }
+
+    /// Reads a stored or submitted code, exactly.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|status| status.code() == code)
     }
 
     /// Reads a status as people type it in English or Chinese spreadsheets, case-insensitively:

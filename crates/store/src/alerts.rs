@@ -4,8 +4,8 @@
 
 use async_trait::async_trait;
 
-use crate::fleet::{Alert, AlertChange, AlertList, AlertQuery, OpenAlertCounts};
-use crate::ssr::StoreError;
+use crate::StoreError;
+use domain::fleet::{Alert, AlertChange, AlertList, AlertQuery, OpenAlertCounts};
 
 /// What the engine needs of a miner besides its sample: when it last answered, and what its
 /// catalogue model should hash (for firmware that does not report an expected hashrate).

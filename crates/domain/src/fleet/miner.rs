@@ -6,30 +6,7 @@ use std::net::Ipv4Addr;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-/// Whether a miner is meant to run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MinerStatus {
-    Active,
-    Maintenance,
-    Retired,
-}
-
-impl MinerStatus {
-    pub const ALL: [Self; 3] = [Self::Active, Self::Maintenance, Self::Retired];
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Active => "active",
-            Self::Maintenance => "maintenance",
-            Self::Retired => "retired",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == text)
-    }
-}
+use super::status::MinerStatus;
 
 /// Where a miner stands in the approval workflow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -268,7 +245,7 @@ mod tests {
             );
         }
         for status in MinerStatus::ALL {
-            assert_eq!(MinerStatus::parse(status.as_str()), Some(status));
+            assert_eq!(MinerStatus::from_code(status.code()), Some(status));
         }
         assert_eq!(Approval::parse("pending_approval"), None);
     }

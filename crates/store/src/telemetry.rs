@@ -4,8 +4,9 @@
 
 use async_trait::async_trait;
 
-use crate::ssr::StoreError;
-use crate::telemetry::{
+use crate::StoreError;
+use domain::fleet::TemperatureLimits;
+use domain::telemetry::{
     FleetSpan, HistoryPoint, LiveReading, Resolution, SiteOverview, SitePoint, TelemetrySample,
 };
 
@@ -77,8 +78,14 @@ pub trait TelemetryStore: Send + Sync {
     /// The miner's live row, if it was ever polled.
     async fn miner_live(&self, miner_id: i64) -> Result<Option<LiveReading>, StoreError>;
 
-    /// The site's counts, totals, temperatures and 24-hour sparkline at `now_ms`.
-    async fn site_overview(&self, site_id: i64, now_ms: i64) -> Result<SiteOverview, StoreError>;
+    /// The site's counts, totals, temperatures and 24-hour sparkline at `now_ms`; hot and
+    /// critical miners as `limits` say.
+    async fn site_overview(
+        &self,
+        site_id: i64,
+        now_ms: i64,
+        limits: TemperatureLimits,
+    ) -> Result<SiteOverview, StoreError>;
 
     /// The site's 5-minute points between `from_ms` (inclusive) and `to_ms` (exclusive).
     async fn site_history(

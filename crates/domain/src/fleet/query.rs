@@ -4,7 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::miner::{Approval, Miner, MinerStatus};
+use super::MinerStatus;
+use super::miner::{Approval, Miner};
 
 /// A miner is online when its latest answer is at most this old, ms (five minutes).
 pub const ONLINE_WINDOW_MS: i64 = 5 * 60 * 1000;
@@ -106,6 +107,9 @@ pub struct MinerPage {
     pub rows: Vec<MinerRow>,
     /// Miners matching the filters, over all pages.
     pub total: u64,
+    /// The temperatures the page marks a row hot or critical at: the alert engine's, which
+    /// the server function fills in (the store knows none and gives the defaults).
+    pub limits: super::TemperatureLimits,
 }
 
 #[cfg(test)]

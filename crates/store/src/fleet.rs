@@ -3,11 +3,11 @@
 
 use async_trait::async_trait;
 
-use crate::fleet::{
+use crate::StoreError;
+use domain::fleet::{
     Approval, ApprovalReport, CollectorKey, Customer, InsertOutcome, Miner, MinerPage, MinerQuery,
     MinerTarget, NewCustomer, NewMiner, NewSite, Site,
 };
-use crate::ssr::StoreError;
 
 /// The most rows one import may carry (the largest farm we plan for, in one transaction);
 /// the import checks it before calling the store.
@@ -126,7 +126,7 @@ pub trait FleetStore: Send + Sync + 'static {
     /// The site's keys, usable ones first, newest first.
     async fn list_collector_keys(&self, site_id: i64) -> Result<Vec<CollectorKey>, StoreError>;
     /// Revokes the site's key whose hash starts with `key_hash_prefix` (at least
-    /// [`crate::fleet::MIN_REVOKE_PREFIX_CHARS`] characters). `NotFound` when none matches,
+    /// [`domain::fleet::MIN_REVOKE_PREFIX_CHARS`] characters). `NotFound` when none matches,
     /// `Conflict` when several do. Revoking twice keeps the first time.
     async fn revoke_collector_key(
         &self,

@@ -417,10 +417,12 @@ pub struct SiteOverview {
     pub j_per_th: Option<f64>,
     /// (lower bound of a 5 °C bucket, miners whose hottest reading falls in it), ascending.
     pub temp_histogram: Vec<(i32, u32)>,
-    /// Online miners at 75 °C or more but below 85 °C.
-    pub hot_75c: u32,
-    /// Online miners at 85 °C or more.
-    pub critical_85c: u32,
+    /// Online miners above the warning limit, at or below the critical one.
+    pub hot: u32,
+    /// Online miners above the critical limit.
+    pub critical: u32,
+    /// The limits `hot` and `critical` were counted with: the alert engine's.
+    pub limits: crate::fleet::TemperatureLimits,
     /// The last 24 hours, one point per 5 minutes that has data, oldest first.
     pub sparkline: Vec<SitePoint>,
 }

@@ -3,9 +3,9 @@
 
 use async_trait::async_trait;
 
-use crate::access::Role;
-use crate::account::{ApiKeyInfo, AuditEntry, AuditFilter, OutboxMail, WalletLink};
-use crate::ssr::StoreError;
+use crate::StoreError;
+use domain::access::Role;
+use domain::account::{ApiKeyInfo, AuditEntry, AuditFilter, OutboxMail, WalletLink};
 
 /// An account as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -175,13 +175,8 @@ pub struct NetworkDay {
     pub updated_at_ms: i64,
 }
 
-/// The current time, unix milliseconds (server side; the browser never needs it).
-#[cfg(feature = "ssr")]
-pub fn unix_now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-}
+#[cfg(not(target_arch = "wasm32"))]
+pub use crate::clock::unix_now_ms;
 
 /// Milliseconds in a day.
 pub const DAY_MS: i64 = 86_400_000;

@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::account::{bounded_label, normalise_email};
 use crate::catalogue::{AsicModel, trim_number};
-use crate::error::Rejection;
 use crate::fleet::miner::{canonical_ip, canonical_mac};
 use crate::fleet::{Customer, Miner, MinerStatus, NewMiner, NewSite, Site, Tariff, TariffError};
+use crate::rejection::Rejection;
 use crate::scenario::parse_number as number;
 
 pub const MAX_SITE_NAME_CHARS: usize = 120;
@@ -234,7 +234,7 @@ impl MinerForm {
             ip: miner.ip.clone(),
             mac: miner.mac.clone().unwrap_or_default(),
             rack: miner.rack.clone(),
-            status: miner.status.as_str().to_owned(),
+            status: miner.status.code().to_owned(),
             customer_id: miner
                 .customer_id
                 .map(|id| id.to_string())
@@ -244,7 +244,7 @@ impl MinerForm {
 
     pub fn blank() -> Self {
         Self {
-            status: MinerStatus::Active.as_str().to_owned(),
+            status: MinerStatus::Active.code().to_owned(),
             ..Self::default()
         }
     }
@@ -261,7 +261,8 @@ impl MinerForm {
             "" => None,
             text => Some(canonical_mac(text).ok_or(Rejection::MinerMacInvalid)?),
         };
-        let status = MinerStatus::parse(self.status.trim()).ok_or(Rejection::MinerStatusInvalid)?;
+        let status =
+            MinerStatus::from_code(self.status.trim()).ok_or(Rejection::MinerStatusInvalid)?;
         let customer_id = match self.customer_id.trim() {
             "" => None,
             text => Some(
