@@ -86,10 +86,11 @@ pub async fn command(
 
 /// A few lines a person reads in a terminal.
 fn summary(r: &CalcResponse) -> String {
-    let payback = r.payback_months.map_or_else(
-        || format!("not within {} months", r.months),
-        |m| format!("month {m}"),
-    );
+    let payback = match r.payback_months {
+        Some(month) => format!("month {month}"),
+        None if r.investment_usd <= 0.0 => "none (no investment)".to_owned(),
+        None => format!("not within {} months", r.months),
+    };
     let model = r.model.as_deref().unwrap_or("custom machine");
     format!(
         "{model} × {count}: {ths:.1} TH/s, {w:.0} W each ({eff:.2} J/TH)\n\

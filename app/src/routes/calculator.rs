@@ -343,6 +343,7 @@ fn Figures(response: Memo<Option<CalcResponse>>) -> impl IntoView {
             None => "—".to_owned(),
             Some(r) => match r.payback_months {
                 Some(month) => t_string!(i18n, out_payback_month, month).to_string(),
+                None if r.investment_usd <= 0.0 => t_string!(i18n, out_payback_none).to_string(),
                 None => t_string!(i18n, out_payback_never, months = r.months).to_string(),
             },
         })

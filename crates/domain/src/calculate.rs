@@ -185,8 +185,10 @@ pub struct CalcResponse {
     pub network_hashrate_ehs: f64,
     pub network_hashrate_source: NetworkHashrateSource,
     pub months: u32,
+    /// The up-front investment the projection recovers, USD (0 when none was given).
+    pub investment_usd: f64,
     /// First month whose cumulative profit covers the investment; null when not within the
-    /// horizon (never an estimate beyond it).
+    /// horizon (never an estimate beyond it) or without an investment.
     pub payback_months: Option<u32>,
     pub roi_pct: Option<f64>,
     pub npv_usd: f64,
@@ -410,6 +412,7 @@ pub fn evaluate(resolved: &Resolved) -> Result<CalcResponse, Vec<CalcFieldError>
         network_hashrate_ehs: network_hashrate_hs / 1e18,
         network_hashrate_source: resolved.network_hashrate_source,
         months: resolved.params.months,
+        investment_usd: input.investment_usd,
         payback_months: projection.payback_month,
         roi_pct: projection.roi_pct,
         npv_usd: projection.npv_usd,

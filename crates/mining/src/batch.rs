@@ -342,8 +342,7 @@ pub struct RowResult {
     /// Profit summed over the horizon, USD (operations only).
     pub total_profit_usd: f64,
     /// First month whose cumulative profit covers the investment; `None` when not within the
-    /// horizon. As in [`crate::Projection::payback_month`], a row with no investment that makes
-    /// money pays back in month 1.
+    /// horizon or without an investment, as in [`crate::Projection::payback_month`].
     pub payback_month: Option<u32>,
     /// (total profit − investment) ÷ investment × 100; `None` without an investment.
     pub roi_pct: Option<f64>,
@@ -800,7 +799,8 @@ impl<'a> Engine<'a> {
             .position(|(btc, month)| {
                 revenue_weight * btc - month * cost_usd_month - valid.investment_usd >= 0.0
             })
-            .and_then(|index| u32::try_from(index + 1).ok());
+            .and_then(|index| u32::try_from(index + 1).ok())
+            .filter(|_| valid.investment_usd > 0.0);
         let total_btc = cumulative_btc.last().copied().unwrap_or(0.0);
         let months = self.month_numbers.last().copied().unwrap_or(0.0);
         let total_profit_usd = revenue_weight * total_btc - months * cost_usd_month;
@@ -890,7 +890,7 @@ impl<'a> Engine<'a> {
             daily_electricity_usd: sum(|r| r.daily_electricity_usd),
             daily_profit_usd: sum(|r| r.daily_profit_usd),
             total_profit_usd,
-            payback_month: if results.is_empty() {
+            payback_month: if results.is_empty() || investment_usd <= 0.0 {
                 None
             } else {
                 payback_month(&cumulative)
@@ -1337,8 +1337,9 @@ mod tests {
         assert!(close(r.price_usd, 0.0, 0.0) && r.roi_pct.is_none());
         assert!(close(r.electricity_usd_per_kwh, 0.05, 0.0));
         assert!(close(r.decay_pct_per_month, 0.0, 0.0));
-        // No investment and a profit: paid back at once, as the projection says.
-        assert_eq!(r.payback_month, Some(1));
+        // No investment: nothing to pay back, as the projection says.
+        assert_eq!(r.payback_month, None);
+        assert_eq!(report.summary.payback_month, None);
     }
 
     #[test]

@@ -185,7 +185,7 @@ pub struct Projection {
     /// sign (see [`irr_pct_year`]).
     pub irr_pct_year: Option<f64>,
     /// First month whose `cumulative_profit_usd` ≥ 0. `None` means the investment is not
-    /// recovered within the horizon; there is deliberately no extrapolated estimate (the old
+    /// recovered within the horizon, or that there is none to recover; there is deliberately no extrapolated estimate (the old
     /// system silently fell back to investment ÷ first-month profit).
     pub payback_month: Option<u32>,
 }
@@ -585,7 +585,10 @@ pub fn project(
             params.discount_rate_pct_per_year,
         ),
         irr_pct_year: irr_pct_year(input.investment_usd, &cash_flows),
-        payback_month: payback_month(&cumulative),
+        // Nothing to pay back without an investment: not "month 1".
+        payback_month: (input.investment_usd > 0.0)
+            .then(|| payback_month(&cumulative))
+            .flatten(),
         months,
     })
 }
@@ -611,9 +614,13 @@ pub fn npv_usd(
 /// annualised as (1 + monthly)¹² − 1, percent.
 ///
 /// Found by bisection on the monthly rate between −99.9999 % and +1,000 % per month. `None`
-/// when the cash flows (investment included) never change sign (no investment, or never any
+/// without an investment (a rate of return on nothing is meaningless, even when later months
+/// turn negative, after a halving say), when the cash flows never change sign (never any
 /// income), or when no rate in that bracket brings the value to zero.
 pub fn irr_pct_year(investment_usd: f64, monthly_cash_flows_usd: &[f64]) -> Option<f64> {
+    if investment_usd.is_nan() || investment_usd <= 0.0 {
+        return None;
+    }
     let flows: Vec<f64> = std::iter::once(-investment_usd)
         .chain(monthly_cash_flows_usd.iter().copied())
         .collect();
@@ -1015,7 +1022,11 @@ mod tests {
         let p = project(&s19_pro(), &still()).unwrap();
         assert_eq!(p.roi_pct, None);
         assert_eq!(p.irr_pct_year, None);
-        assert_eq!(p.payback_month, Some(1));
+        assert_eq!(p.payback_month, None, "nothing to pay back");
+        // Months that turn negative after a halving change the flows' sign, but a rate of
+        // return on no investment stays undefined (it read −99 %).
+        assert_eq!(irr_pct_year(0.0, &[10.0, 10.0, -5.0, -5.0]), None);
+        assert_eq!(irr_pct_year(f64::NAN, &[10.0, -5.0]), None);
     }
 
     #[test]

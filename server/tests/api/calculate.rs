@@ -163,6 +163,38 @@ fn the_cli_prints_the_contract_fields_as_json() {
 }
 
 #[test]
+fn without_an_investment_payback_and_irr_are_not_applicable() {
+    // The case that answered "payback 1" and "IRR −99.01 %": profitable now, loss-making after
+    // the next halving, nothing invested.
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "--model",
+        "Antminer S21 XP",
+        "--electricity-usd-kwh",
+        "0.06",
+        "--btc-price-usd",
+        "90000",
+        "--difficulty",
+        "1.5e14",
+    ];
+    let output = calc(dir.path(), &[&args[..], &["--json"]].concat());
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let body: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(body["daily_profit_usd"].as_f64().unwrap() > 0.0);
+    assert_eq!(body["investment_usd"], 0.0);
+    for key in ["payback_months", "irr_pct_year", "roi_pct"] {
+        assert!(body[key].is_null(), "{key}: {}", body[key]);
+    }
+    let text = calc(dir.path(), &args);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("payback none (no investment)"), "{text}");
+}
+
+#[test]
 fn the_cli_and_the_flags_override_the_model() {
     let dir = tempfile::tempdir().unwrap();
     let args = [
