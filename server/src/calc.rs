@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use domain::access::{Access, Module};
 use domain::calculate::{CalcContext, CalcFieldError, CalcRequest, CalcResponse, find_in, resolve};
+use domain::market::{MarketValue, Provenance};
 use serde::Serialize;
 use store::Store;
 
@@ -51,13 +52,13 @@ pub async fn command(
     settings: &Settings,
     args: &CalcArgs,
 ) -> anyhow::Result<std::process::ExitCode> {
-    let request = args.request();
+    let mut request = args.request();
     let store = match request.model {
         Some(_) => Some(crate::db::open(&settings.database).await?),
         None => None,
     };
-    // The CLI works offline: without a known height the subsidy is the current epoch's.
-    match run(&request, store.as_ref(), CalcContext::default()).await? {
+    let context = prefill(settings, &mut request).await?;
+    match run(&request, store.as_ref(), context).await? {
         Ok(response) if args.json => {
             // The command's output is its stdout, not a log line.
             writeln!(
@@ -81,6 +82,80 @@ pub async fn command(
             }
             Ok(std::process::ExitCode::from(2))
         }
+    }
+}
+
+/// Fills the market values the flags leave out when the BTC price or the difficulty is left
+/// out (then the fees per block too, unless given), as the calculator page prefills them: live from the providers when `[market] enabled` and one
+/// answers within its timeouts, else from the shipped dated snapshot; each filled value is
+/// said on stderr with where it came from, so a script's stdout stays the answer. The chain
+/// tip that came with the network values places the halvings, as on the page.
+async fn prefill(settings: &Settings, request: &mut CalcRequest) -> anyhow::Result<CalcContext> {
+    let wants_price = request.btc_price_usd.is_none();
+    let wants_network = request.difficulty.is_none();
+    if !wants_price && !wants_network {
+        // Price and difficulty given: a what-if on the caller's figures, fees 0 unless given,
+        // and no market read (the command works offline).
+        return Ok(CalcContext::default());
+    }
+    let service = market::MarketService::new(settings.market.feed.clone())?;
+    service.seed(&market::Snapshot::from_json(
+        crate::market::SHIPPED_SNAPSHOT,
+    )?);
+    if settings.market.enabled {
+        // A failed refresh leaves the snapshot in place; the line below says which was used.
+        let price = async {
+            if wants_price {
+                let _ = service.refresh_price().await;
+            }
+        };
+        let network = async {
+            if wants_network {
+                let _ = service.refresh_network().await;
+            }
+        };
+        tokio::join!(price, network);
+    }
+    let now = crate::market::market_now(&service, domain::clock::unix_now_ms());
+    let mut err = std::io::stderr().lock();
+    let mut fill = |field: &str, slot: &mut Option<f64>, value: Option<&MarketValue>| {
+        if slot.is_some() {
+            return Ok::<_, std::io::Error>(());
+        }
+        let Some(value) = value else { return Ok(()) };
+        *slot = Some(value.value);
+        writeln!(err, "{field} = {} ({})", value.value, provenance(value))
+    };
+    fill(
+        "btc_price_usd",
+        &mut request.btc_price_usd,
+        now.btc_price_usd.as_ref(),
+    )?;
+    fill(
+        "difficulty",
+        &mut request.difficulty,
+        now.difficulty.as_ref(),
+    )?;
+    fill(
+        "fees_per_block_btc",
+        &mut request.fees_per_block_btc,
+        now.fees_per_block_btc.as_ref(),
+    )?;
+    Ok(CalcContext {
+        next_block_height: now.height.map(|height| height + 1),
+    })
+}
+
+/// "CoinGecko, live" or "snapshot of 2026-11-30".
+fn provenance(value: &MarketValue) -> String {
+    match value.provenance {
+        Provenance::Snapshot => format!(
+            "snapshot of {}",
+            domain::market::iso_date(value.fetched_at_ms)
+        ),
+        Provenance::Stored => format!("{}, stored", value.source),
+        Provenance::Trend => format!("trend of {}", value.source),
+        Provenance::Live => format!("{}, live", value.source),
     }
 }
 

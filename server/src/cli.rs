@@ -257,16 +257,19 @@ pub struct CalcArgs {
     /// Electricity price, USD per kWh.
     #[arg(long, value_name = "USD", allow_negative_numbers = true)]
     pub electricity_usd_kwh: Option<f64>,
-    /// BTC price, USD.
+    /// BTC price, USD [default: the market's, live when a provider answers, else the shipped
+    /// dated snapshot; stderr says which].
     #[arg(long, value_name = "USD", allow_negative_numbers = true)]
     pub btc_price_usd: Option<f64>,
-    /// Network difficulty, raw (e.g. 119.12e12; never "T").
+    /// Network difficulty, raw (e.g. 119.12e12; never "T") [default: the market's, as for
+    /// --btc-price-usd].
     #[arg(long, allow_negative_numbers = true)]
     pub difficulty: Option<f64>,
     /// Block subsidy, BTC [default: from the current height when known, else 3.125].
     #[arg(long, value_name = "BTC", allow_negative_numbers = true)]
     pub block_reward_btc: Option<f64>,
-    /// Average transaction fees per block, BTC [default: 0].
+    /// Average transaction fees per block, BTC [default: the market's when the price or the
+    /// difficulty comes from the market, else 0].
     #[arg(long, value_name = "BTC", allow_negative_numbers = true)]
     pub fees_per_block_btc: Option<f64>,
     /// Pool fee, percent [default: 2.5].

@@ -284,3 +284,124 @@ async fn the_difficulty_trend_of_the_history_prefills_the_growth() {
     assert!(page.contains(r#"value="1.5""#));
     app.stop().await;
 }
+
+/// `hashinsight calc` without the market flags, as `run` with `env` sets it up: the JSON
+/// answer and what it said on stderr.
+async fn calc_without_market_flags(env: Vec<(String, String)>) -> (Value, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_hashinsight"))
+            .env_remove("DATABASE_URL")
+            .envs(env)
+            .current_dir(dir.path())
+            .args([
+                "calc",
+                "--model",
+                "Antminer S19 Pro",
+                "--electricity-usd-kwh",
+                "0.05",
+                "--json",
+            ])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "{stderr}");
+    (serde_json::from_slice(&output.stdout).unwrap(), stderr)
+}
+
+/// The calculator's CLI prefills the price, the difficulty and the fees from the providers,
+/// as the page does, and says where each came from.
+#[tokio::test]
+async fn the_cli_prefills_live_market_values_and_names_their_source() {
+    let providers = MockServer::start().await;
+    for (at, file, mime) in [
+        (
+            "/api/v3/simple/price",
+            "coingecko_simple_price.json",
+            "application/json",
+        ),
+        (
+            "/api/v1/difficulty-adjustment",
+            "mempool_difficulty_adjustment.json",
+            "application/json",
+        ),
+        (
+            "/api/blocks/tip/height",
+            "mempool_tip_height.txt",
+            "text/plain",
+        ),
+        (
+            "/api/v1/mining/hashrate/3d",
+            "mempool_hashrate_3d.json",
+            "application/json",
+        ),
+        (
+            "/api/v1/mining/blocks/fees/24h",
+            "mempool_fees_24h.json",
+            "application/json",
+        ),
+    ] {
+        serve(&providers, at, file, mime).await;
+    }
+    let base = providers.uri();
+    let env = [
+        "COINGECKO",
+        "BINANCE",
+        "OKX",
+        "MEMPOOL",
+        "BLOCKCHAIN_INFO",
+        "ALTERNATIVE_ME",
+    ]
+    .into_iter()
+    .map(|provider| {
+        (
+            format!("APP__MARKET__FEED__ENDPOINTS__{provider}"),
+            base.clone(),
+        )
+    })
+    .collect();
+    let (body, stderr) = calc_without_market_flags(env).await;
+    let coingecko: Value = serde_json::from_str(&fixture("coingecko_simple_price.json")).unwrap();
+    let price = coingecko["bitcoin"]["usd"].as_f64().unwrap();
+    assert!(
+        stderr.contains(&format!("btc_price_usd = {price} (CoinGecko, live)")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("(mempool.space, live)"), "{stderr}");
+    assert!(stderr.contains("fees_per_block_btc = "), "{stderr}");
+    // The answer is computed from those values: revenue = BTC mined × the live price.
+    let revenue = body["daily_revenue_usd"].as_f64().unwrap();
+    let btc = body["daily_btc"].as_f64().unwrap();
+    assert!((revenue - btc * price).abs() < 1e-9 * revenue, "{body}");
+}
+
+/// With the market refresh off (or no provider answering), the shipped dated snapshot fills
+/// the same values, labelled as such.
+#[tokio::test]
+async fn the_cli_prefills_the_shipped_snapshot_offline_and_says_so() {
+    let (body, stderr) = calc_without_market_flags(vec![(
+        "APP__MARKET__ENABLED".to_owned(),
+        "false".to_owned(),
+    )])
+    .await;
+    let snapshot = market::Snapshot::from_json(server::market::SHIPPED_SNAPSHOT).unwrap();
+    let price = snapshot.price.unwrap();
+    let date = domain::market::iso_date(price.fetched_at_ms);
+    assert!(
+        stderr.contains(&format!(
+            "btc_price_usd = {} (snapshot of {date})",
+            price.value.price_usd
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("difficulty = "), "{stderr}");
+    let revenue = body["daily_revenue_usd"].as_f64().unwrap();
+    let btc = body["daily_btc"].as_f64().unwrap();
+    assert!(
+        (revenue - btc * price.value.price_usd).abs() < 1e-9 * revenue,
+        "{body}"
+    );
+}
