@@ -16,6 +16,13 @@ BINARYEN_VERSION=132          # Debian's binaryen 108 emits a wasm that fails to
 # wasm-bindgen-cli must be exactly the wasm-bindgen that Cargo.lock resolved.
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 
+# The tools are built once per machine, so their build is tuned for time, not for peak speed:
+# cargo-leptos's own profile asks for fat LTO on one codegen unit (about 15 minutes on 2 cores).
+quick_install() {
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_DEBUG=false \
+    CARGO_PROFILE_RELEASE_STRIP=true cargo install "$@"
+}
 say() { printf '\033[1mbootstrap:\033[0m %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -26,14 +33,21 @@ if ! rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unkno
 fi
 
 if ! cargo leptos --version 2>/dev/null | grep -q " $CARGO_LEPTOS_VERSION\$"; then
-  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 15 minutes, once per machine)"
-  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (a few minutes, once per machine)"
+  # no_downloads: it must use the wasm-bindgen, wasm-opt and sass found on PATH, never GitHub.
+  quick_install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
 fi
 
 if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; then
   say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 3 minutes)"
   # Without --locked: its own lock pins a webpki-roots this registry does not have.
-  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  quick_install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+# The test runner of scripts/test.sh (machines here usually have it already).
+if ! cargo nextest --version >/dev/null 2>&1; then
+  say "installing cargo-nextest (a few minutes, once per machine)"
+  quick_install cargo-nextest --locked
 fi
 
 if ! "$tools/bin/wasm-opt" --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then

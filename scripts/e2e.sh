@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${E2E_PORT:-3107}
 work=target/e2e
+# The release binary, wherever the build put it (CI keeps its build cache outside the clone).
+bin="${CARGO_TARGET_DIR:-target}/release/hashinsight"
 rm -rf "$work" && mkdir -p "$work"
 rm -rf end2end/artifacts end2end/test-results end2end/.auth
 
@@ -30,7 +32,7 @@ for _ in $(seq 50); do
 done
 APP__MARKET__FEED__ENDPOINTS__MEMPOOL="http://127.0.0.1:$provider_port" \
   APP__MARKET__FEED__ENDPOINTS__BINANCE="http://127.0.0.1:$provider_port" \
-  ./target/release/hashinsight --database-url "sqlite://$work/hashinsight.db" \
+  "$bin" --database-url "sqlite://$work/hashinsight.db" \
   market backfill --days 10 --to-day 2026-11-24
 kill "$provider_server" 2>/dev/null || true
 
@@ -40,14 +42,14 @@ export APP__POLL__ALLOW_NETWORKS='["127.1.0.0/16"]'
 
 # The first-run link to create the owner, as an operator would run it on a new install; the
 # setup project of the suite opens it.
-setup_link=$(./target/release/hashinsight --database-url "sqlite://$work/hashinsight.db" \
+setup_link=$("$bin" --database-url "sqlite://$work/hashinsight.db" \
   user create --role owner | tail -n 1)
 export E2E_SETUP_PATH="/${setup_link#http*://*/}"
 export E2E_DB="$PWD/$work/hashinsight.db"
 
 # Market refresh off: the run must not depend on reaching the providers, and the calculator
 # then starts from the shipped snapshot, which the tests check is labelled as such.
-APP__MARKET__ENABLED=false ./target/release/hashinsight serve --addr "127.0.0.1:$port" \
+APP__MARKET__ENABLED=false "$bin" serve --addr "127.0.0.1:$port" \
   --database-url "sqlite://$work/hashinsight.db" >"$work/server.log" 2>&1 &
 server=$!
 stop_server() {
@@ -65,7 +67,7 @@ done
 # Three simulated stock Antminers on 127.1.0.1-3 for the whole run, the second overheating:
 # the sites spec sets up its site and collects from them with the real collector
 # (scripts/e2e-site.sh), which raises that miner's temperature alert.
-./target/release/hashinsight minersim --count 3 --overheat 2 >"$work/minersim.log" 2>&1 &
+"$bin" minersim --count 3 --overheat 2 >"$work/minersim.log" 2>&1 &
 minersim=$!
 trap 'kill "$minersim" 2>/dev/null || true; stop_server' EXIT
 

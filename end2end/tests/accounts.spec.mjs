@@ -193,7 +193,7 @@ test('MetaMask: a replayed signature, a tampered message and an expired nonce ar
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
   });
   expect(replay.status()).toBe(401);
-  expect((await replay.json()).Rejected).toBe('wallet_nonce_expired');
+  expect((await replay.json()).error.code).toBe('wallet_nonce_expired');
   await context.close();
 });
 

@@ -46,7 +46,7 @@ test('an API key cannot link a wallet; the session links, lists and unlinks it',
     form: { address: OWNER_WALLET, chain_id: '1', link: 'true' },
   });
   expect(refused.status()).toBe(403);
-  expect((await refused.json()).Rejected).toBe('session_required');
+  expect((await refused.json()).error.code).toBe('session_required');
   expect((await page.request.post('/api/list_wallets', { headers: asKey })).status()).toBe(403);
 
   // The browser session links the wallet, sees it, and unlinks it.

@@ -1,5 +1,5 @@
-//! Accounts outside a request: the first-run owner link `serve` prints, and
-//! `hashinsight user create`.
+//! Accounts outside a request: the first-run owner link `serve` prints, and the account
+//! creation `hashinsight user create` (`commands::user`) runs.
 
 use std::net::SocketAddr;
 
@@ -139,32 +139,4 @@ pub async fn create_user(
         })
         .await?;
     Ok(link)
-}
-
-/// `hashinsight user create`, printing the link on standard output for scripts.
-pub async fn command(
-    settings: &crate::config::Settings,
-    args: &crate::cli::UserCreateArgs,
-) -> anyhow::Result<std::process::ExitCode> {
-    let store = crate::db::open(&settings.database).await?;
-    let services = AuthServices::new(settings.auth.clone(), None)
-        .map_err(|err| anyhow::anyhow!("[auth] password settings: {err}"))?;
-    let addr = settings
-        .server
-        .addr
-        .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000)));
-    let link = create_user(
-        &*store,
-        &services,
-        &origin(&services, addr),
-        args.role,
-        args.email.as_deref(),
-        args.name.as_deref(),
-    )
-    .await?;
-    #[allow(clippy::print_stdout)] // the command's output, read by people and scripts
-    {
-        println!("{link}");
-    }
-    Ok(std::process::ExitCode::SUCCESS)
 }

@@ -16,15 +16,13 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use collector::{Collector, CollectorConfig};
-use domain::telemetry::TelemetrySample;
+use domain::telemetry::{MAX_SAMPLES_PER_BATCH, TelemetrySample};
 use tokio::sync::Notify;
 
 use crate::cli::CollectArgs;
 use spool::Spool;
 use uplink::{Target, Targets, Uplink, UplinkError};
 
-/// Samples per upload: the ingest API's limit.
-pub const BATCH_SAMPLES: usize = 5_000;
 /// The targets last received, so a restart while the server is down still polls the farm.
 const TARGETS_FILE: &str = "targets.json";
 /// Pause between upload attempts while the server is unreachable.
@@ -144,7 +142,7 @@ pub async fn poll_once(collector: &mut Collector, targets: &Targets) -> Vec<Tele
 /// Writes a cycle to the spool in batches the API accepts.
 pub fn spool_cycle(spool: &Spool, samples: &[TelemetrySample]) -> anyhow::Result<()> {
     let now_ms = i64::try_from(collector::now_ms()).unwrap_or(i64::MAX);
-    for batch in samples.chunks(BATCH_SAMPLES) {
+    for batch in samples.chunks(MAX_SAMPLES_PER_BATCH) {
         spool
             .push(batch, now_ms)
             .with_context(|| format!("writing to the spool {}", spool.dir().display()))?;

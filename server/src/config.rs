@@ -23,7 +23,7 @@ pub struct Settings {
     pub auth: app::ssr::identity::AuthSettings,
     pub mail: crate::mail::MailSettings,
     pub alerts: crate::alerts::AlertSettings,
-    pub poll: crate::poller::PollSettings,
+    pub poll: crate::jobs::poller::PollSettings,
     pub demo: crate::demo::DemoSettings,
 }
 

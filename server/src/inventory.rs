@@ -1,4 +1,4 @@
-//! A site's miner inventory in and out over HTTP, and the import plan the CLI shares:
+//! A site's miner inventory in and out, as `http::inventory` serves it and the CLI shares:
 //! - `POST /api/v1/miners/import?site_id=N` takes a CSV or XLSX file and answers an event
 //!   stream: progress while the rows are read and checked, then one report (row, column,
 //!   reason for every refused cell; the good rows are stored as drafts in one transaction);
@@ -9,36 +9,18 @@
 //! own sites; any other site answers 404, as a site that does not exist.
 
 use std::collections::HashMap;
-use std::convert::Infallible;
 use std::net::Ipv4Addr;
 
 use app::error::AppError;
-use app::ssr::auth::Caller;
-use axum::Extension;
 use axum::body::Bytes;
-use axum::extract::{Query, State};
-use axum::http::{HeaderValue, header};
-use axum::response::sse::{Event, Sse};
-use axum::response::{IntoResponse, Response};
 use domain::fleet::import::{
     ImportEvent, ImportProblem, ImportReason, ImportRefusal, MAX_LISTED_PROBLEMS, MinerImportReport,
 };
 use domain::fleet::{Customer, InsertOutcome, MinerFieldError, NewMiner, UniqueField};
 use fleet::address::AddressPolicy;
 use fleet::import::{ImportReport, InventoryFile, ModelCatalogue};
-use serde::Deserialize;
 use store::Store;
 use tokio::sync::mpsc;
-
-use crate::state::AppState;
-
-/// The largest upload: the import's own limit plus room for a multipart-free body.
-pub const MAX_BODY_BYTES: usize = fleet::import::MAX_FILE_BYTES + 64 * 1024;
-
-#[derive(Debug, Deserialize)]
-pub struct SiteParam {
-    pub site_id: i64,
-}
 
 /// What an import will write, and what it refused before writing.
 #[derive(Debug, Default)]
@@ -177,7 +159,7 @@ fn cell_problem(error: &fleet::import::RowError) -> ImportProblem {
     ImportProblem {
         row: error.row,
         column: error.column.code().into(),
-        reason: ImportReason::from_code(error.reason.code()),
+        reason: error.reason,
         value: error.value.clone(),
         first_row: error.first_row,
     }
@@ -213,83 +195,15 @@ fn shorten(value: &str) -> String {
         .collect()
 }
 
-/// `POST /api/v1/miners/import?site_id=N` (the route's guard has checked the role).
-pub async fn import_handler(
-    State(state): State<AppState>,
-    caller: Option<Extension<Caller>>,
-    Query(param): Query<SiteParam>,
-    body: Bytes,
-) -> Response {
-    let caller = caller.map(|Extension(c)| c).unwrap_or_default();
-    let site = match app::api::fleet::managed_site(&*state.store, &caller, param.site_id).await {
-        Ok(site) => site,
-        Err(error) => return crate::auth::error_response(error),
-    };
-    let (sender, receiver) = mpsc::unbounded_channel();
-    // The import runs to its end even when the page goes away: it is one transaction, and
-    // what it stored shows in the table either way.
-    // A site owner may only name customers already hosted on the site: customers are shared
-    // across hosts, and the refusals must not tell one host another's clients.
-    let customers =
-        match app::api::fleet_setup::nameable_customers(&*state.store, &caller, site.site_id).await
-        {
-            Ok(customers) => customers,
-            Err(error) => return crate::auth::error_response(error),
-        };
-    tokio::spawn(run_import(
-        state.store.clone(),
-        state.live.clone(),
-        Destination {
-            site_id: site.site_id,
-            customers,
-            addresses: state.miner_addresses.policy().clone(),
-        },
-        body,
-        sender,
-    ));
-    let events = futures_util::stream::unfold(receiver, |mut receiver| async move {
-        let event = receiver.recv().await?;
-        let data = serde_json::to_string(&event).unwrap_or_default();
-        Some((Ok::<_, Infallible>(Event::default().data(data)), receiver))
-    });
-    Sse::new(events).into_response()
-}
-
 /// Where an upload goes: the site, the customers its rows may name and the addresses its
 /// miners may have.
-struct Destination {
-    site_id: i64,
-    customers: Vec<Customer>,
-    addresses: std::sync::Arc<AddressPolicy>,
+pub struct Destination {
+    pub site_id: i64,
+    pub customers: Vec<Customer>,
+    pub addresses: std::sync::Arc<AddressPolicy>,
 }
 
-async fn run_import(
-    store: std::sync::Arc<dyn Store>,
-    live: crate::live::LiveHub,
-    destination: Destination,
-    body: Bytes,
-    events: mpsc::UnboundedSender<ImportEvent>,
-) {
-    let site_id = destination.site_id;
-    let event = match import(&*store, destination, body, &events).await {
-        Ok(report) => {
-            if report.imported > 0 {
-                // Other pages on the site show the new drafts without a reload.
-                live.publish(
-                    site_id,
-                    crate::live::Change::Inventory,
-                    domain::clock::unix_now_ms(),
-                );
-            }
-            ImportEvent::Done { report }
-        }
-        Err(refused) => refused,
-    };
-    // A page that went away hears nothing; the outcome is in the table and the log.
-    let _ = events.send(event);
-}
-
-async fn import(
+pub async fn import(
     store: &dyn Store,
     Destination {
         site_id,
@@ -366,39 +280,6 @@ fn refusal_detail(error: &fleet::import::ImportError) -> String {
         E::DuplicateColumn { column, .. } => column.code().to_owned(),
         other => other.to_string(),
     }
-}
-
-/// `GET /api/v1/miners/export?site_id=N`: every miner of the site, by serial.
-pub async fn export_handler(
-    State(state): State<AppState>,
-    caller: Option<Extension<Caller>>,
-    Query(param): Query<SiteParam>,
-) -> Response {
-    let caller = caller.map(|Extension(c)| c).unwrap_or_default();
-    let site = match app::api::fleet::managed_site(&*state.store, &caller, param.site_id).await {
-        Ok(site) => site,
-        Err(error) => return crate::auth::error_response(error),
-    };
-    let rows = match inventory_rows(&*state.store, site.site_id).await {
-        Ok(rows) => rows,
-        Err(error) => return crate::auth::error_response(error),
-    };
-    // A byte-order mark so that Excel reads the Chinese names as UTF-8.
-    let body = format!("\u{feff}{}", fleet::import::inventory_csv(&rows));
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    let name = format!(
-        "attachment; filename=\"hashinsight-site-{}-miners.csv\"",
-        site.site_id
-    );
-    if let Ok(value) = HeaderValue::from_str(&name) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    response
 }
 
 /// The site's miners as import rows, by serial, from one read of the store.

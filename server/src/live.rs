@@ -1,4 +1,4 @@
-//! Live updates for open pages: `GET /api/v1/live` is a server-sent event stream that says
+//! Live updates for open pages: `GET /api/v1/live` (`http::live`) is a server-sent event stream that says
 //! when a site's figures or alerts changed, so the sites and miner pages read them again at
 //! once instead of on a timer. An event is a nudge, never the data: the page reads the figures
 //! through its usual, scoped server functions, so the stream can tell nobody more than which of
@@ -8,29 +8,17 @@
 //! times: each connection sends at most one event per [`MIN_GAP`], merging what came between.
 
 use std::collections::{BTreeSet, HashSet};
-use std::convert::Infallible;
 use std::time::Duration;
 
-use axum::Extension;
-use axum::extract::State;
-use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::response::{IntoResponse, Response};
-use domain::telemetry::{LIVE_EVENT, LiveUpdate};
-use futures_util::Stream;
+use domain::telemetry::LiveUpdate;
 use tokio::sync::{broadcast, watch};
 use tokio::time::Instant;
-
-use app::ssr::auth::Caller;
-
-use crate::state::AppState;
 
 /// Changes waiting for the slowest reader before it starts missing some (and is told
 /// "anything may have changed" instead).
 const BACKLOG: usize = 1024;
 /// The shortest time between two events on one connection.
 pub const MIN_GAP: Duration = Duration::from_secs(5);
-/// A comment line this often keeps proxies from closing a quiet stream.
-const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 /// What moved on a site; the app's server functions name the same kinds.
 pub use domain::telemetry::SiteChange as Change;
@@ -74,7 +62,7 @@ impl LiveHub {
         self.closing.send_replace(true);
     }
 
-    fn subscribe(&self, visible: Visible) -> Feed {
+    pub fn subscribe(&self, visible: Visible) -> Feed {
         Feed {
             changes: self.changes.subscribe(),
             closing: self.closing.subscribe(),
@@ -107,7 +95,7 @@ impl Visible {
 }
 
 /// One connection's view of the hub.
-struct Feed {
+pub struct Feed {
     changes: broadcast::Receiver<Published>,
     closing: watch::Receiver<bool>,
     visible: Visible,
@@ -116,7 +104,7 @@ struct Feed {
 
 impl Feed {
     /// The next event to send, or `None` once the server is closing.
-    async fn next(&mut self) -> Option<LiveUpdate> {
+    pub async fn next(&mut self) -> Option<LiveUpdate> {
         let mut merged = Merged::default();
         merged.add(self.next_visible().await?);
         if let Some(last) = self.last_sent {
@@ -213,35 +201,6 @@ impl Merged {
             at_ms: self.at_ms,
         }
     }
-}
-
-fn events(feed: Feed) -> impl Stream<Item = Result<Event, Infallible>> {
-    futures_util::stream::unfold(feed, |mut feed| async move {
-        let update = feed.next().await?;
-        let event = Event::default()
-            .event(LIVE_EVENT)
-            .json_data(&update)
-            .expect("a LiveUpdate always serializes");
-        Some((Ok(event), feed))
-    })
-}
-
-/// `GET /api/v1/live`: the stream for the caller, over the sites they may see (the route's
-/// guard has checked their role already).
-pub async fn live_handler(
-    State(state): State<AppState>,
-    caller: Option<Extension<Caller>>,
-) -> Response {
-    let caller = caller.map(|Extension(c)| c).unwrap_or_default();
-    let visible = match app::api::fleet::visible_site_ids(&*state.store, &caller).await {
-        Ok(None) => Visible::Every,
-        Ok(Some(sites)) => Visible::Only(sites.into_iter().collect()),
-        Err(error) => return crate::auth::error_response(error),
-    };
-    let stream = events(state.live.subscribe(visible));
-    Sse::new(stream)
-        .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
-        .into_response()
 }
 
 #[cfg(test)]

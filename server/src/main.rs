@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use server::cli::{Cli, Command, MarketCommand, UserCommand};
-use server::{config::Settings, db, startup::Application, telemetry};
+use server::{config::Settings, db, logging, startup::Application};
 
 /// Reading thousands of miners a minute is allocation after allocation (JSON replies, HTTP
 /// buffers) on every worker thread; mimalloc does that work in about half the CPU time of
@@ -21,7 +21,7 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    telemetry::init(&settings.log);
+    logging::init(&settings.log);
     let outcome = match cli.command.unwrap_or_default() {
         Command::Serve(_) => async { Application::build(settings).await?.run().await }
             .await
@@ -29,7 +29,7 @@ async fn main() -> std::process::ExitCode {
         Command::Migrate => db::migrate_only(&settings.database)
             .await
             .map(|()| std::process::ExitCode::SUCCESS),
-        Command::Calc(args) => server::calc::command(&settings, &args).await,
+        Command::Calc(args) => server::commands::calc::command(&settings, &args).await,
         Command::Market(MarketCommand::Backfill(args)) => {
             let last_day_ms = args
                 .to_day
@@ -37,11 +37,11 @@ async fn main() -> std::process::ExitCode {
             server::market::backfill::run(&settings, args.days, last_day_ms).await
         }
         Command::User(UserCommand::Create(args)) => {
-            server::accounts::command(&settings, &args).await
+            server::commands::user::command(&settings, &args).await
         }
-        Command::Minersim(args) => server::minersim::command(&args).await,
+        Command::Minersim(args) => server::commands::minersim::command(&args).await,
         Command::Collect(args) => server::collect::command(&args).await,
-        Command::Site(command) => server::sites::command(&settings, &command).await,
+        Command::Site(command) => server::commands::site::command(&settings, &command).await,
     };
     match outcome {
         Ok(code) => code,

@@ -7,11 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::ssr::MarketFeed;
-use axum::Json;
-use axum::extract::State;
 use domain::market::{MarketNow, MarketValue, Provenance, Retarget};
 use market::{MarketService, Reading, RedisCache, Snapshot, Source, now_ms};
-use serde::Serialize;
 use store::Store;
 use tokio::task::JoinHandle;
 
@@ -19,7 +16,6 @@ use crate::config::MarketSettings;
 
 pub mod backfill;
 pub mod history;
-use crate::state::AppState;
 
 /// The dated values the app starts from when it has never reached a provider (offline start).
 /// The UI labels them "snapshot" with their date.
@@ -150,21 +146,4 @@ pub fn market_now(service: &MarketService, now: i64) -> MarketNow {
             }
         }),
     }
-}
-
-/// `GET /api/v1/market`.
-#[derive(Debug, Serialize)]
-pub struct MarketResponse {
-    #[serde(flatten)]
-    pub now: MarketNow,
-    /// Requests this server has sent to providers since it started: it grows with time, not
-    /// with the number of readers.
-    pub outbound_requests: u64,
-}
-
-pub async fn market_handler(State(state): State<AppState>) -> Json<MarketResponse> {
-    Json(MarketResponse {
-        now: market_now(&state.market, now_ms()),
-        outbound_requests: state.market.outbound_requests(),
-    })
 }

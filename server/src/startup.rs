@@ -9,9 +9,8 @@ use anyhow::Context;
 use app::ssr::MarketFeed;
 use app::ssr::identity::AuthServices;
 use app::{App, shell};
-use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request, StatusCode};
-use axum::routing::{get, post};
+
 use axum::{Router, middleware};
 use leptos::config::{LeptosOptions, get_configuration};
 use leptos::prelude::provide_context;
@@ -26,9 +25,9 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::config::Settings;
+use crate::db;
 use crate::market::{Feed, Market};
 use crate::state::AppState;
-use crate::{auth, batch, calc, db, health, ingest, market};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -110,7 +109,7 @@ impl Application {
                 crate::addresses::policy(&settings.poll, &settings.demo, addr.ip()),
             )),
         };
-        let upkeep = crate::upkeep::spawn(
+        let upkeep = crate::jobs::upkeep::spawn(
             state.store.clone(),
             state.alerts.clone(),
             Duration::from_secs(settings.auth.session_idle_secs),
@@ -125,7 +124,7 @@ impl Application {
         {
             poll.sites.push(farm.site_id);
         }
-        let poller = crate::poller::spawn(
+        let poller = crate::jobs::poller::spawn(
             &poll,
             state.store.clone(),
             alerts.clone(),
@@ -251,70 +250,20 @@ pub fn build_router(state: AppState, request_timeout: Duration) -> Router {
         move || shell(options.clone())
     };
     Router::new()
-        .route("/healthz", get(health::healthz))
-        .route(
-            "/api/v1/calculate",
-            auth::guarded("/api/v1/calculate", post(calc::calculate_handler)),
-        )
-        .route(
-            "/api/v1/market",
-            auth::guarded("/api/v1/market", get(market::market_handler)),
-        )
-        .route(
-            domain::batch::EXPORT_PATH,
-            auth::guarded(
-                domain::batch::EXPORT_PATH,
-                post(batch::export_handler).layer(DefaultBodyLimit::max(batch::MAX_BODY_BYTES)),
-            ),
-        )
-        .route(
-            domain::batch::IMPORT_PATH,
-            auth::guarded(
-                domain::batch::IMPORT_PATH,
-                post(batch::import_handler).layer(DefaultBodyLimit::max(batch::MAX_BODY_BYTES)),
-            ),
-        )
-        .route(
-            domain::fleet::import::MINER_IMPORT_PATH,
-            auth::guarded(
-                domain::fleet::import::MINER_IMPORT_PATH,
-                post(crate::inventory::import_handler)
-                    .layer(DefaultBodyLimit::max(crate::inventory::MAX_BODY_BYTES)),
-            ),
-        )
-        .route(
-            domain::fleet::import::MINER_EXPORT_PATH,
-            auth::guarded(
-                domain::fleet::import::MINER_EXPORT_PATH,
-                get(crate::inventory::export_handler),
-            ),
-        )
-        // Collectors sign in with their site's key, not as a person: no role guard here.
-        .route(
-            domain::telemetry::LIVE_PATH,
-            auth::guarded(domain::telemetry::LIVE_PATH, get(crate::live::live_handler)),
-        )
-        .route(
-            crate::collect::uplink::TARGETS_PATH,
-            get(ingest::targets_handler),
-        )
-        .route(
-            crate::collect::uplink::TELEMETRY_PATH,
-            post(ingest::telemetry_handler).layer(DefaultBodyLimit::max(ingest::MAX_BODY_BYTES)),
-        )
+        .merge(crate::http::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), page_shell)
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))
-        .layer(middleware::from_fn(auth::server_fn_status))
-        .layer(middleware::from_fn(auth::same_origin))
+        .layer(middleware::from_fn(crate::http::auth::server_fn_status))
+        .layer(middleware::from_fn(crate::http::auth::same_origin))
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            auth::resolve_caller,
+            crate::http::auth::resolve_caller,
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            auth::security_headers,
+            crate::http::auth::security_headers,
         ))
         .with_state(state)
         .layer(CompressionLayer::new())

@@ -9,7 +9,7 @@ use mining::batch::{BatchError, BatchReport, RowErrorCode, RowResult};
 
 use crate::batch::{EXPORT_PATH, SpecIndex, batch_defaults, compute};
 #[cfg(feature = "hydrate")]
-use crate::batch::{IMPORT_PATH, ImportErrorCode, ImportRefused, ImportedRows};
+use crate::batch::{IMPORT_PATH, ImportErrorCode, ImportedRows};
 use crate::catalogue::AsicModel;
 use crate::components::page_title::PageTitle;
 use crate::components::with_catalogue::WithCatalogue;
@@ -191,11 +191,11 @@ async fn read_file(file: &web_sys::File) -> Result<(String, Vec<String>), Import
             .map_err(|_| ImportErrorCode::Unreadable)?;
         Ok((imported.csv, imported.error_cells))
     } else {
-        let refused: ImportRefused = response
+        let refused: domain::error_body::ErrorBody = response
             .json()
             .await
             .map_err(|_| ImportErrorCode::Unreadable)?;
-        Err(refused.code)
+        Err(ImportErrorCode::from_code(&refused.error.code))
     }
 }
 

@@ -22,7 +22,7 @@ use crate::components::charts::{BarChart, CumulativeChart};
 use crate::components::echart::{ECHARTS_SCRIPT, EChart};
 use crate::components::market_origin::{origin_class, origin_text};
 use crate::components::page_title::PageTitle;
-use crate::components::session::use_viewer;
+use crate::components::session::{Refusal, use_viewer};
 use crate::components::with_catalogue::WithCatalogue;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::market::{MarketNow, MarketValue, Provenance, iso_date};
@@ -66,8 +66,20 @@ fn Calculator(models: Vec<AsicModel>) -> impl IntoView {
             {move || Suspend::new(async move {
                 // Without market data the calculator still works from its defaults.
                 let market = market.await.unwrap_or_default();
-                let viewer = viewer.await.ok().flatten();
-                view! { <CalculatorForm models=models.get_value() market viewer saved /> }
+                // Who is asking decides whether host figures show. When that cannot be read
+                // (the database is down), the page says so and shows the client view, the one
+                // that reveals nothing, rather than passing for a visitor's page.
+                let (viewer, lookup_failed) = match viewer.await {
+                    Ok(viewer) => (viewer, None),
+                    Err(error) => {
+                        leptos::logging::error!("calculator: the session lookup failed: {error}");
+                        (None, Some(view! { <Refusal error /> }))
+                    }
+                };
+                view! {
+                    {lookup_failed}
+                    <CalculatorForm models=models.get_value() market viewer saved />
+                }
             })}
         </Suspense>
     }

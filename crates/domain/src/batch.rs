@@ -43,7 +43,8 @@ pub struct ImportedRows {
     pub error_cells: Vec<String>,
 }
 
-/// Why a file could not be read (`422` from [`IMPORT_PATH`], or found by the browser).
+/// Why a file could not be read (the code of a `422` from [`IMPORT_PATH`], in the one error
+/// body, or found by the browser).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ImportErrorCode {
@@ -65,12 +66,20 @@ pub enum ImportErrorCode {
     Unreachable,
 }
 
-/// The body of a refused import: the code the UI translates, and an English detail for logs
-/// and API clients.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ImportRefused {
-    pub code: ImportErrorCode,
-    pub message: String,
+impl ImportErrorCode {
+    /// The code of the refusal's error body (`not_a_spreadsheet`), which the page translates.
+    pub fn code(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|value| value.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+
+    /// The reason an error body's code names; an unknown code reads as unreadable.
+    pub fn from_code(code: &str) -> Self {
+        serde_json::from_value(serde_json::Value::String(code.to_owned()))
+            .unwrap_or(Self::Unreadable)
+    }
 }
 
 /// Electricity price for rows that leave theirs empty, USD/kWh.

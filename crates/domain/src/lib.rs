@@ -12,6 +12,7 @@ pub mod batch;
 pub mod calculate;
 pub mod catalogue;
 pub mod clock;
+pub mod error_body;
 pub mod estimate;
 pub mod fleet;
 pub mod market;

@@ -106,6 +106,19 @@ pub enum Rejection {
 }
 
 impl Rejection {
+    /// The stable code programs see in an error body (`email_taken`): the serde name.
+    pub fn code(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|value| value.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+
+    /// The refusal a code names; `None` for a code that is not a refusal's.
+    pub fn from_code(code: &str) -> Option<Self> {
+        serde_json::from_value(serde_json::Value::String(code.to_owned())).ok()
+    }
+
     pub fn status_code(self) -> u16 {
         match self {
             Self::InvalidCredentials
@@ -135,5 +148,23 @@ impl Rejection {
             | Self::MacTaken => 409,
             _ => 422,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip() {
+        for rejection in [
+            Rejection::EmailTaken,
+            Rejection::MinerIpReserved,
+            Rejection::SessionRequired,
+        ] {
+            assert_eq!(Rejection::from_code(&rejection.code()), Some(rejection));
+        }
+        assert_eq!(Rejection::EmailTaken.code(), "email_taken");
+        assert_eq!(Rejection::from_code("no_such_refusal"), None);
     }
 }

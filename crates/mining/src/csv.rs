@@ -244,6 +244,36 @@ pub fn write_field(out: &mut String, field: &str) {
     }
 }
 
+/// Characters that make a spreadsheet read a cell as a formula (CSV injection): `= + - @`, and
+/// the tab and carriage return some spreadsheets skip before one.
+pub const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Whether a text cell goes out behind an apostrophe: it starts like a formula once any
+/// apostrophes of its own are passed (so a text that itself begins "'=" gets one more, and
+/// [`undefused`]'s removal of exactly one gives it back).
+pub fn needs_defusing(text: &str) -> bool {
+    text.trim_start_matches('\'').starts_with(FORMULA_STARTS)
+}
+
+/// A text cell as every export writes it: behind an apostrophe when a spreadsheet would run it.
+pub fn defused(text: &str) -> Cow<'_, str> {
+    if needs_defusing(text) {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
+}
+
+/// Whether a cell read back is one that [`defused`] wrote (an apostrophe before a formula).
+pub fn is_defused(text: &str) -> bool {
+    text.starts_with('\'') && needs_defusing(text)
+}
+
+/// A cell read back without the apostrophe [`defused`] added, so export → import round-trips.
+pub fn undefused(text: &str) -> &str {
+    if is_defused(text) { &text[1..] } else { text }
+}
+
 /// Appends one record and the CRLF that RFC 4180 ends every record with.
 pub fn write_record<'f>(out: &mut String, fields: impl IntoIterator<Item = &'f str>) {
     for (index, field) in fields.into_iter().enumerate() {
@@ -265,6 +295,26 @@ mod tests {
             .into_iter()
             .map(|r| r.fields.into_iter().map(Cow::into_owned).collect())
             .collect()
+    }
+
+    #[test]
+    fn formulas_go_out_defused_and_come_back_as_they_were() {
+        for text in [
+            "=SUM(A1)",
+            "'=already",
+            "''=twice",
+            "+1",
+            "@cmd",
+            "\tx",
+            "plain",
+            "O'Brien",
+        ] {
+            assert_eq!(undefused(&defused(text)), text, "{text:?}");
+        }
+        assert_eq!(defused("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(defused("'=already"), "''=already");
+        assert_eq!(defused("plain"), "plain");
+        assert!(!is_defused("'plain"));
     }
 
     #[test]

@@ -163,19 +163,41 @@ async fn access_walk(backend: Backend) {
                 .send()
                 .await
                 .unwrap();
-            assert_matches_matrix(path, *role, *module, *need, response.status());
+            let status = response.status();
+            assert_matches_matrix(path, *role, *module, *need, status);
+            assert_one_error_body(path, status, response).await;
         }
-        for (method, path, module, need) in server::auth::REST_ENDPOINTS {
+        for (method, path, module, need) in server::http::auth::REST_ENDPOINTS {
             let request = if *method == "GET" {
                 client.get(app.url(path))
             } else {
                 client.post(app.url(path)).body("{}")
             };
-            let status = request.send().await.unwrap().status();
+            let response = request.send().await.unwrap();
+            let status = response.status();
             assert_matches_matrix(path, *role, *module, *need, status);
+            assert_one_error_body(path, status, response).await;
         }
     }
     app.stop().await;
+}
+
+/// A refusal by the matrix, from a server function or a REST route alike, answers the one
+/// error body with the code of its status.
+async fn assert_one_error_body(path: &str, status: StatusCode, response: reqwest::Response) {
+    let code = match status {
+        StatusCode::UNAUTHORIZED => "sign_in_required",
+        StatusCode::FORBIDDEN => "forbidden",
+        _ => return,
+    };
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], code, "{path}: {body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{path}: {body}"
+    );
 }
 
 on_both_engines!(
@@ -316,8 +338,10 @@ async fn failures_back_off(backend: Backend) {
         .parse()
         .unwrap_or(0);
     let body: Value = blocked.json().await.unwrap();
-    assert!(body["RateLimited"]["retry_after_secs"].as_u64().unwrap() >= 1);
-    let _ = retry;
+    assert_eq!(body["error"]["code"], "rate_limited", "{body}");
+    let waits = body["error"]["retry_after_secs"].as_u64().unwrap();
+    assert!(waits >= 1);
+    assert_eq!(retry, waits, "the header and the body say the same wait");
     // Every failure is in the audit log, with where it came from.
     let (entries, _) = app
         .store
@@ -424,14 +448,14 @@ async fn first_run_and_links(backend: Backend) {
     let short = reset("short").await.unwrap();
     assert_eq!(short.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: Value = short.json().await.unwrap();
-    assert_eq!(body["Rejected"], "password_too_short");
+    assert_eq!(body["error"]["code"], "password_too_short");
     let done = reset("a long and fine password").await.unwrap();
     assert_eq!(done.status(), StatusCode::OK);
     assert!(session_cookie(&done).is_some());
     let again = reset("another fine password").await.unwrap();
     assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: Value = again.json().await.unwrap();
-    assert_eq!(body["Rejected"], "link_invalid");
+    assert_eq!(body["error"]["code"], "link_invalid");
     assert!(
         app.sign_in("new.admin@example.com", "a long and fine password")
             .await
@@ -739,7 +763,7 @@ async fn wallet_sign_in(
 
 async fn rejection(response: reqwest::Response) -> Value {
     let body: Value = response.json().await.unwrap();
-    body["Rejected"].clone()
+    body["error"]["code"].clone()
 }
 
 async fn siwe(backend: Backend) {

@@ -116,7 +116,7 @@ async fn low_key_links_no_wallet(backend: Backend) {
 
     let (status, body) = challenge(&app, &key, WALLET_ADDRESS, true).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-    assert_eq!(body["Rejected"], "session_required");
+    assert_eq!(body["error"]["code"], "session_required");
     for (path, form) in [
         ("/api/list_wallets", vec![]),
         (
@@ -359,7 +359,7 @@ async fn foreign_host_makes_no_link(backend: Backend) {
         .unwrap();
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     let body: Value = response.json().await.unwrap();
-    assert_eq!(body["Rejected"], "public_url_unset");
+    assert_eq!(body["error"]["code"], "public_url_unset");
     let response = evil("/api/request_password_reset")
         .form(&[("email", member.email.as_str())])
         .send()
@@ -468,7 +468,7 @@ async fn reset_closes_every_door(backend: Backend) {
     assert_eq!(status, StatusCode::OK, "{body}");
     let (status, body) = reset(&app, &links[1], "the intruders own password").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["Rejected"], "link_invalid");
+    assert_eq!(body["error"]["code"], "link_invalid");
     assert_eq!(
         who_am_i(&member.client, &app).await,
         Value::Null,
@@ -571,7 +571,7 @@ async fn wallets_are_seen_and_unlinked(backend: Backend) {
     )
     .await;
     assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!(body["Rejected"], "wallet_only_sign_in");
+    assert_eq!(body["error"]["code"], "wallet_only_sign_in");
     app.stop().await;
 }
 
@@ -748,7 +748,7 @@ async fn unconfirmed_address_gets_no_rights(backend: Backend) {
     )
     .await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
-    assert_eq!(body["Rejected"], "email_unverified");
+    assert_eq!(body["error"]["code"], "email_unverified");
     assert_eq!(
         app.store.user_by_id(user.user_id).await.unwrap().role,
         Role::Guest
@@ -773,7 +773,7 @@ async fn unconfirmed_address_gets_no_rights(backend: Backend) {
     )
     .await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
-    assert_eq!(body["Rejected"], "email_unverified");
+    assert_eq!(body["error"]["code"], "email_unverified");
     assert!(app.store.list_customers().await.unwrap().is_empty());
     app.stop().await;
 }

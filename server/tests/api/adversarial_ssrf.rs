@@ -92,7 +92,7 @@ async fn the_form_refuses_reserved_addresses(backend: Backend) {
         )
         .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{ip}: {body}");
-        assert_eq!(body["Rejected"], "miner_ip_reserved", "{ip}: {body}");
+        assert_eq!(body["error"]["code"], "miner_ip_reserved", "{ip}: {body}");
     }
     assert!(stored(&app, site).await.is_empty(), "nothing stored");
 
@@ -130,7 +130,7 @@ async fn the_form_refuses_reserved_addresses(backend: Backend) {
     edit.push(("miner_id", id.to_string()));
     let (status, body) = call(&host.client, &app, "/api/save_miner", &edit).await;
     assert_eq!(
-        (status, &body["Rejected"]),
+        (status, &body["error"]["code"]),
         (
             StatusCode::UNPROCESSABLE_ENTITY,
             &Value::from("miner_ip_reserved")
@@ -169,7 +169,7 @@ async fn the_servers_own_address_stays_refused(backend: Backend) {
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert_eq!(body["Rejected"], "miner_ip_reserved");
+    assert_eq!(body["error"]["code"], "miner_ip_reserved");
     let (status, body) = call(
         &host.client,
         &app,

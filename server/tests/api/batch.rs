@@ -175,6 +175,6 @@ async fn bytes_that_are_no_spreadsheet_get_422_with_a_code() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: Value = response.json().await.unwrap();
-    assert_eq!(body["code"], "not_a_spreadsheet");
+    assert_eq!(body["error"]["code"], "not_a_spreadsheet");
     app.stop().await;
 }

@@ -68,7 +68,10 @@ async fn bad_input_gets_422_with_every_field_named() {
     let response = post(&app, body.to_string()).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let errors: Value = response.json().await.unwrap();
-    let fields: Vec<(&str, &str)> = errors["errors"]
+    // The one error body, and the earlier top-level list beside it for one more release.
+    assert_eq!(errors["error"]["code"], "invalid_input", "{errors}");
+    assert_eq!(errors["error"]["fields"], errors["errors"], "{errors}");
+    let fields: Vec<(&str, &str)> = errors["error"]["fields"]
         .as_array()
         .unwrap()
         .iter()
@@ -101,7 +104,8 @@ async fn malformed_json_and_unknown_fields_are_refused_not_ignored() {
             "{body}"
         );
         let errors: Value = response.json().await.unwrap();
-        assert_eq!(errors["errors"][0]["field"], "body");
+        assert_eq!(errors["error"]["fields"][0]["field"], "body");
+        assert_eq!(errors["error"]["fields"][0]["code"], "invalid_json");
         assert_eq!(errors["errors"][0]["code"], "invalid_json");
     }
     app.stop().await;

@@ -22,10 +22,13 @@ async fn json_of(response: reqwest::Response) -> Value {
     response.json().await.unwrap()
 }
 
-/// The `Rejected` reason of a server-function refusal.
+/// The code of a server-function refusal.
 async fn rejection(response: reqwest::Response) -> String {
     let body = json_of(response).await;
-    body["Rejected"].as_str().unwrap_or_default().to_owned()
+    body["error"]["code"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// Another user sees none of the scenario `id`, and cannot rename or delete it even by guessing

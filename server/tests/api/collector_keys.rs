@@ -144,7 +144,7 @@ async fn collector_keys_are_managed_in_the_browser(backend: Backend) {
         )
         .await;
         assert_eq!(answer.0, StatusCode::UNPROCESSABLE_ENTITY, "{}", answer.1);
-        assert_eq!(answer.1["Rejected"], "key_name_invalid");
+        assert_eq!(answer.1["error"]["code"], "key_name_invalid");
     }
 
     others_are_refused(&app, &host, rivals, &prefix).await;

@@ -20,7 +20,7 @@ type Extra<'a> = &'a [(&'static str, &'a str)];
 
 /// The answer a refusal gets: its status and the rejection's code.
 fn refused(answer: &(StatusCode, Value)) -> (StatusCode, &str) {
-    (answer.0, answer.1["Rejected"].as_str().unwrap_or("-"))
+    (answer.0, answer.1["error"]["code"].as_str().unwrap_or("-"))
 }
 
 /// A site form: `extra` fields over a flat 0.05 USD/kWh, 10 MW site named `name`.

@@ -160,6 +160,49 @@ async fn ingest_takes_a_sites_batches_and_refuses_the_rest(backend: Backend) {
     app.stop().await;
 }
 
+on_both_engines!(
+    polled_readings_no_miner_can_report_are_dropped_and_the_rest_stored_on_sqlite,
+    polled_readings_no_miner_can_report_are_dropped_and_the_rest_stored_on_postgres,
+    polled_readings_no_miner_can_report_are_dropped_and_the_rest_stored
+);
+
+/// The server's poller goes through the same ingest path as the API and validates every
+/// sample; a reading no miner can report costs that reading, not the site's cycle.
+async fn polled_readings_no_miner_can_report_are_dropped_and_the_rest_stored(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let ips = [Ipv4Addr::new(10, 0, 0, 1), Ipv4Addr::new(10, 0, 0, 2)];
+    let (site, ids, _key) = site_with_miners(&app, "Polled", &ips).await;
+    let live = server::live::LiveHub::default();
+    let alerts = server::alerts::Alerting::new(
+        app.store.clone(),
+        &server::alerts::AlertSettings::default(),
+        None,
+        None,
+        live.clone(),
+    );
+    let now = domain::clock::unix_now_ms();
+    let mut overheated = sample(ids[1], now);
+    overheated["temp_max_c"] = json!(400.0);
+    let mut from_the_future = sample(ids[1], now + 3_600_000);
+    from_the_future["temp_max_c"] = json!(70.0);
+    let readings: Vec<domain::telemetry::TelemetrySample> =
+        serde_json::from_value(json!([sample(ids[0], now), overheated, from_the_future])).unwrap();
+    let sinks = server::ingest::Sinks {
+        store: &*app.store,
+        alerts: &alerts,
+        live: &live,
+    };
+    let stored = server::ingest::record_polled(sinks, site, &readings, now)
+        .await
+        .unwrap();
+    assert_eq!(stored, 1);
+    assert_eq!(raw_count(&app, ids[0]).await, 1);
+    assert_eq!(raw_count(&app, ids[1]).await, 0);
+    app.stop().await;
+}
+
 /// What the API refuses, and that a refusal changes nothing.
 async fn refusals(app: &TestApp, site: i64, ids: &[i64], key: &str, other_key: &str) {
     let http = reqwest::Client::new();
@@ -176,7 +219,12 @@ async fn refusals(app: &TestApp, site: i64, ids: &[i64], key: &str, other_key: &
         .unwrap();
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let refusal: Value = response.json().await.unwrap();
-    assert_eq!(refusal["samples"][0]["index"], 1, "{refusal}");
+    assert_eq!(refusal["error"]["code"], "invalid_samples", "{refusal}");
+    assert_eq!(
+        refusal["error"]["fields"][0]["field"], "samples[1]",
+        "{refusal}"
+    );
+    assert_eq!(refusal["error"]["fields"][0]["code"], "invalid_sample");
     assert_eq!(raw_count(app, ids[0]).await, 1);
 
     // Too many samples, and a body that is not JSON.
@@ -192,6 +240,8 @@ async fn refusals(app: &TestApp, site: i64, ids: &[i64], key: &str, other_key: &
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let refusal: Value = response.json().await.unwrap();
+    assert_eq!(refusal["error"]["code"], "too_many_samples", "{refusal}");
     let response = http
         .post(app.url(TELEMETRY))
         .header(KEY_HEADER, other_key)

@@ -2,8 +2,7 @@
 //! import answers as an event stream (progress while the file is read and checked, then one
 //! report), so a 20,000-row file shows where it is instead of a frozen button.
 
-use std::fmt::Write as _;
-
+use mining::csv::{defused, write_record};
 use serde::{Deserialize, Serialize};
 
 /// `POST` a CSV or XLSX file's bytes with `?site_id=N`; the answer is `text/event-stream`
@@ -110,8 +109,9 @@ pub struct ImportProblem {
     pub first_row: Option<usize>,
 }
 
-/// Why a cell kept its row out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Why a cell kept its row out: the checks of a single cell (`fleet::import` reads the file
+/// with these), and those against the site and the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ImportReason {
     MissingValue,
@@ -148,7 +148,7 @@ impl ImportReason {
         Self::Invalid,
     ];
 
-    /// The stable code, as serde writes it (the same as `fleet::import::Reason::code`).
+    /// The stable code, as serde writes it.
     pub const fn code(self) -> &'static str {
         match self {
             Self::MissingValue => "missing_value",
@@ -166,7 +166,7 @@ impl ImportReason {
         }
     }
 
-    /// The reason for a code of `fleet::import::Reason::code`.
+    /// The reason a code names; an unknown code reads as `Invalid`.
     pub fn from_code(code: &str) -> Self {
         Self::ALL
             .into_iter()
@@ -175,36 +175,32 @@ impl ImportReason {
     }
 }
 
+impl std::fmt::Display for ImportReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
 impl MinerImportReport {
     /// The report as CSV (row, column, reason, value), every listed problem, for the
     /// reader to fix the file in a spreadsheet.
     pub fn problems_csv(&self) -> String {
-        let mut text = String::from("row,column,reason,value\n");
+        let mut text = String::new();
+        write_record(&mut text, ["row", "column", "reason", "value"]);
         for problem in &self.problems {
-            let _ = writeln!(
-                text,
-                "{},{},{},{}",
-                problem.row,
-                problem.column,
-                problem.reason.code(),
-                csv_cell(&problem.value)
+            let row = problem.row.to_string();
+            let value = defused(&problem.value);
+            write_record(
+                &mut text,
+                [
+                    row.as_str(),
+                    &problem.column,
+                    problem.reason.code(),
+                    value.as_ref(),
+                ],
             );
         }
         text
-    }
-}
-
-/// A cell quoted when it must be, and behind an apostrophe when a spreadsheet would run it.
-fn csv_cell(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    };
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
     }
 }
 
@@ -245,8 +241,8 @@ mod tests {
         };
         assert_eq!(
             report.problems_csv(),
-            "row,column,reason,value\n2,ip,invalid_ip,10.0.0.300\n\
-             3,rack,formula_or_control_chars,\"'=HYPERLINK(\"\"x\"\",\"\"a,b\"\")\"\n"
+            "row,column,reason,value\r\n2,ip,invalid_ip,10.0.0.300\r\n\
+             3,rack,formula_or_control_chars,\"'=HYPERLINK(\"\"x\"\",\"\"a,b\"\")\"\r\n"
         );
     }
 }

@@ -1,57 +1,12 @@
 //! Checks on single cells: why a cell is refused ([`Reason`]) and how IPs, MACs and free text
 //! are read.
 
-use std::fmt;
 use std::net::Ipv4Addr;
 
-use serde::{Deserialize, Serialize};
+use mining::csv::{FORMULA_STARTS, is_defused};
 
-/// Why a cell is refused. The codes are stable: the app translates them into messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Reason {
-    /// A required cell (model, serial, IP) is empty.
-    MissingValue,
-    /// Not an IPv4 dotted quad.
-    InvalidIp,
-    /// Not six hex bytes in one of the usual spellings.
-    InvalidMac,
-    /// Longer than the column allows ([`super::Column::max_chars`]).
-    TooLong,
-    /// The serial, IP or MAC of an earlier row of the same file.
-    DuplicateInFile,
-    /// Not one of the statuses [`crate::MinerStatus::parse`] reads.
-    UnknownStatus,
-    /// Not a model of the catalogue passed to the import.
-    UnknownModel,
-    /// Starts like a spreadsheet formula (`=`, `+`, `-`, `@`), or holds control characters:
-    /// refused so an export can never carry an injected formula back into a spreadsheet.
-    FormulaOrControlChars,
-}
-
-impl Reason {
-    pub const fn code(self) -> &'static str {
-        match self {
-            Self::MissingValue => "missing_value",
-            Self::InvalidIp => "invalid_ip",
-            Self::InvalidMac => "invalid_mac",
-            Self::TooLong => "too_long",
-            Self::DuplicateInFile => "duplicate_in_file",
-            Self::UnknownStatus => "unknown_status",
-            Self::UnknownModel => "unknown_model",
-            Self::FormulaOrControlChars => "formula_or_control_chars",
-        }
-    }
-}
-
-impl fmt::Display for Reason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
-    }
-}
-
-/// Characters that make a spreadsheet read a cell as a formula.
-pub(crate) const FORMULA_STARTS: [char; 4] = ['=', '+', '-', '@'];
+/// Why a cell is refused: the one vocabulary the report, the page and its translations share.
+pub use domain::fleet::import::ImportReason as Reason;
 
 /// A free-text cell, trimmed. The export writes text that starts like a formula behind an
 /// apostrophe (as the batch export does); that escaped form reads back as the text itself, so
@@ -60,7 +15,7 @@ pub(crate) fn text(cell: &str, max_chars: usize) -> Result<String, Reason> {
     let cell = cell.trim();
     let value = if cell.starts_with(FORMULA_STARTS) {
         return Err(Reason::FormulaOrControlChars);
-    } else if is_escaped(cell) {
+    } else if is_defused(cell) {
         &cell[1..]
     } else {
         cell
@@ -74,25 +29,8 @@ pub(crate) fn text(cell: &str, max_chars: usize) -> Result<String, Reason> {
     Ok(value.to_owned())
 }
 
-/// Whether the export would put an apostrophe before this text: it starts like a formula once
-/// any apostrophes of its own are passed (so a text that itself begins "'=" gets one more, and
-/// the import's removal of exactly one gives it back).
-fn needs_escape(text: &str) -> bool {
-    text.trim_start_matches('\'').starts_with(FORMULA_STARTS)
-}
-
-fn is_escaped(text: &str) -> bool {
-    text.starts_with('\'') && needs_escape(text)
-}
-
-/// A text cell as the export writes it: behind an apostrophe when a spreadsheet would run it.
-pub(crate) fn export_text(value: &str) -> std::borrow::Cow<'_, str> {
-    if needs_escape(value) {
-        format!("'{value}").into()
-    } else {
-        value.into()
-    }
-}
+/// A text cell as the export writes it, as every export does ([`mining::csv::defused`]).
+pub(crate) use mining::csv::defused as export_text;
 
 /// An IPv4 address in strict dotted-quad form (no leading zeros, which some tools read as
 /// octal, so "010.0.0.1" is refused rather than guessed).

@@ -1,11 +1,16 @@
 //! `/healthz`: is the process up and can it reach its database? For load balancers and probes.
 
-use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
 use serde::Serialize;
 
 use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/healthz", get(healthz))
+}
 
 #[derive(Debug, Serialize)]
 pub struct Health {

@@ -1,7 +1,7 @@
 //! Polling from the server itself, for sites whose miners the server can reach (`[poll]
 //! sites`, or every site without a collector key under `[poll] auto`): the same asic-rs engine
-//! as `hashinsight collect`, but the samples go straight to the store and the alert engine
-//! instead of through the ingest API. Each site is one task on the runtime; polling is
+//! as `hashinsight collect`, but the samples go straight into the one ingest path
+//! (`crate::ingest`, validation included) instead of over the ingest API. Each site is one task on the runtime; polling is
 //! asynchronous I/O with bounded concurrency and a per-miner timeout, so the web server never
 //! waits on it. Farms the server cannot reach run the standalone collector instead; a site
 //! should have one or the other.
@@ -17,9 +17,10 @@ use tokio::task::{AbortHandle, JoinHandle, JoinSet};
 
 use crate::addresses::MinerAddresses;
 use crate::alerts::Alerting;
+use crate::collect::poll_once;
 use crate::collect::uplink::Targets;
-use crate::collect::{BATCH_SAMPLES, poll_once};
-use crate::live::{Change, LiveHub};
+use crate::ingest::record_polled;
+use crate::live::LiveHub;
 
 /// Under `[poll] auto`, how often at most the site list is read again: a site created in the
 /// browser is polled within this (or the poll interval, when shorter).
@@ -129,9 +130,11 @@ async fn supervise(settings: PollSettings, shared: Shared) {
                 let (shared, settings) = (shared.clone(), settings.clone());
                 tasks.spawn(async move {
                     let sinks = Sinks {
-                        store: &*shared.store,
-                        alerts: &shared.alerts,
-                        live: &shared.live,
+                        ingest: crate::ingest::Sinks {
+                            store: &*shared.store,
+                            alerts: &shared.alerts,
+                            live: &shared.live,
+                        },
                         addresses: &shared.addresses,
                     };
                     poll_site(site_id, &settings, sinks).await;
@@ -155,9 +158,7 @@ async fn polled_sites(settings: &PollSettings, store: &dyn Store) -> anyhow::Res
 /// Where a cycle's samples go.
 #[derive(Clone, Copy)]
 pub struct Sinks<'a> {
-    pub store: &'a dyn Store,
-    pub alerts: &'a Alerting,
-    pub live: &'a LiveHub,
+    pub ingest: crate::ingest::Sinks<'a>,
     /// Miners whose address the rule refuses are never contacted (rows stored before it).
     pub addresses: &'a MinerAddresses,
 }
@@ -184,21 +185,16 @@ async fn poll_site(site_id: i64, settings: &PollSettings, sinks: Sinks<'_>) {
     }
 }
 
-/// One cycle: the site's approved miners now, polled once, stored batch by batch and run
-/// through the alert engine, then told to open pages. A miner whose address the rule refuses
+/// One cycle: the site's approved miners now, polled once, and their readings through the one
+/// ingest path (validated, stored batch by batch, told to open pages, run through the alerts). A miner whose address the rule refuses
 /// is not contacted and gets no reading (logged once, with why).
 pub async fn cycle(
     site_id: i64,
     collector: &mut Collector,
     sinks: Sinks<'_>,
 ) -> anyhow::Result<usize> {
-    let Sinks {
-        store,
-        alerts,
-        live,
-        addresses,
-    } = sinks;
-    let stored = store.miner_targets(site_id).await?;
+    let Sinks { ingest, addresses } = sinks;
+    let stored = ingest.store.miner_targets(site_id).await?;
     let screened = addresses.screen(site_id, &stored, "server");
     if !screened.refused.is_empty() {
         tracing::debug!(
@@ -213,13 +209,5 @@ pub async fn cycle(
         miners: screened.targets,
     };
     let samples = poll_once(collector, &targets).await;
-    let now_ms = domain::clock::unix_now_ms();
-    for batch in samples.chunks(BATCH_SAMPLES) {
-        store.ingest_samples(site_id, batch, now_ms).await?;
-        live.publish(site_id, Change::Telemetry, now_ms);
-        if let Err(error) = alerts.observe_samples(site_id, batch, now_ms).await {
-            tracing::error!(site_id, %error, "alerts: batch not evaluated");
-        }
-    }
-    Ok(samples.len())
+    Ok(record_polled(ingest, site_id, &samples, domain::clock::unix_now_ms()).await?)
 }

@@ -6,19 +6,36 @@
 //!   rows, which the page shows in its text area before computing them.
 
 use app::i18n::Locale;
-use axum::Json;
 use axum::body::Bytes;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{Form, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
 use domain::batch::{
-    BatchForm, ExportFormat, ImportErrorCode, ImportRefused, ImportedRows, SpecIndex,
+    BatchForm, EXPORT_PATH, ExportFormat, IMPORT_PATH, ImportErrorCode, ImportedRows, SpecIndex,
 };
 use mining::batch::{BatchError, to_csv};
 use serde::Deserialize;
 
+use crate::http::auth::guarded;
+use crate::http::error::{internal, refuse, unavailable};
 use crate::locale::{batch_labels, request_locale};
 use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    let limit = || DefaultBodyLimit::max(MAX_BODY_BYTES);
+    Router::new()
+        .route(
+            EXPORT_PATH,
+            guarded(EXPORT_PATH, post(export_handler).layer(limit())),
+        )
+        .route(
+            IMPORT_PATH,
+            guarded(IMPORT_PATH, post(import_handler).layer(limit())),
+        )
+}
 
 /// Largest form or spreadsheet these endpoints read: 100,000 rows of CSV fit in well under it.
 pub const MAX_BODY_BYTES: usize = 20 * 1024 * 1024;
@@ -41,7 +58,7 @@ pub async fn export_handler(
         Ok(models) => models,
         Err(err) => {
             tracing::error!(error = %err, "batch export: catalogue unavailable");
-            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+            return unavailable();
         }
     };
     let specs = SpecIndex::new(&models);
@@ -53,10 +70,10 @@ pub async fn export_handler(
     .await;
     let (report, format) = match computed {
         Ok(Ok(done)) => done,
-        Ok(Err(err)) => return refused(locale, &err),
+        Ok(Err(err)) => return refused(locale, &headers, &err),
         Err(err) => {
             tracing::error!(error = %err, "batch export: the computation panicked");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            return internal();
         }
     };
     match format {
@@ -73,7 +90,7 @@ pub async fn export_handler(
             ),
             Err(err) => {
                 tracing::error!(error = %err, "batch export: writing the workbook failed");
-                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+                internal()
             }
         },
     }
@@ -93,17 +110,14 @@ pub async fn import_handler(body: Bytes) -> Response {
             rows: sheet.rows,
         })
         .into_response(),
-        Ok(Err(err)) => (
+        Ok(Err(err)) => refuse(
             StatusCode::UNPROCESSABLE_ENTITY,
-            Json(ImportRefused {
-                code: import_code(&err),
-                message: err.to_string(),
-            }),
-        )
-            .into_response(),
+            &import_code(&err).code(),
+            err.to_string(),
+        ),
         Err(err) => {
             tracing::error!(error = %err, "batch import: the reader panicked");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            internal()
         }
     }
 }
@@ -125,8 +139,9 @@ fn import_code(err: &sheets::SheetError) -> ImportErrorCode {
 }
 
 /// A whole batch refused (a bad default, an unreadable header): 422 with the reason in the
-/// reader's language, as plain text since the form may have been posted without JavaScript.
-fn refused(locale: Locale, err: &BatchError) -> Response {
+/// reader's language, as plain text since the form may have been posted without JavaScript;
+/// a program that asks for JSON gets the one error body.
+fn refused(locale: Locale, headers: &HeaderMap, err: &BatchError) -> Response {
     use app::i18n::td_string;
     let text = match err {
         BatchError::Defaults(_) => td_string!(locale, batch_error_defaults).to_owned(),
@@ -139,12 +154,29 @@ fn refused(locale: Locale, err: &BatchError) -> Response {
         BatchError::TooManyRows => td_string!(locale, batch_error_too_many).to_owned(),
         _ => td_string!(locale, batch_error_file).to_owned(),
     };
+    if wants_json(headers) {
+        let code = match err {
+            BatchError::Defaults(_) => "defaults_invalid",
+            BatchError::NoHeader | BatchError::NoKnownColumn => "header_invalid",
+            BatchError::DuplicateColumn(_) => "duplicate_column",
+            BatchError::TooManyRows => "too_many_rows",
+            _ => "file_unreadable",
+        };
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, code, text);
+    }
     (
         StatusCode::UNPROCESSABLE_ENTITY,
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
         text,
     )
         .into_response()
+}
+
+fn wants_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("application/json"))
 }
 
 fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &'static str) -> Response {

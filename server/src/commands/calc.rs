@@ -1,51 +1,14 @@
-//! `hashinsight calc` and `POST /api/v1/calculate`: both resolve a `CalcRequest` against the
-//! catalogue and evaluate it with `domain::calculate`, so the CLI and the API cannot disagree.
+//! `hashinsight calc`: one calculation from the flags, prefilled from the market data where
+//! they leave the price or the difficulty out.
 
 use std::io::Write as _;
-use std::sync::Arc;
 
-use app::ssr::auth::Caller;
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
-use domain::access::{Access, Module};
-use domain::calculate::{CalcContext, CalcFieldError, CalcRequest, CalcResponse, find_in, resolve};
+use domain::calculate::{CalcContext, CalcRequest, CalcResponse};
 use domain::market::{MarketValue, Provenance};
-use serde::Serialize;
-use store::Store;
 
+use crate::calculate::run;
 use crate::cli::CalcArgs;
 use crate::config::Settings;
-use crate::state::AppState;
-
-/// Why a calculation was refused.
-#[derive(Debug, Serialize)]
-pub struct CalcErrors {
-    pub errors: Vec<CalcFieldError>,
-}
-
-/// Resolves against the catalogue (read only when the request names a model) and evaluates.
-pub async fn run(
-    request: &CalcRequest,
-    store: Option<&Arc<dyn Store>>,
-    context: CalcContext,
-) -> anyhow::Result<Result<CalcResponse, Vec<CalcFieldError>>> {
-    let catalogue = match (&request.model, store) {
-        (Some(_), Some(store)) => store.list_asic_models().await?,
-        _ => Vec::new(),
-    };
-    let specs: Vec<(&str, (f64, f64))> = catalogue
-        .iter()
-        .map(|m| (m.name.as_str(), (m.hashrate_hs, m.power_w)))
-        .collect();
-    let find = |name: &str| find_in(specs.iter().copied(), name);
-    Ok(
-        resolve(request, context, &find)
-            .and_then(|resolved| domain::calculate::evaluate(&resolved)),
-    )
-}
 
 /// The CLI command. Exit code 2 and one line per refused field on bad input.
 pub async fn command(
@@ -190,52 +153,4 @@ fn summary(r: &CalcResponse) -> String {
         months = r.months,
         total = r.total_profit_usd,
     )
-}
-
-/// `POST /api/v1/calculate`: JSON in, JSON out; 422 with every field error on bad input. The
-/// host side (markup, site cost) is for the roles that may see it; others get 401/403.
-pub async fn calculate_handler(
-    State(state): State<AppState>,
-    caller: Option<Extension<Caller>>,
-    body: Bytes,
-) -> Response {
-    let request: CalcRequest = match serde_json::from_slice(&body) {
-        Ok(request) => request,
-        Err(err) => {
-            let error = CalcFieldError {
-                field: "body".to_owned(),
-                code: "invalid_json".to_owned(),
-                message: err.to_string(),
-            };
-            return (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Json(CalcErrors {
-                    errors: vec![error],
-                }),
-            )
-                .into_response();
-        }
-    };
-    if request.has_host_fields() {
-        let caller = caller.map(|Extension(caller)| caller).unwrap_or_default();
-        if let Err(error) = caller.require(Module::HostFigures, Access::Read) {
-            return crate::auth::error_response(error);
-        }
-    }
-    // The chain tip places the halvings and picks the subsidy, as in the browser.
-    let context = CalcContext {
-        next_block_height: state.market.network().map(|r| r.sourced.value.height + 1),
-    };
-    match run(&request, Some(&state.store), context).await {
-        Ok(Ok(response)) => Json(response).into_response(),
-        Ok(Err(errors)) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Json(CalcErrors { errors }),
-        )
-            .into_response(),
-        Err(err) => {
-            tracing::error!(error = %err, "calculate: catalogue unavailable");
-            StatusCode::SERVICE_UNAVAILABLE.into_response()
-        }
-    }
 }

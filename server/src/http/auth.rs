@@ -14,7 +14,6 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::MethodRouter;
 use domain::access::{Access, Module};
-use serde::Serialize;
 
 use crate::state::AppState;
 
@@ -23,11 +22,16 @@ use crate::state::AppState;
 pub const REST_ENDPOINTS: &[(&str, &str, Module, Access)] = &[
     (
         "POST",
-        "/api/v1/calculate",
+        crate::http::calculate::CALCULATE_PATH,
         Module::Calculator,
         Access::Read,
     ),
-    ("GET", "/api/v1/market", Module::Network, Access::Read),
+    (
+        "GET",
+        crate::http::market::MARKET_PATH,
+        Module::Network,
+        Access::Read,
+    ),
     (
         "GET",
         domain::telemetry::LIVE_PATH,
@@ -60,19 +64,10 @@ pub const REST_ENDPOINTS: &[(&str, &str, Module, Access)] = &[
     ),
 ];
 
-/// What a refused API call answers: a stable code for programs, and a status from
-/// `AppError::status_code`.
-#[derive(Debug, Serialize)]
-pub struct ErrorBody {
-    pub error: AppError,
-}
-
+/// What a refused API call answers: the one error body (`AppError` serializes as
+/// `{"error":{"code","message"}}`), with the status from `AppError::status_code`.
 pub fn error_response(error: AppError) -> Response {
-    let (mut parts, body) = axum::Json(ErrorBody {
-        error: error.clone(),
-    })
-    .into_response()
-    .into_parts();
+    let (mut parts, body) = axum::Json(error.clone()).into_response().into_parts();
     set_error_status(&error, &mut parts.status, &mut parts.headers);
     Response::from_parts(parts, body)
 }
