@@ -61,6 +61,11 @@ pub trait AlertStore: Send + Sync + 'static {
     /// The site's open alerts, counted by severity.
     async fn open_alert_counts(&self, site_id: i64) -> Result<OpenAlertCounts, StoreError>;
 
+    /// The open alerts of every site that has any, counted by severity, from one read.
+    async fn open_alert_counts_by_site(
+        &self,
+    ) -> Result<std::collections::HashMap<i64, OpenAlertCounts>, StoreError>;
+
     async fn get_alert(&self, alert_id: i64) -> Result<Alert, StoreError>;
 
     /// Marks an open alert as seen. `NotFound` for an unknown alert; acknowledging twice keeps

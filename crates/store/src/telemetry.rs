@@ -87,6 +87,15 @@ pub trait TelemetryStore: Send + Sync {
         limits: TemperatureLimits,
     ) -> Result<SiteOverview, StoreError>;
 
+    /// [`Self::site_overview`] of each of `site_ids`, in that order, from one read per figure
+    /// for all of them (the site list), not one per site.
+    async fn site_overviews(
+        &self,
+        site_ids: &[i64],
+        now_ms: i64,
+        limits: TemperatureLimits,
+    ) -> Result<Vec<SiteOverview>, StoreError>;
+
     /// The site's 5-minute points between `from_ms` (inclusive) and `to_ms` (exclusive).
     async fn site_history(
         &self,

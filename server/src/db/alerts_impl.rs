@@ -96,6 +96,14 @@ pub const COUNT_OPEN: &str = "
            coalesce(sum(case when severity = 'critical' then 1 else 0 end), 0) as critical
     from alert where site_id = $1 and resolved_at_ms is null";
 
+/// [`COUNT_OPEN`] of every site with an open alert, at once (the site list).
+pub const COUNT_OPEN_BY_SITE: &str = "
+    select site_id,
+           coalesce(sum(case when severity = 'warning' then 1 else 0 end), 0) as warning,
+           coalesce(sum(case when severity = 'critical' then 1 else 0 end), 0) as critical
+    from alert where resolved_at_ms is null
+    group by site_id";
+
 /// Acknowledges once: a second acknowledgement keeps the first one's name and time.
 pub const ACKNOWLEDGE: &str = "
     update alert set acknowledged_by_user_id = $2, acknowledged_at_ms = $3
@@ -187,6 +195,22 @@ pub struct SilentRow {
 pub struct CountRow {
     pub warning: i64,
     pub critical: i64,
+}
+
+impl From<CountRow> for domain::fleet::OpenAlertCounts {
+    fn from(row: CountRow) -> Self {
+        Self {
+            warning: u32::try_from(row.warning).unwrap_or(u32::MAX),
+            critical: u32::try_from(row.critical).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct SiteCountRow {
+    pub site_id: i64,
+    #[sqlx(flatten)]
+    pub counts: CountRow,
 }
 
 /// Implements `AlertStore` for a struct with a `pool` field.
@@ -385,10 +409,24 @@ macro_rules! impl_alerts {
                     .fetch_one(&self.pool)
                     .await
                     .map_err(store_error)?;
-                Ok(domain::fleet::OpenAlertCounts {
-                    warning: u32::try_from(row.warning).unwrap_or(u32::MAX),
-                    critical: u32::try_from(row.critical).unwrap_or(u32::MAX),
-                })
+                Ok(row.into())
+            }
+
+            async fn open_alert_counts_by_site(
+                &self,
+            ) -> Result<
+                std::collections::HashMap<i64, domain::fleet::OpenAlertCounts>,
+                store::StoreError,
+            > {
+                use $crate::db::{alerts_impl as sql, store_error};
+                let rows: Vec<sql::SiteCountRow> = sqlx::query_as(sql::COUNT_OPEN_BY_SITE)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(store_error)?;
+                Ok(rows
+                    .into_iter()
+                    .map(|row| (row.site_id, row.counts.into()))
+                    .collect())
             }
 
             async fn get_alert(

@@ -394,6 +394,64 @@ macro_rules! impl_telemetry {
                 ))
             }
 
+            async fn site_overviews(
+                &self,
+                site_ids: &[i64],
+                now_ms: i64,
+                limits: domain::fleet::TemperatureLimits,
+            ) -> Result<Vec<domain::telemetry::SiteOverview>, store::StoreError> {
+                use std::collections::HashMap;
+                use $crate::db::telemetry_rows::{OverviewRow, SiteKeyedPointRow, SiteOverviewRow};
+                use $crate::db::{store_error, telemetry_sql as sql};
+                if let [site_id] = site_ids {
+                    return Ok(vec![self.site_overview(*site_id, now_ms, limits).await?]);
+                }
+                let seen_after = now_ms - domain::telemetry::OFFLINE_AFTER_MS;
+                let mut counts: HashMap<i64, OverviewRow> =
+                    sqlx::query_as::<_, SiteOverviewRow>(sql::OVERVIEW_COUNTS_BY_SITE)
+                        .bind(seen_after)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(store_error)?
+                        .into_iter()
+                        .map(|row| (row.site_id, row.counts))
+                        .collect();
+                let mut temps: HashMap<i64, Vec<f64>> = HashMap::new();
+                let rows: Vec<(i64, f64)> = sqlx::query_as(sql::OVERVIEW_TEMPS_BY_SITE)
+                    .bind(seen_after)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(store_error)?;
+                for (site_id, temp_c) in rows {
+                    temps.entry(site_id).or_default().push(temp_c);
+                }
+                let mut sparklines: HashMap<i64, Vec<domain::telemetry::SitePoint>> =
+                    HashMap::new();
+                let rows: Vec<SiteKeyedPointRow> = sqlx::query_as(sql::SITE_HISTORY_BY_SITE)
+                    .bind(now_ms - domain::telemetry::DAY_MS)
+                    .bind(now_ms)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(store_error)?;
+                for row in rows {
+                    sparklines
+                        .entry(row.site_id)
+                        .or_default()
+                        .push(row.point.into());
+                }
+                Ok(site_ids
+                    .iter()
+                    .map(|site_id| {
+                        $crate::db::telemetry_impl::overview(
+                            counts.remove(site_id).unwrap_or_else(OverviewRow::empty),
+                            temps.get(site_id).map_or(&[][..], Vec::as_slice),
+                            sparklines.remove(site_id).unwrap_or_default(),
+                            limits,
+                        )
+                    })
+                    .collect())
+            }
+
             async fn site_history(
                 &self,
                 site_id: i64,

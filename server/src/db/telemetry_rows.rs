@@ -93,6 +93,40 @@ pub struct OverviewRow {
     pub efficiency_hashrate_hs: Option<f64>,
 }
 
+impl OverviewRow {
+    /// The counts of a site without miners.
+    pub fn empty() -> Self {
+        Self {
+            miners_total: 0,
+            online: 0,
+            never_seen: 0,
+            sleeping: 0,
+            hashrate_hs: None,
+            expected_hashrate_hs: None,
+            power_w: None,
+            power_estimated_w: None,
+            efficiency_power_w: None,
+            efficiency_hashrate_hs: None,
+        }
+    }
+}
+
+/// [`OverviewRow`] with its site, from the site list's one read of every site.
+#[derive(sqlx::FromRow)]
+pub struct SiteOverviewRow {
+    pub site_id: i64,
+    #[sqlx(flatten)]
+    pub counts: OverviewRow,
+}
+
+/// [`SitePointRow`] with its site.
+#[derive(sqlx::FromRow)]
+pub struct SiteKeyedPointRow {
+    pub site_id: i64,
+    #[sqlx(flatten)]
+    pub point: SitePointRow,
+}
+
 /// A database count as the app's `u32` (a site holds far fewer than 4 billion miners).
 pub fn count(value: i64) -> u32 {
     u32::try_from(value.max(0)).unwrap_or(u32::MAX)

@@ -369,6 +369,41 @@ pub const OVERVIEW_COUNTS: &str = "
     from miner m left join miner_live l on l.miner_id = m.miner_id
     where m.site_id = $1 and m.status <> 'retired'";
 
+/// [`OVERVIEW_COUNTS`] of every site at once (the site list), `$1` the online cut-off; a site
+/// without miners has no row.
+pub const OVERVIEW_COUNTS_BY_SITE: &str = "
+    select m.site_id as site_id,
+           count(*) as miners_total,
+           coalesce(sum(case when l.last_seen_ms >= $1 then 1 else 0 end), 0) as online,
+           coalesce(sum(case when l.last_seen_ms is null then 1 else 0 end), 0) as never_seen,
+           coalesce(sum(case when l.last_seen_ms >= $1 and not l.is_mining then 1 else 0 end), 0)
+               as sleeping,
+           sum(case when l.last_seen_ms >= $1 then l.hashrate_hs end) as hashrate_hs,
+           sum(case when l.last_seen_ms >= $1 then l.expected_hashrate_hs end)
+               as expected_hashrate_hs,
+           sum(case when l.last_seen_ms >= $1 then l.power_w end) as power_w,
+           sum(case when l.last_seen_ms >= $1 and l.power_estimated then l.power_w end)
+               as power_estimated_w,
+           sum(case when l.last_seen_ms >= $1 and l.hashrate_hs > 0 then l.power_w end)
+               as efficiency_power_w,
+           sum(case when l.last_seen_ms >= $1 and l.power_w is not null then l.hashrate_hs end)
+               as efficiency_hashrate_hs
+    from miner m left join miner_live l on l.miner_id = m.miner_id
+    where m.status <> 'retired'
+    group by m.site_id";
+
+/// [`OVERVIEW_TEMPS`] of every site at once, `$1` the online cut-off.
+pub const OVERVIEW_TEMPS_BY_SITE: &str = "
+    select m.site_id, l.temp_max_c
+    from miner m join miner_live l on l.miner_id = m.miner_id
+    where m.status <> 'retired' and l.last_seen_ms >= $1 and l.temp_max_c is not null";
+
+/// [`SITE_HISTORY`] of every site at once, `$1` from, `$2` to.
+pub const SITE_HISTORY_BY_SITE: &str = "
+    select site_id, bucket_ms as at_ms, hashrate_hs, power_w, online
+    from telemetry_site_5m where bucket_ms >= $1 and bucket_ms < $2
+    order by site_id, bucket_ms";
+
 pub const OVERVIEW_TEMPS: &str = "
     select l.temp_max_c
     from miner m join miner_live l on l.miner_id = m.miner_id

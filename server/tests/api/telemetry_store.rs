@@ -209,6 +209,63 @@ on_both_engines!(
     live_row_keeps_the_newest_sample_and_the_newest_online_time
 );
 
+/// The site list reads every site's overview at once; each must be what the site gets alone,
+/// a site without miners included.
+async fn the_site_lists_one_read_gives_each_site_its_own_overview(backend: Backend) {
+    let Some((db, store)) = open(backend).await else {
+        return;
+    };
+    let sql = Sql { backend, db: &db };
+    let hot = sql.site("Hot").await;
+    let cool = sql.site("Cool").await;
+    let empty = sql.site("Empty").await;
+    let h1 = sql.miner(hot, "hot-1", "active").await;
+    let h2 = sql.miner(hot, "hot-22", "active").await;
+    let c1 = sql.miner(cool, "cool-1", "active").await;
+    let retired = sql.miner(cool, "cool-22", "retired").await;
+    let start = DAY0 + 10 * MINUTE;
+    for (site, batch) in [
+        (
+            hot,
+            vec![
+                reading(h1, start, 100.0 * TH, 3_000.0, 80.0),
+                reading(h2, start, 90.0 * TH, 3_100.0, 90.0),
+            ],
+        ),
+        (
+            cool,
+            vec![
+                reading(c1, start, 110.0 * TH, 3_200.0, 60.0),
+                reading(retired, start, 110.0 * TH, 3_200.0, 60.0),
+            ],
+        ),
+    ] {
+        store.ingest_samples(site, &batch, start).await.unwrap();
+    }
+    // The sparkline: the first 5-minute bucket rolled up.
+    store.roll_up(start + 6 * MINUTE).await.unwrap();
+    let now = start + MINUTE;
+    let limits = TemperatureLimits::default();
+    let sites = [cool, empty, hot];
+    let together = store.site_overviews(&sites, now, limits).await.unwrap();
+    for (site, overview) in sites.iter().zip(&together) {
+        let alone = store.site_overview(*site, now, limits).await.unwrap();
+        assert_eq!(overview, &alone, "site {site}");
+    }
+    assert_eq!((together[2].hot, together[2].critical), (1, 1));
+    assert_eq!(together[0].miners_total, 1, "the retired miner is left out");
+    assert_eq!(
+        together[1],
+        store.site_overview(empty, now, limits).await.unwrap()
+    );
+    db.cleanup().await;
+}
+on_both_engines!(
+    site_overviews_sqlite,
+    site_overviews_postgres,
+    the_site_lists_one_read_gives_each_site_its_own_overview
+);
+
 /// Two miners over the first bucket of DAY0: miner `a` answers three times of four, `b` once.
 fn first_bucket(a: i64, b: i64) -> Vec<TelemetrySample> {
     vec![
