@@ -374,9 +374,9 @@ macro_rules! impl_telemetry {
                 use $crate::db::telemetry_rows::OverviewRow;
                 use $crate::db::{store_error, telemetry_sql as sql};
                 let seen_after = now_ms - domain::telemetry::OFFLINE_AFTER_MS;
-                let row = sqlx::query_as::<_, OverviewRow>(sql::OVERVIEW_COUNTS)
-                    .bind(site_id)
+                let row = sqlx::query_as::<_, OverviewRow>(sql::OVERVIEW_COUNTS.as_str())
                     .bind(seen_after)
+                    .bind(site_id)
                     .fetch_one(&self.pool)
                     .await
                     .map_err(store_error)?;
@@ -408,7 +408,7 @@ macro_rules! impl_telemetry {
                 }
                 let seen_after = now_ms - domain::telemetry::OFFLINE_AFTER_MS;
                 let mut counts: HashMap<i64, OverviewRow> =
-                    sqlx::query_as::<_, SiteOverviewRow>(sql::OVERVIEW_COUNTS_BY_SITE)
+                    sqlx::query_as::<_, SiteOverviewRow>(sql::OVERVIEW_COUNTS_BY_SITE.as_str())
                         .bind(seen_after)
                         .fetch_all(&self.pool)
                         .await

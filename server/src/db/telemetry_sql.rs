@@ -9,6 +9,7 @@
 //! A late sample thus costs one bucket's re-roll, not a rescan of the last N buckets.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::LazyLock;
 
 use domain::telemetry::{DAY_MS, FIVE_MINUTES_MS, RAW_RETENTION_MS, TelemetrySample};
 
@@ -347,32 +348,11 @@ pub const SITE_HISTORY: &str = "
     from telemetry_site_5m where site_id = $1 and bucket_ms >= $2 and bucket_ms < $3
     order by bucket_ms";
 
-/// `$1` site, `$2` the time after which a sample counts as online. Retired miners are left
-/// out of every count. A miner is never seen until it has answered once: no live row, or only
-/// readings of a collector that could not reach it.
-pub const OVERVIEW_COUNTS: &str = "
-    select count(*) as miners_total,
-           coalesce(sum(case when l.last_seen_ms >= $2 then 1 else 0 end), 0) as online,
-           coalesce(sum(case when l.last_seen_ms is null then 1 else 0 end), 0) as never_seen,
-           coalesce(sum(case when l.last_seen_ms >= $2 and not l.is_mining then 1 else 0 end), 0)
-               as sleeping,
-           sum(case when l.last_seen_ms >= $2 then l.hashrate_hs end) as hashrate_hs,
-           sum(case when l.last_seen_ms >= $2 then l.expected_hashrate_hs end)
-               as expected_hashrate_hs,
-           sum(case when l.last_seen_ms >= $2 then l.power_w end) as power_w,
-           sum(case when l.last_seen_ms >= $2 and l.power_estimated then l.power_w end)
-               as power_estimated_w,
-           sum(case when l.last_seen_ms >= $2 and l.hashrate_hs > 0 then l.power_w end)
-               as efficiency_power_w,
-           sum(case when l.last_seen_ms >= $2 and l.power_w is not null then l.hashrate_hs end)
-               as efficiency_hashrate_hs
-    from miner m left join miner_live l on l.miner_id = m.miner_id
-    where m.site_id = $1 and m.status <> 'retired'";
-
-/// [`OVERVIEW_COUNTS`] of every site at once (the site list), `$1` the online cut-off; a site
-/// without miners has no row.
-pub const OVERVIEW_COUNTS_BY_SITE: &str = "
-    select m.site_id as site_id,
+/// A site's counts and totals over its miners `m` and their live rows `l`, `$1` the time
+/// after which a sample counts as online. Retired miners are left out of every count. A miner
+/// is never seen until it has answered once: no live row, or only readings of a collector
+/// that could not reach it.
+const OVERVIEW_COLUMNS: &str = "
            count(*) as miners_total,
            coalesce(sum(case when l.last_seen_ms >= $1 then 1 else 0 end), 0) as online,
            coalesce(sum(case when l.last_seen_ms is null then 1 else 0 end), 0) as never_seen,
@@ -387,10 +367,27 @@ pub const OVERVIEW_COUNTS_BY_SITE: &str = "
            sum(case when l.last_seen_ms >= $1 and l.hashrate_hs > 0 then l.power_w end)
                as efficiency_power_w,
            sum(case when l.last_seen_ms >= $1 and l.power_w is not null then l.hashrate_hs end)
-               as efficiency_hashrate_hs
-    from miner m left join miner_live l on l.miner_id = m.miner_id
-    where m.status <> 'retired'
-    group by m.site_id";
+               as efficiency_hashrate_hs";
+
+/// [`OVERVIEW_COLUMNS`] of one site: `$1` the online cut-off, `$2` the site.
+pub static OVERVIEW_COUNTS: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "select {OVERVIEW_COLUMNS}
+         from miner m left join miner_live l on l.miner_id = m.miner_id
+         where m.site_id = $2 and m.status <> 'retired'"
+    )
+});
+
+/// [`OVERVIEW_COLUMNS`] of every site at once (the site list), `$1` the online cut-off; a
+/// site without miners has no row.
+pub static OVERVIEW_COUNTS_BY_SITE: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "select m.site_id as site_id, {OVERVIEW_COLUMNS}
+         from miner m left join miner_live l on l.miner_id = m.miner_id
+         where m.status <> 'retired'
+         group by m.site_id"
+    )
+});
 
 /// [`OVERVIEW_TEMPS`] of every site at once, `$1` the online cut-off.
 pub const OVERVIEW_TEMPS_BY_SITE: &str = "
