@@ -60,6 +60,16 @@ pub async fn record_batch(
             samples: errors.into_iter().take(ERRORS_LISTED).collect(),
         });
     }
+    Ok(store_valid(sinks, site_id, samples, now_ms).await?)
+}
+
+/// Stores samples already validated, tells open pages and runs the alert engine.
+async fn store_valid(
+    sinks: Sinks<'_>,
+    site_id: i64,
+    samples: &[TelemetrySample],
+    now_ms: i64,
+) -> Result<IngestOutcome, StoreError> {
     let outcome = sinks.store.ingest_samples(site_id, samples, now_ms).await?;
     sinks.live.publish(site_id, Change::Telemetry, now_ms);
     // The samples are stored: an alert failure is logged, and the engine starts again from
@@ -99,13 +109,9 @@ pub async fn record_polled(
             .map(|(_, sample)| sample.clone())
             .collect()
     };
+    // Validated above with the same clock, and chunked to the limit: stored as they are.
     for batch in valid.chunks(MAX_SAMPLES_PER_BATCH) {
-        match record_batch(sinks, site_id, batch, now_ms).await {
-            Ok(_) => {}
-            Err(RecordError::Store(error)) => return Err(error),
-            // Checked above with the same clock; a batch is never above the limit.
-            Err(error) => tracing::error!(site_id, %error, "poll cycle: batch refused"),
-        }
+        store_valid(sinks, site_id, batch, now_ms).await?;
     }
     Ok(valid.len())
 }

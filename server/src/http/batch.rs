@@ -143,25 +143,29 @@ fn import_code(err: &sheets::SheetError) -> ImportErrorCode {
 /// a program that asks for JSON gets the one error body.
 fn refused(locale: Locale, headers: &HeaderMap, err: &BatchError) -> Response {
     use app::i18n::td_string;
-    let text = match err {
-        BatchError::Defaults(_) => td_string!(locale, batch_error_defaults).to_owned(),
-        BatchError::NoHeader | BatchError::NoKnownColumn => {
-            td_string!(locale, batch_error_header).to_owned()
-        }
-        BatchError::DuplicateColumn(column) => {
-            td_string!(locale, batch_error_duplicate, column = column.name()).to_string()
-        }
-        BatchError::TooManyRows => td_string!(locale, batch_error_too_many).to_owned(),
-        _ => td_string!(locale, batch_error_file).to_owned(),
+    let (code, text) = match err {
+        BatchError::Defaults(_) => (
+            "defaults_invalid",
+            td_string!(locale, batch_error_defaults).to_owned(),
+        ),
+        BatchError::NoHeader | BatchError::NoKnownColumn => (
+            "header_invalid",
+            td_string!(locale, batch_error_header).to_owned(),
+        ),
+        BatchError::DuplicateColumn(column) => (
+            "duplicate_column",
+            td_string!(locale, batch_error_duplicate, column = column.name()).to_string(),
+        ),
+        BatchError::TooManyRows => (
+            "too_many_rows",
+            td_string!(locale, batch_error_too_many).to_owned(),
+        ),
+        _ => (
+            "file_unreadable",
+            td_string!(locale, batch_error_file).to_owned(),
+        ),
     };
     if wants_json(headers) {
-        let code = match err {
-            BatchError::Defaults(_) => "defaults_invalid",
-            BatchError::NoHeader | BatchError::NoKnownColumn => "header_invalid",
-            BatchError::DuplicateColumn(_) => "duplicate_column",
-            BatchError::TooManyRows => "too_many_rows",
-            _ => "file_unreadable",
-        };
         return refuse(StatusCode::UNPROCESSABLE_ENTITY, code, text);
     }
     (
