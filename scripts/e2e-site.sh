@@ -11,9 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 server=$1 owner_email=$2
 work=target/e2e
-# HASHINSIGHT_BIN, or the release binary wherever the build put it (CI keeps its build cache
-# outside the clone); scripts/test.sh runs the test run's binary.
-bin="${HASHINSIGHT_BIN:-${CARGO_TARGET_DIR:-target}/release/hashinsight}"
+# The release binary, wherever the build put it (CI keeps its build cache outside the clone).
+bin="${CARGO_TARGET_DIR:-target}/release/hashinsight"
 hi() { "$bin" --database-url "sqlite://$work/hashinsight.db" "$@"; }
 if [ ! -s "$work/collector-key" ]; then
   hi site create --name Rockdale --location "Texas, US" --capacity-mw 12 --usd-kwh 0.045

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end tests: the server (HASHINSIGHT_BIN, else the release build) on a fresh
+# End-to-end tests: the release server (built by `cargo leptos build --release`) on a fresh
 # SQLite database, driven by Playwright in Debian's Chromium. We start and stop the server
 # ourselves rather than through `cargo leptos end-to-end`, whose 0.3.10 panics while dropping
 # the server process and so cannot report success reliably.
@@ -7,9 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${E2E_PORT:-3107}
 work=target/e2e
-# HASHINSIGHT_BIN, or the release binary wherever the build put it (CI keeps its build cache
-# outside the clone); scripts/test.sh runs the test run's binary.
-bin="${HASHINSIGHT_BIN:-${CARGO_TARGET_DIR:-target}/release/hashinsight}"
+# The release binary, wherever the build put it (CI keeps its build cache outside the clone).
+bin="${CARGO_TARGET_DIR:-target}/release/hashinsight"
 rm -rf "$work" && mkdir -p "$work"
 rm -rf end2end/artifacts end2end/test-results end2end/.auth
 

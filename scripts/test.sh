@@ -49,17 +49,15 @@ browser=(-p frontend -p mining -p domain)
 
 stage "format" cargo fmt --all --check
 
-# The site (release WASM, CSS, assets) builds beside the lints and tests: its long
-# single-threaded steps (fat LTO of the WASM, wasm-opt) leave a core free that they use, and it
-# builds for wasm32 in its own profile, so the two never wait for each other's lock. The server
-# the end-to-end suite runs is the test run's binary (scripts/site-only-server.sh says why).
-site_log=$(mktemp)
-LEPTOS_BIN_CARGO_COMMAND="$PWD/scripts/site-only-server.sh" \
-  cargo leptos build --release --split >"$site_log" 2>&1 &
-site=$!
-stop_site() { kill "$site" 2>/dev/null || true; }
-trap stop_site EXIT
-site_start=$SECONDS
+# The release build (server + WASM) runs beside the lints and tests: its long single-threaded
+# steps (fat LTO of the WASM, linking) leave a core free that they use. It builds into its own
+# profile directories, so the two never wait for each other's lock.
+release_log=$(mktemp)
+cargo leptos build --release --split >"$release_log" 2>&1 &
+release=$!
+stop_release() { kill "$release" 2>/dev/null || true; }
+trap stop_release EXIT
+release_start=$SECONDS
 
 # Per target, never one workspace run: that would build `app` with ssr and hydrate together.
 stage "clippy (server, native)" cargo clippy --locked "${native[@]}" --all-targets -- -D warnings
@@ -71,18 +69,16 @@ if grep -rqE '^\s*//[/!]\s*```(rust)?\s*$' --include='*.rs' app crates server fr
   stage "doctests" cargo test --locked --doc "${native[@]}"
 fi
 
-wait_site() {
-  if ! wait "$site"; then
-    cat "$site_log"
-    echo "the site build failed"
+wait_release() {
+  if ! wait "$release"; then
+    cat "$release_log"
+    echo "the release build failed"
     return 1
   fi
-  tail -n 3 "$site_log"
-  echo "(built beside the tests; $((SECONDS - site_start)) s since it started)"
+  tail -n 3 "$release_log"
+  echo "(built beside the tests; $((SECONDS - release_start)) s since it started)"
 }
-stage "site build (release WASM)" wait_site
+stage "release build (server + WASM)" wait_release
 trap - EXIT
 stage "WASM size" scripts/wasm-size.sh
-# The server binary of the test run (`CARGO_BIN_EXE_hashinsight` of the server's tests).
-export HASHINSIGHT_BIN="${CARGO_TARGET_DIR:-target}/debug/hashinsight"
 stage "end-to-end (Chromium)" scripts/e2e.sh
