@@ -4,6 +4,7 @@
 mod account_rows;
 mod accounts_impl;
 mod alerts_impl;
+pub mod exec;
 mod fleet_impl;
 mod fleet_import;
 mod fleet_rows;
@@ -12,7 +13,7 @@ mod fleet_store_impl;
 pub mod postgres;
 mod rows;
 pub mod sqlite;
-mod store_impl;
+pub mod store_impl;
 mod telemetry_impl;
 mod telemetry_postgres;
 mod telemetry_rows;
@@ -34,6 +35,14 @@ pub enum Engine {
 }
 
 impl Engine {
+    /// The engine's name, as `hashinsight` reports it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+
     pub fn of(url: &DatabaseUrl) -> anyhow::Result<Self> {
         let url = url.expose();
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -69,12 +78,12 @@ pub async fn open(settings: &DatabaseSettings) -> anyhow::Result<Arc<dyn Store>>
     let url = effective_url(settings);
     let store: Arc<dyn Store> = match Engine::of(&url)? {
         Engine::Sqlite => Arc::new(
-            sqlite::SqliteStore::connect(&url, settings)
+            sqlite::connect(&url, settings)
                 .await
                 .with_context(|| format!("opening SQLite database {url}"))?,
         ),
         Engine::Postgres => Arc::new(
-            postgres::PgStore::connect(&url, settings)
+            postgres::connect(&url, settings)
                 .await
                 .with_context(|| format!("connecting to PostgreSQL {url}"))?,
         ),
@@ -86,6 +95,33 @@ pub async fn open(settings: &DatabaseSettings) -> anyhow::Result<Arc<dyn Store>>
 /// `hashinsight migrate`: what `open` does, then exit.
 pub async fn migrate_only(settings: &DatabaseSettings) -> anyhow::Result<()> {
     open(settings).await.map(drop)
+}
+
+/// The store on either engine: every domain's statements, written once over [`exec::Db`].
+pub struct SqlStore {
+    db: exec::Db,
+}
+
+impl SqlStore {
+    pub(crate) const fn new(db: exec::Db) -> Self {
+        Self { db }
+    }
+
+    /// How the fleet statements spell what the engines spell differently.
+    pub(crate) const fn dialect(&self) -> fleet_sql::Dialect {
+        match self.db.engine() {
+            Engine::Sqlite => fleet_sql::Dialect::Sqlite,
+            Engine::Postgres => fleet_sql::Dialect::Postgres,
+        }
+    }
+
+    /// `sqlite` or `postgres`, by the engine in use: for the few statements that differ.
+    pub(crate) const fn per_engine<T: Copy>(&self, sqlite: T, postgres: T) -> T {
+        match self.db.engine() {
+            Engine::Sqlite => sqlite,
+            Engine::Postgres => postgres,
+        }
+    }
 }
 
 /// Maps driver errors to what the app can act on.

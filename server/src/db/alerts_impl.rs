@@ -1,5 +1,4 @@
-//! One macro implementing `store::alerts::AlertStore` for each pool type. The SQL is the
-//! same on both engines (`$n` placeholders, partial unique index as the conflict target).
+//! `store::alerts::AlertStore` on either engine. The SQL is the same on both engines (`$n` placeholders, partial unique index as the conflict target).
 
 use domain::fleet::{Alert, AlertKind, Severity};
 use store::StoreError;
@@ -213,304 +212,291 @@ pub struct SiteCountRow {
     pub counts: CountRow,
 }
 
-/// Implements `AlertStore` for a struct with a `pool` field.
-macro_rules! impl_alerts {
-    ($store:ty) => {
-        #[async_trait::async_trait]
-        impl store::alerts::AlertStore for $store {
-            async fn load_alert_book(
-                &self,
-                site_id: i64,
-            ) -> Result<Option<(String, i64)>, store::StoreError> {
-                use $crate::db::{alerts_impl as sql, store_error};
-                sqlx::query_as(sql::LOAD_BOOK)
-                    .bind(site_id)
-                    .fetch_optional(&self.pool)
-                    .await
-                    .map_err(store_error)
-            }
+use crate::db::SqlStore;
 
-            async fn alert_book_version(&self, site_id: i64) -> Result<i64, store::StoreError> {
-                use $crate::db::{alerts_impl as sql, store_error};
-                let version: Option<i64> = sqlx::query_scalar(sql::BOOK_VERSION)
-                    .bind(site_id)
-                    .fetch_optional(&self.pool)
-                    .await
-                    .map_err(store_error)?;
-                Ok(version.unwrap_or(0))
-            }
+#[async_trait::async_trait]
+impl store::alerts::AlertStore for SqlStore {
+    async fn load_alert_book(
+        &self,
+        site_id: i64,
+    ) -> Result<Option<(String, i64)>, store::StoreError> {
+        use crate::db::{alerts_impl as sql, store_error};
+        crate::db::exec::query_as(sql::LOAD_BOOK)
+            .bind(site_id)
+            .fetch_optional(&self.db)
+            .await
+            .map_err(store_error)
+    }
 
-            async fn alert_context(
-                &self,
-                site_id: i64,
-            ) -> Result<Vec<store::alerts::AlertContext>, store::StoreError> {
-                use $crate::db::{alerts_impl as sql, store_error};
-                let rows: Vec<sql::ContextRow> = sqlx::query_as(sql::CONTEXT)
-                    .bind(site_id)
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(store_error)?;
-                Ok(rows
-                    .into_iter()
-                    .map(|row| store::alerts::AlertContext {
-                        miner_id: row.miner_id,
-                        last_seen_ms: row.last_seen_ms,
-                        nominal_hashrate_hs: row.nominal_hashrate_hs,
-                    })
-                    .collect())
-            }
+    async fn alert_book_version(&self, site_id: i64) -> Result<i64, store::StoreError> {
+        use crate::db::{alerts_impl as sql, store_error};
+        let version: Option<i64> = crate::db::exec::query_scalar(sql::BOOK_VERSION)
+            .bind(site_id)
+            .fetch_optional(&self.db)
+            .await
+            .map_err(store_error)?;
+        Ok(version.unwrap_or(0))
+    }
 
-            async fn silent_miners(
-                &self,
-                before_ms: i64,
-            ) -> Result<Vec<store::alerts::SilentMiner>, store::StoreError> {
-                use $crate::db::{alerts_impl as sql, store_error};
-                let rows: Vec<sql::SilentRow> = sqlx::query_as(sql::SILENT)
-                    .bind(before_ms)
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(store_error)?;
-                Ok(rows
-                    .into_iter()
-                    .map(|row| store::alerts::SilentMiner {
-                        site_id: row.site_id,
-                        miner_id: row.miner_id,
-                        last_seen_ms: row.last_seen_ms,
-                    })
-                    .collect())
-            }
+    async fn alert_context(
+        &self,
+        site_id: i64,
+    ) -> Result<Vec<store::alerts::AlertContext>, store::StoreError> {
+        use crate::db::{alerts_impl as sql, store_error};
+        let rows: Vec<sql::ContextRow> = crate::db::exec::query_as(sql::CONTEXT)
+            .bind(site_id)
+            .fetch_all(&self.db)
+            .await
+            .map_err(store_error)?;
+        Ok(rows
+            .into_iter()
+            .map(|row| store::alerts::AlertContext {
+                miner_id: row.miner_id,
+                last_seen_ms: row.last_seen_ms,
+                nominal_hashrate_hs: row.nominal_hashrate_hs,
+            })
+            .collect())
+    }
 
-            async fn record_alert_changes(
-                &self,
-                site_id: i64,
-                changes: &[domain::fleet::AlertChange],
-                book: &str,
-                version: i64,
-                now_ms: i64,
-            ) -> Result<(Vec<i64>, i64), store::StoreError> {
-                use domain::fleet::AlertTransition;
-                use $crate::db::{alerts_impl as sql, store_error};
-                let mut tx = self.pool.begin().await.map_err(store_error)?;
-                // The state first: a writer that lost the race stops before any alert row.
-                let written = if version == 0 {
-                    sqlx::query(sql::CREATE_BOOK)
+    async fn silent_miners(
+        &self,
+        before_ms: i64,
+    ) -> Result<Vec<store::alerts::SilentMiner>, store::StoreError> {
+        use crate::db::{alerts_impl as sql, store_error};
+        let rows: Vec<sql::SilentRow> = crate::db::exec::query_as(sql::SILENT)
+            .bind(before_ms)
+            .fetch_all(&self.db)
+            .await
+            .map_err(store_error)?;
+        Ok(rows
+            .into_iter()
+            .map(|row| store::alerts::SilentMiner {
+                site_id: row.site_id,
+                miner_id: row.miner_id,
+                last_seen_ms: row.last_seen_ms,
+            })
+            .collect())
+    }
+
+    async fn record_alert_changes(
+        &self,
+        site_id: i64,
+        changes: &[domain::fleet::AlertChange],
+        book: &str,
+        version: i64,
+        now_ms: i64,
+    ) -> Result<(Vec<i64>, i64), store::StoreError> {
+        use crate::db::{alerts_impl as sql, store_error};
+        use domain::fleet::AlertTransition;
+        let mut tx = self.db.begin().await.map_err(store_error)?;
+        // The state first: a writer that lost the race stops before any alert row.
+        let written = if version == 0 {
+            crate::db::exec::query(sql::CREATE_BOOK)
+                .bind(site_id)
+                .bind(book)
+                .bind(now_ms)
+                .execute(&mut tx)
+                .await
+        } else {
+            crate::db::exec::query(sql::UPDATE_BOOK)
+                .bind(site_id)
+                .bind(book)
+                .bind(now_ms)
+                .bind(version)
+                .execute(&mut tx)
+                .await
+        }
+        .map_err(store_error)?
+        .rows_affected();
+        if written == 0 {
+            return Err(store::StoreError::Conflict {
+                constraint: "alert_book_version".to_owned(),
+            });
+        }
+        let mut notify = Vec::new();
+        for change in changes {
+            let kind = change.kind.code();
+            match change.transition {
+                AlertTransition::Opened => {
+                    let id: Option<i64> = crate::db::exec::query_scalar(sql::OPEN)
                         .bind(site_id)
-                        .bind(book)
-                        .bind(now_ms)
-                        .execute(&mut *tx)
+                        .bind(change.miner_id)
+                        .bind(kind)
+                        .bind(change.severity.code())
+                        .bind(change.at_ms)
+                        .bind(change.value)
+                        .bind(change.threshold)
+                        .fetch_optional(&mut tx)
                         .await
-                } else {
-                    sqlx::query(sql::UPDATE_BOOK)
+                        .map_err(store_error)?;
+                    notify.extend(id);
+                }
+                AlertTransition::Escalated => {
+                    let id: Option<i64> = crate::db::exec::query_scalar(sql::ESCALATE)
                         .bind(site_id)
-                        .bind(book)
-                        .bind(now_ms)
-                        .bind(version)
-                        .execute(&mut *tx)
+                        .bind(change.miner_id)
+                        .bind(kind)
+                        .bind(change.at_ms)
+                        .bind(change.value)
+                        .bind(change.threshold)
+                        .fetch_optional(&mut tx)
                         .await
+                        .map_err(store_error)?;
+                    notify.extend(id);
                 }
-                .map_err(store_error)?
-                .rows_affected();
-                if written == 0 {
-                    return Err(store::StoreError::Conflict {
-                        constraint: "alert_book_version".to_owned(),
-                    });
-                }
-                let mut notify = Vec::new();
-                for change in changes {
-                    let kind = change.kind.code();
-                    match change.transition {
-                        AlertTransition::Opened => {
-                            let id: Option<i64> = sqlx::query_scalar(sql::OPEN)
-                                .bind(site_id)
-                                .bind(change.miner_id)
-                                .bind(kind)
-                                .bind(change.severity.code())
-                                .bind(change.at_ms)
-                                .bind(change.value)
-                                .bind(change.threshold)
-                                .fetch_optional(&mut *tx)
-                                .await
-                                .map_err(store_error)?;
-                            notify.extend(id);
-                        }
-                        AlertTransition::Escalated => {
-                            let id: Option<i64> = sqlx::query_scalar(sql::ESCALATE)
-                                .bind(site_id)
-                                .bind(change.miner_id)
-                                .bind(kind)
-                                .bind(change.at_ms)
-                                .bind(change.value)
-                                .bind(change.threshold)
-                                .fetch_optional(&mut *tx)
-                                .await
-                                .map_err(store_error)?;
-                            notify.extend(id);
-                        }
-                        AlertTransition::Resolved => {
-                            sqlx::query(sql::RESOLVE)
-                                .bind(site_id)
-                                .bind(change.miner_id)
-                                .bind(kind)
-                                .bind(change.at_ms)
-                                .execute(&mut *tx)
-                                .await
-                                .map_err(store_error)?;
-                        }
-                    }
-                }
-                tx.commit().await.map_err(store_error)?;
-                Ok((notify, version + 1))
-            }
-
-            async fn list_alerts(
-                &self,
-                query: &domain::fleet::AlertQuery,
-            ) -> Result<domain::fleet::AlertList, store::StoreError> {
-                use $crate::db::{alerts_impl as sql, store_error};
-                let open_only = i64::from(query.open_only);
-                let limit = i64::from(query.limit.min(domain::fleet::alert::MAX_LISTED_ALERTS));
-                let rows: Vec<sql::ListedRow> = sqlx::query_as(&sql::list_sql())
-                    .bind(query.site_id)
-                    .bind(query.customer_id)
-                    .bind(open_only)
-                    .bind(query.miner_id)
-                    .bind(limit)
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(store_error)?;
-                let total: i64 = match rows.first() {
-                    Some(row) => row.total,
-                    None if limit > 0 => 0,
-                    None => sqlx::query_scalar(&sql::count_sql())
-                        .bind(query.site_id)
-                        .bind(query.customer_id)
-                        .bind(open_only)
-                        .bind(query.miner_id)
-                        .fetch_one(&self.pool)
+                AlertTransition::Resolved => {
+                    crate::db::exec::query(sql::RESOLVE)
+                        .bind(site_id)
+                        .bind(change.miner_id)
+                        .bind(kind)
+                        .bind(change.at_ms)
+                        .execute(&mut tx)
                         .await
-                        .map_err(store_error)?,
-                };
-                Ok(domain::fleet::AlertList {
-                    alerts: rows
-                        .into_iter()
-                        .map(|row| domain::fleet::Alert::try_from(row.alert))
-                        .collect::<Result<_, _>>()?,
-                    total: u64::try_from(total).unwrap_or(0),
-                })
-            }
-
-            async fn open_alert_counts(
-                &self,
-                site_id: i64,
-            ) -> Result<domain::fleet::OpenAlertCounts, store::StoreError> {
-                use $crate::db::{alerts_impl as sql, store_error};
-                let row: sql::CountRow = sqlx::query_as(sql::COUNT_OPEN)
-                    .bind(site_id)
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err(store_error)?;
-                Ok(row.into())
-            }
-
-            async fn open_alert_counts_by_site(
-                &self,
-            ) -> Result<
-                std::collections::HashMap<i64, domain::fleet::OpenAlertCounts>,
-                store::StoreError,
-            > {
-                use $crate::db::{alerts_impl as sql, store_error};
-                let rows: Vec<sql::SiteCountRow> = sqlx::query_as(sql::COUNT_OPEN_BY_SITE)
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(store_error)?;
-                Ok(rows
-                    .into_iter()
-                    .map(|row| (row.site_id, row.counts.into()))
-                    .collect())
-            }
-
-            async fn get_alert(
-                &self,
-                alert_id: i64,
-            ) -> Result<domain::fleet::Alert, store::StoreError> {
-                use $crate::db::{alerts_impl as sql, store_error};
-                let row: sql::AlertRow = sqlx::query_as(&sql::get_sql())
-                    .bind(alert_id)
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err(store_error)?;
-                row.try_into()
-            }
-
-            async fn acknowledge_alert(
-                &self,
-                alert_id: i64,
-                user_id: i64,
-                now_ms: i64,
-            ) -> Result<domain::fleet::Alert, store::StoreError> {
-                use $crate::db::{alerts_impl as sql, store_error};
-                sqlx::query(sql::ACKNOWLEDGE)
-                    .bind(alert_id)
-                    .bind(user_id)
-                    .bind(now_ms)
-                    .execute(&self.pool)
-                    .await
-                    .map_err(store_error)?;
-                let alert = self.get_alert(alert_id).await?;
-                if !alert.is_open() {
-                    return Err(store::StoreError::Conflict {
-                        constraint: "alert_resolved".to_owned(),
-                    });
+                        .map_err(store_error)?;
                 }
-                Ok(alert)
-            }
-
-            async fn mark_alerts_notified(
-                &self,
-                alert_ids: &[i64],
-                now_ms: i64,
-            ) -> Result<(), store::StoreError> {
-                use $crate::db::fleet_sql::{IN_LIST_CHUNK, placeholders};
-                use $crate::db::store_error;
-                for chunk in alert_ids.chunks(IN_LIST_CHUNK) {
-                    let sql = format!(
-                        "update alert set notified_at_ms = $1 where alert_id in ({})",
-                        placeholders(2, chunk.len())
-                    );
-                    let mut query = sqlx::query(&sql).persistent(false).bind(now_ms);
-                    for id in chunk {
-                        query = query.bind(*id);
-                    }
-                    query.execute(&self.pool).await.map_err(store_error)?;
-                }
-                Ok(())
-            }
-
-            async fn unnotified_alerts(
-                &self,
-                before_ms: i64,
-            ) -> Result<Vec<(i64, i64)>, store::StoreError> {
-                use $crate::db::{alerts_impl as sql, store_error};
-                sqlx::query_as(sql::UNNOTIFIED)
-                    .bind(before_ms)
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(store_error)
-            }
-
-            async fn alert_recipients(
-                &self,
-                site_id: i64,
-            ) -> Result<Vec<String>, store::StoreError> {
-                use $crate::db::{alerts_impl as sql, store_error};
-                sqlx::query_scalar(sql::RECIPIENTS)
-                    .bind(site_id)
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(store_error)
             }
         }
-    };
-}
+        tx.commit().await.map_err(store_error)?;
+        Ok((notify, version + 1))
+    }
 
-pub(crate) use impl_alerts;
+    async fn list_alerts(
+        &self,
+        query: &domain::fleet::AlertQuery,
+    ) -> Result<domain::fleet::AlertList, store::StoreError> {
+        use crate::db::{alerts_impl as sql, store_error};
+        let open_only = i64::from(query.open_only);
+        let limit = i64::from(query.limit.min(domain::fleet::alert::MAX_LISTED_ALERTS));
+        let rows: Vec<sql::ListedRow> = crate::db::exec::query_as(&sql::list_sql())
+            .bind(query.site_id)
+            .bind(query.customer_id)
+            .bind(open_only)
+            .bind(query.miner_id)
+            .bind(limit)
+            .fetch_all(&self.db)
+            .await
+            .map_err(store_error)?;
+        let total: i64 = match rows.first() {
+            Some(row) => row.total,
+            None if limit > 0 => 0,
+            None => crate::db::exec::query_scalar(&sql::count_sql())
+                .bind(query.site_id)
+                .bind(query.customer_id)
+                .bind(open_only)
+                .bind(query.miner_id)
+                .fetch_one(&self.db)
+                .await
+                .map_err(store_error)?,
+        };
+        Ok(domain::fleet::AlertList {
+            alerts: rows
+                .into_iter()
+                .map(|row| domain::fleet::Alert::try_from(row.alert))
+                .collect::<Result<_, _>>()?,
+            total: u64::try_from(total).unwrap_or(0),
+        })
+    }
+
+    async fn open_alert_counts(
+        &self,
+        site_id: i64,
+    ) -> Result<domain::fleet::OpenAlertCounts, store::StoreError> {
+        use crate::db::{alerts_impl as sql, store_error};
+        let row: sql::CountRow = crate::db::exec::query_as(sql::COUNT_OPEN)
+            .bind(site_id)
+            .fetch_one(&self.db)
+            .await
+            .map_err(store_error)?;
+        Ok(row.into())
+    }
+
+    async fn open_alert_counts_by_site(
+        &self,
+    ) -> Result<std::collections::HashMap<i64, domain::fleet::OpenAlertCounts>, store::StoreError>
+    {
+        use crate::db::{alerts_impl as sql, store_error};
+        let rows: Vec<sql::SiteCountRow> = crate::db::exec::query_as(sql::COUNT_OPEN_BY_SITE)
+            .fetch_all(&self.db)
+            .await
+            .map_err(store_error)?;
+        Ok(rows
+            .into_iter()
+            .map(|row| (row.site_id, row.counts.into()))
+            .collect())
+    }
+
+    async fn get_alert(&self, alert_id: i64) -> Result<domain::fleet::Alert, store::StoreError> {
+        use crate::db::{alerts_impl as sql, store_error};
+        let row: sql::AlertRow = crate::db::exec::query_as(&sql::get_sql())
+            .bind(alert_id)
+            .fetch_one(&self.db)
+            .await
+            .map_err(store_error)?;
+        row.try_into()
+    }
+
+    async fn acknowledge_alert(
+        &self,
+        alert_id: i64,
+        user_id: i64,
+        now_ms: i64,
+    ) -> Result<domain::fleet::Alert, store::StoreError> {
+        use crate::db::{alerts_impl as sql, store_error};
+        crate::db::exec::query(sql::ACKNOWLEDGE)
+            .bind(alert_id)
+            .bind(user_id)
+            .bind(now_ms)
+            .execute(&self.db)
+            .await
+            .map_err(store_error)?;
+        let alert = self.get_alert(alert_id).await?;
+        if !alert.is_open() {
+            return Err(store::StoreError::Conflict {
+                constraint: "alert_resolved".to_owned(),
+            });
+        }
+        Ok(alert)
+    }
+
+    async fn mark_alerts_notified(
+        &self,
+        alert_ids: &[i64],
+        now_ms: i64,
+    ) -> Result<(), store::StoreError> {
+        use crate::db::fleet_sql::{IN_LIST_CHUNK, placeholders};
+        use crate::db::store_error;
+        for chunk in alert_ids.chunks(IN_LIST_CHUNK) {
+            let sql = format!(
+                "update alert set notified_at_ms = $1 where alert_id in ({})",
+                placeholders(2, chunk.len())
+            );
+            let mut query = crate::db::exec::query(&sql).persistent(false).bind(now_ms);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            query.execute(&self.db).await.map_err(store_error)?;
+        }
+        Ok(())
+    }
+
+    async fn unnotified_alerts(
+        &self,
+        before_ms: i64,
+    ) -> Result<Vec<(i64, i64)>, store::StoreError> {
+        use crate::db::{alerts_impl as sql, store_error};
+        crate::db::exec::query_as(sql::UNNOTIFIED)
+            .bind(before_ms)
+            .fetch_all(&self.db)
+            .await
+            .map_err(store_error)
+    }
+
+    async fn alert_recipients(&self, site_id: i64) -> Result<Vec<String>, store::StoreError> {
+        use crate::db::{alerts_impl as sql, store_error};
+        crate::db::exec::query_scalar(sql::RECIPIENTS)
+            .bind(site_id)
+            .fetch_all(&self.db)
+            .await
+            .map_err(store_error)
+    }
+}

@@ -8,43 +8,34 @@ use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 use crate::config::{DatabaseSettings, DatabaseUrl};
-use crate::db::accounts_impl::impl_accounts;
-use crate::db::alerts_impl::impl_alerts;
-use crate::db::fleet_impl::impl_fleet;
-use crate::db::store_impl::impl_store;
-use crate::db::telemetry_impl::impl_telemetry;
+use crate::db::SqlStore;
+use crate::db::exec::Db;
 
-pub struct SqliteStore {
-    pool: SqlitePool,
+/// Opens (creating if needed, with its folder) the database file and migrates it.
+pub async fn connect(url: &DatabaseUrl, settings: &DatabaseSettings) -> anyhow::Result<SqlStore> {
+    let options = SqliteConnectOptions::from_str(url.expose())?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        // NORMAL is durable with WAL except for the last transactions on power loss.
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5));
+    if let Some(parent) = options.get_filename().parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent)?;
+    }
+    let pool = SqlitePoolOptions::new()
+        .max_connections(settings.max_connections)
+        .connect_with(options)
+        .await?;
+    from_pool(pool).await
 }
 
-impl SqliteStore {
-    /// Opens (creating if needed, with its folder) the database file and migrates it.
-    pub async fn connect(url: &DatabaseUrl, settings: &DatabaseSettings) -> anyhow::Result<Self> {
-        let options = SqliteConnectOptions::from_str(url.expose())?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            // NORMAL is durable with WAL except for the last transactions on power loss.
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
-        if let Some(parent) = options.get_filename().parent()
-            && !parent.as_os_str().is_empty()
-        {
-            std::fs::create_dir_all(parent)?;
-        }
-        let pool = SqlitePoolOptions::new()
-            .max_connections(settings.max_connections)
-            .connect_with(options)
-            .await?;
-        Self::from_pool(pool).await
-    }
-
-    /// Migrates the pool's database and wraps it.
-    pub async fn from_pool(pool: SqlitePool) -> anyhow::Result<Self> {
-        migrate(&pool, &MIGRATOR).await?;
-        Ok(Self { pool })
-    }
+/// Migrates the pool's database and wraps it.
+pub async fn from_pool(pool: SqlitePool) -> anyhow::Result<SqlStore> {
+    migrate(&pool, &MIGRATOR).await?;
+    Ok(SqlStore::new(Db::Sqlite(pool)))
 }
 
 /// The SQLite migrations, embedded at build time.
@@ -81,13 +72,3 @@ async fn foreign_keys_on(conn: &mut sqlx::SqliteConnection) -> Result<bool, sqlx
         .fetch_one(&mut *conn)
         .await
 }
-
-impl_accounts!(SqliteStore);
-impl_alerts!(SqliteStore);
-impl_store!(SqliteStore, "sqlite");
-impl_fleet!(
-    SqliteStore,
-    sqlx::Sqlite,
-    crate::db::fleet_sql::Dialect::Sqlite
-);
-impl_telemetry!(SqliteStore, telemetry_sqlite);

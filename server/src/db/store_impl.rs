@@ -1,6 +1,6 @@
-//! The SQL both engines share. The text is portable (`$n` placeholders, `returning`,
-//! `on conflict`), so one macro implements `Store` for each pool type and the engines can only
-//! diverge where a file says so.
+//! The catalogue, scenario and network-day SQL both engines share. The text is portable (`$n`
+//! placeholders, `returning`, `on conflict`), so each statement is written once and runs on
+//! either engine through `exec`.
 
 pub const PING: &str = "select 1";
 
@@ -83,236 +83,231 @@ pub const LIST_NETWORK_DAYS: &str = "
     where day_ms >= $1
     order by day_ms";
 
-/// Implements `store::Store` for a struct with a `pool` field of the given sqlx pool type.
-macro_rules! impl_store {
-    ($store:ty, $engine:literal) => {
-        #[async_trait::async_trait]
-        impl store::Store for $store {
-            async fn ping(&self) -> Result<(), store::StoreError> {
-                sqlx::query($crate::db::store_impl::PING)
-                    .execute(&self.pool)
-                    .await
-                    .map(drop)
-                    .map_err($crate::db::store_error)
-            }
+use crate::db::SqlStore;
 
-            fn engine(&self) -> &'static str {
-                $engine
-            }
+#[async_trait::async_trait]
+impl store::Store for SqlStore {
+    async fn ping(&self) -> Result<(), store::StoreError> {
+        crate::db::exec::query(crate::db::store_impl::PING)
+            .execute(&self.db)
+            .await
+            .map(drop)
+            .map_err(crate::db::store_error)
+    }
 
-            async fn list_asic_models(
-                &self,
-            ) -> Result<Vec<domain::catalogue::AsicModel>, store::StoreError> {
-                sqlx::query_as::<_, $crate::db::rows::AsicModelRow>(
-                    $crate::db::store_impl::LIST_ASIC_MODELS,
-                )
-                .fetch_all(&self.pool)
-                .await
-                .map_err($crate::db::store_error)?
-                .into_iter()
-                .map(TryInto::try_into)
-                .collect()
-            }
+    fn engine(&self) -> &'static str {
+        self.db.engine().name()
+    }
 
-            async fn get_asic_model(
-                &self,
-                name: &str,
-            ) -> Result<domain::catalogue::AsicModel, store::StoreError> {
-                sqlx::query_as::<_, $crate::db::rows::AsicModelRow>(
-                    $crate::db::store_impl::GET_ASIC_MODEL,
-                )
-                .bind(name)
-                .fetch_one(&self.pool)
-                .await
-                .map_err($crate::db::store_error)?
-                .try_into()
-            }
+    async fn list_asic_models(
+        &self,
+    ) -> Result<Vec<domain::catalogue::AsicModel>, store::StoreError> {
+        crate::db::exec::query_as::<crate::db::rows::AsicModelRow>(
+            crate::db::store_impl::LIST_ASIC_MODELS,
+        )
+        .fetch_all(&self.db)
+        .await
+        .map_err(crate::db::store_error)?
+        .into_iter()
+        .map(TryInto::try_into)
+        .collect()
+    }
 
-            async fn upsert_asic_model(
-                &self,
-                model: &domain::catalogue::NewAsicModel,
-            ) -> Result<domain::catalogue::AsicModel, store::StoreError> {
-                sqlx::query_as::<_, $crate::db::rows::AsicModelRow>(
-                    $crate::db::store_impl::UPSERT_ASIC_MODEL,
-                )
-                .bind(&model.name)
-                .bind(&model.manufacturer)
-                .bind(model.hashrate_hs)
-                .bind(model.power_w)
-                .bind(model.cooling.as_str())
-                .bind(&model.release_date)
-                .bind(model.price_usd)
-                .fetch_one(&self.pool)
-                .await
-                .map_err($crate::db::store_error)?
-                .try_into()
-            }
+    async fn get_asic_model(
+        &self,
+        name: &str,
+    ) -> Result<domain::catalogue::AsicModel, store::StoreError> {
+        crate::db::exec::query_as::<crate::db::rows::AsicModelRow>(
+            crate::db::store_impl::GET_ASIC_MODEL,
+        )
+        .bind(name)
+        .fetch_one(&self.db)
+        .await
+        .map_err(crate::db::store_error)?
+        .try_into()
+    }
 
-            async fn create_asic_model(
-                &self,
-                model: &domain::catalogue::NewAsicModel,
-            ) -> Result<domain::catalogue::AsicModel, store::StoreError> {
-                sqlx::query_as::<_, $crate::db::rows::AsicModelRow>(
-                    $crate::db::store_impl::CREATE_ASIC_MODEL,
-                )
-                .bind(&model.name)
-                .bind(&model.manufacturer)
-                .bind(model.hashrate_hs)
-                .bind(model.power_w)
-                .bind(model.cooling.as_str())
-                .bind(&model.release_date)
-                .bind(model.price_usd)
-                .fetch_one(&self.pool)
-                .await
-                .map_err($crate::db::store_error)?
-                .try_into()
-            }
+    async fn upsert_asic_model(
+        &self,
+        model: &domain::catalogue::NewAsicModel,
+    ) -> Result<domain::catalogue::AsicModel, store::StoreError> {
+        crate::db::exec::query_as::<crate::db::rows::AsicModelRow>(
+            crate::db::store_impl::UPSERT_ASIC_MODEL,
+        )
+        .bind(&model.name)
+        .bind(&model.manufacturer)
+        .bind(model.hashrate_hs)
+        .bind(model.power_w)
+        .bind(model.cooling.as_str())
+        .bind(&model.release_date)
+        .bind(model.price_usd)
+        .fetch_one(&self.db)
+        .await
+        .map_err(crate::db::store_error)?
+        .try_into()
+    }
 
-            async fn update_asic_model(
-                &self,
-                asic_model_id: i64,
-                model: &domain::catalogue::NewAsicModel,
-            ) -> Result<domain::catalogue::AsicModel, store::StoreError> {
-                sqlx::query_as::<_, $crate::db::rows::AsicModelRow>(
-                    $crate::db::store_impl::UPDATE_ASIC_MODEL,
-                )
-                .bind(&model.name)
-                .bind(&model.manufacturer)
-                .bind(model.hashrate_hs)
-                .bind(model.power_w)
-                .bind(model.cooling.as_str())
-                .bind(&model.release_date)
-                .bind(model.price_usd)
-                .bind(asic_model_id)
-                .fetch_one(&self.pool)
-                .await
-                .map_err($crate::db::store_error)?
-                .try_into()
-            }
+    async fn create_asic_model(
+        &self,
+        model: &domain::catalogue::NewAsicModel,
+    ) -> Result<domain::catalogue::AsicModel, store::StoreError> {
+        crate::db::exec::query_as::<crate::db::rows::AsicModelRow>(
+            crate::db::store_impl::CREATE_ASIC_MODEL,
+        )
+        .bind(&model.name)
+        .bind(&model.manufacturer)
+        .bind(model.hashrate_hs)
+        .bind(model.power_w)
+        .bind(model.cooling.as_str())
+        .bind(&model.release_date)
+        .bind(model.price_usd)
+        .fetch_one(&self.db)
+        .await
+        .map_err(crate::db::store_error)?
+        .try_into()
+    }
 
-            async fn list_saved_scenarios(
-                &self,
-                user_id: i64,
-            ) -> Result<Vec<domain::saved_scenario::SavedScenario>, store::StoreError> {
-                let rows = sqlx::query_as::<_, $crate::db::rows::SavedScenarioRow>(
-                    $crate::db::store_impl::LIST_SAVED_SCENARIOS,
-                )
-                .bind(user_id)
-                .fetch_all(&self.pool)
-                .await
-                .map_err($crate::db::store_error)?;
-                Ok(rows.into_iter().map(Into::into).collect())
-            }
+    async fn update_asic_model(
+        &self,
+        asic_model_id: i64,
+        model: &domain::catalogue::NewAsicModel,
+    ) -> Result<domain::catalogue::AsicModel, store::StoreError> {
+        crate::db::exec::query_as::<crate::db::rows::AsicModelRow>(
+            crate::db::store_impl::UPDATE_ASIC_MODEL,
+        )
+        .bind(&model.name)
+        .bind(&model.manufacturer)
+        .bind(model.hashrate_hs)
+        .bind(model.power_w)
+        .bind(model.cooling.as_str())
+        .bind(&model.release_date)
+        .bind(model.price_usd)
+        .bind(asic_model_id)
+        .fetch_one(&self.db)
+        .await
+        .map_err(crate::db::store_error)?
+        .try_into()
+    }
 
-            async fn save_scenario(
-                &self,
-                user_id: i64,
-                name: &str,
-                query: &str,
-                replace: bool,
-                now_ms: i64,
-            ) -> Result<domain::saved_scenario::SavedScenario, store::StoreError> {
-                let sql = if replace {
-                    $crate::db::store_impl::REPLACE_SAVED_SCENARIO
-                } else {
-                    $crate::db::store_impl::INSERT_SAVED_SCENARIO
-                };
-                sqlx::query_as::<_, $crate::db::rows::SavedScenarioRow>(sql)
-                    .bind(user_id)
-                    .bind(name)
-                    .bind(query)
-                    .bind(now_ms)
-                    .fetch_one(&self.pool)
-                    .await
-                    .map(Into::into)
-                    .map_err($crate::db::store_error)
-            }
+    async fn list_saved_scenarios(
+        &self,
+        user_id: i64,
+    ) -> Result<Vec<domain::saved_scenario::SavedScenario>, store::StoreError> {
+        let rows = crate::db::exec::query_as::<crate::db::rows::SavedScenarioRow>(
+            crate::db::store_impl::LIST_SAVED_SCENARIOS,
+        )
+        .bind(user_id)
+        .fetch_all(&self.db)
+        .await
+        .map_err(crate::db::store_error)?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
 
-            async fn rename_saved_scenario(
-                &self,
-                user_id: i64,
-                scenario_id: i64,
-                name: &str,
-                now_ms: i64,
-            ) -> Result<domain::saved_scenario::SavedScenario, store::StoreError> {
-                sqlx::query_as::<_, $crate::db::rows::SavedScenarioRow>(
-                    $crate::db::store_impl::RENAME_SAVED_SCENARIO,
-                )
-                .bind(name)
-                .bind(now_ms)
-                .bind(scenario_id)
-                .bind(user_id)
-                .fetch_one(&self.pool)
-                .await
-                .map(Into::into)
-                .map_err($crate::db::store_error)
-            }
+    async fn save_scenario(
+        &self,
+        user_id: i64,
+        name: &str,
+        query: &str,
+        replace: bool,
+        now_ms: i64,
+    ) -> Result<domain::saved_scenario::SavedScenario, store::StoreError> {
+        let sql = if replace {
+            crate::db::store_impl::REPLACE_SAVED_SCENARIO
+        } else {
+            crate::db::store_impl::INSERT_SAVED_SCENARIO
+        };
+        crate::db::exec::query_as::<crate::db::rows::SavedScenarioRow>(sql)
+            .bind(user_id)
+            .bind(name)
+            .bind(query)
+            .bind(now_ms)
+            .fetch_one(&self.db)
+            .await
+            .map(Into::into)
+            .map_err(crate::db::store_error)
+    }
 
-            async fn delete_saved_scenario(
-                &self,
-                user_id: i64,
-                scenario_id: i64,
-            ) -> Result<(), store::StoreError> {
-                let done = sqlx::query($crate::db::store_impl::DELETE_SAVED_SCENARIO)
-                    .bind(scenario_id)
-                    .bind(user_id)
-                    .execute(&self.pool)
-                    .await
-                    .map_err($crate::db::store_error)?;
-                if done.rows_affected() == 0 {
-                    return Err(store::StoreError::NotFound);
-                }
-                Ok(())
-            }
+    async fn rename_saved_scenario(
+        &self,
+        user_id: i64,
+        scenario_id: i64,
+        name: &str,
+        now_ms: i64,
+    ) -> Result<domain::saved_scenario::SavedScenario, store::StoreError> {
+        crate::db::exec::query_as::<crate::db::rows::SavedScenarioRow>(
+            crate::db::store_impl::RENAME_SAVED_SCENARIO,
+        )
+        .bind(name)
+        .bind(now_ms)
+        .bind(scenario_id)
+        .bind(user_id)
+        .fetch_one(&self.db)
+        .await
+        .map(Into::into)
+        .map_err(crate::db::store_error)
+    }
 
-            async fn delete_asic_model(&self, asic_model_id: i64) -> Result<(), store::StoreError> {
-                let done = sqlx::query($crate::db::store_impl::DELETE_ASIC_MODEL)
-                    .bind(asic_model_id)
-                    .execute(&self.pool)
-                    .await
-                    .map_err($crate::db::store_error)?;
-                if done.rows_affected() == 0 {
-                    return Err(store::StoreError::NotFound);
-                }
-                Ok(())
-            }
-
-            async fn upsert_network_days(
-                &self,
-                days: &[domain::market::NetworkDay],
-            ) -> Result<usize, store::StoreError> {
-                let mut tx = self.pool.begin().await.map_err($crate::db::store_error)?;
-                for day in days {
-                    sqlx::query($crate::db::store_impl::UPSERT_NETWORK_DAY)
-                        .bind(day.day_ms)
-                        .bind(day.difficulty)
-                        .bind(day.hashrate_hs)
-                        .bind(day.price_usd)
-                        .bind(&day.source)
-                        .bind(day.updated_at_ms)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err($crate::db::store_error)?;
-                }
-                tx.commit().await.map_err($crate::db::store_error)?;
-                Ok(days.len())
-            }
-
-            async fn list_network_days(
-                &self,
-                since_day_ms: i64,
-            ) -> Result<Vec<domain::market::NetworkDay>, store::StoreError> {
-                let rows = sqlx::query_as::<_, $crate::db::rows::NetworkDayRow>(
-                    $crate::db::store_impl::LIST_NETWORK_DAYS,
-                )
-                .bind(since_day_ms)
-                .fetch_all(&self.pool)
-                .await
-                .map_err($crate::db::store_error)?;
-                Ok(rows.into_iter().map(Into::into).collect())
-            }
+    async fn delete_saved_scenario(
+        &self,
+        user_id: i64,
+        scenario_id: i64,
+    ) -> Result<(), store::StoreError> {
+        let done = crate::db::exec::query(crate::db::store_impl::DELETE_SAVED_SCENARIO)
+            .bind(scenario_id)
+            .bind(user_id)
+            .execute(&self.db)
+            .await
+            .map_err(crate::db::store_error)?;
+        if done.rows_affected() == 0 {
+            return Err(store::StoreError::NotFound);
         }
-    };
-}
+        Ok(())
+    }
 
-pub(crate) use impl_store;
+    async fn delete_asic_model(&self, asic_model_id: i64) -> Result<(), store::StoreError> {
+        let done = crate::db::exec::query(crate::db::store_impl::DELETE_ASIC_MODEL)
+            .bind(asic_model_id)
+            .execute(&self.db)
+            .await
+            .map_err(crate::db::store_error)?;
+        if done.rows_affected() == 0 {
+            return Err(store::StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn upsert_network_days(
+        &self,
+        days: &[domain::market::NetworkDay],
+    ) -> Result<usize, store::StoreError> {
+        let mut tx = self.db.begin().await.map_err(crate::db::store_error)?;
+        for day in days {
+            crate::db::exec::query(crate::db::store_impl::UPSERT_NETWORK_DAY)
+                .bind(day.day_ms)
+                .bind(day.difficulty)
+                .bind(day.hashrate_hs)
+                .bind(day.price_usd)
+                .bind(&day.source)
+                .bind(day.updated_at_ms)
+                .execute(&mut tx)
+                .await
+                .map_err(crate::db::store_error)?;
+        }
+        tx.commit().await.map_err(crate::db::store_error)?;
+        Ok(days.len())
+    }
+
+    async fn list_network_days(
+        &self,
+        since_day_ms: i64,
+    ) -> Result<Vec<domain::market::NetworkDay>, store::StoreError> {
+        let rows = crate::db::exec::query_as::<crate::db::rows::NetworkDayRow>(
+            crate::db::store_impl::LIST_NETWORK_DAYS,
+        )
+        .bind(since_day_ms)
+        .fetch_all(&self.db)
+        .await
+        .map_err(crate::db::store_error)?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+}

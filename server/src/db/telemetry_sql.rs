@@ -8,6 +8,7 @@
 //! marks its day (level 1). Closed pending days are then recomputed from the 5-minute rows.
 //! A late sample thus costs one bucket's re-roll, not a rescan of the last N buckets.
 
+use const_format::concatcp;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::LazyLock;
 
@@ -180,37 +181,30 @@ pub const OLDEST_PENDING: &str = "select min(start_ms) from telemetry_pending wh
 /// A 5-minute bucket's figures from raw samples `r`, in the rollup's columns: one definition
 /// for the rollup and for the charts' buckets not rolled up yet, so both always agree.
 /// Unanswered samples count as 0 H/s; power is averaged over the samples that reported one.
-macro_rules! bucket_figures {
-    () => {
-        "count(*) as samples, sum(case when r.online then 1 else 0 end) as online_samples,
+pub const BUCKET_FIGURES: &str =
+    "count(*) as samples, sum(case when r.online then 1 else 0 end) as online_samples,
          avg(coalesce(r.hashrate_hs, 0.0)) as hashrate_avg_hs,
          min(coalesce(r.hashrate_hs, 0.0)) as hashrate_min_hs,
          max(coalesce(r.hashrate_hs, 0.0)) as hashrate_max_hs,
-         avg(r.power_w) as power_avg_w, max(r.temp_max_c) as temp_max_c"
-    };
-}
+         avg(r.power_w) as power_avg_w, max(r.temp_max_c) as temp_max_c";
 
 /// A day's figures from 5-minute rows `f`, in the rollup's columns, for the daily rollup and
 /// for a chart's day not rolled up yet: the hashrate average weighted by samples, power the
 /// mean of the bucket averages. (The casts: PostgreSQL sums `bigint` counts as `numeric`.)
-macro_rules! day_figures {
-    () => {
-        "cast(sum(f.samples) as bigint) as samples,
+pub const DAY_FIGURES: &str = "cast(sum(f.samples) as bigint) as samples,
          cast(sum(f.online_samples) as bigint) as online_samples,
          sum(f.hashrate_avg_hs * f.samples) / sum(f.samples) as hashrate_avg_hs,
          min(f.hashrate_min_hs) as hashrate_min_hs, max(f.hashrate_max_hs) as hashrate_max_hs,
-         avg(f.power_avg_w) as power_avg_w, max(f.temp_max_c) as temp_max_c"
-    };
-}
+         avg(f.power_avg_w) as power_avg_w, max(f.temp_max_c) as temp_max_c";
 
 /// One bucket (`$1`) of raw samples into per-miner rows; miners deleted since are skipped (the
 /// rollups reference `miner`).
-pub const ROLL_BUCKET: &str = concat!(
+pub const ROLL_BUCKET: &str = concatcp!(
     "
     insert into telemetry_5m (miner_id, bucket_ms, samples, online_samples, hashrate_avg_hs,
                               hashrate_min_hs, hashrate_max_hs, power_avg_w, temp_max_c)
     select r.miner_id, r.bucket_ms, ",
-    bucket_figures!(),
+    BUCKET_FIGURES,
     "
     from telemetry_raw r
     where r.bucket_ms = $1 and exists (select 1 from miner m where m.miner_id = r.miner_id)
@@ -246,12 +240,12 @@ pub const ROLL_SITE_BUCKET: &str = "
 
 /// One day (`$1` to `$2`) of per-miner 5-minute rows into daily rows. Driven by `miner`
 /// (`cross join` fixes that order on SQLite) so each miner is one seek in the miner-first key.
-pub const ROLL_DAY: &str = concat!(
+pub const ROLL_DAY: &str = concatcp!(
     "
     insert into telemetry_daily (miner_id, day_ms, samples, online_samples, hashrate_avg_hs,
                                  hashrate_min_hs, hashrate_max_hs, power_avg_w, temp_max_c)
     select f.miner_id, $1, ",
-    day_figures!(),
+    DAY_FIGURES,
     "
     from miner m cross join telemetry_5m f
     where f.miner_id = m.miner_id and f.bucket_ms >= $1 and f.bucket_ms < $2
@@ -292,25 +286,21 @@ pub const HISTORY_DAILY: &str = "
 pub fn history_5m_tail(buckets: &[i64]) -> String {
     let list: Vec<String> = buckets.iter().map(i64::to_string).collect();
     format!(
-        concat!(
-            "select r.bucket_ms as at_ms, ",
-            bucket_figures!(),
-            "
+        "select r.bucket_ms as at_ms, {BUCKET_FIGURES}
          from telemetry_raw r
          where r.bucket_ms in ({}) and r.miner_id = $1
          group by r.bucket_ms
-         order by r.bucket_ms"
-        ),
+         order by r.bucket_ms",
         list.join(", ")
     )
 }
 
 /// The days of one miner not rolled up yet (today, and any day whose rollup is pending), from
 /// its 5-minute rows, as [`ROLL_DAY`] would roll them. `$1` miner, `$2` from, `$3` to.
-pub const HISTORY_DAILY_TAIL: &str = concat!(
+pub const HISTORY_DAILY_TAIL: &str = concatcp!(
     "
     select (f.bucket_ms / 86400000) * 86400000 as at_ms, ",
-    day_figures!(),
+    DAY_FIGURES,
     "
     from telemetry_5m f
     where f.miner_id = $1 and f.bucket_ms >= $2 and f.bucket_ms < $3

@@ -1,0 +1,337 @@
+//! The prototype that chose how portable statements run (issue #20): the catalogue's three
+//! statements (list every model, get one by name, upsert one) timed three ways on the same
+//! database, per engine:
+//! - `typed`: `sqlx::query_as` on the engine's own pool, what each per-engine macro compiled to;
+//! - `executor`: the store as it is, through `db::exec` (arguments collected, bound per engine);
+//! - `any`: `sqlx::AnyPool` with the same text and a row type of its own.
+//!
+//! SQLite (a file in a temp dir) always, PostgreSQL when `TEST_POSTGRES_URL` is set. A plain
+//! timing loop like the other server benches (p50/p95 per statement). Run:
+//! `cargo bench -p server --bench catalogue_engines`.
+#![allow(clippy::unwrap_used, clippy::print_stdout)]
+
+use std::str::FromStr;
+use std::time::{Duration, Instant};
+
+use domain::catalogue::{Cooling, NewAsicModel};
+use server::db::store_impl::{GET_ASIC_MODEL, LIST_ASIC_MODELS, UPSERT_ASIC_MODEL};
+use sqlx::any::AnyPoolOptions;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Connection, Executor};
+use store::Store;
+
+/// Models in the catalogue while the statements are timed (the seeded catalogue has ~40).
+const MODELS: u32 = 40;
+const WARMUP: usize = 50;
+const SAMPLES: usize = 1_000;
+
+#[derive(Debug, sqlx::FromRow)]
+#[allow(dead_code)] // Decoded to be timed, not read.
+struct Row {
+    asic_model_id: i64,
+    name: String,
+    manufacturer: String,
+    hashrate_hs: f64,
+    power_w: f64,
+    cooling: String,
+    release_date: Option<String>,
+    price_usd: Option<f64>,
+}
+
+fn model(n: u32) -> NewAsicModel {
+    NewAsicModel {
+        name: format!("Bench miner {n:03}"),
+        manufacturer: "Bitmain".into(),
+        hashrate_hs: f64::from(100 + n) * 1e12,
+        power_w: f64::from(3_000 + 10 * n),
+        cooling: if n % 4 == 0 {
+            Cooling::Hydro
+        } else {
+            Cooling::Air
+        },
+        release_date: Some("2025-06-01".into()),
+        price_usd: (n % 3 != 0).then(|| f64::from(2_000 + n)),
+    }
+}
+
+/// The nearest-rank percentile `p` (0–100) of sorted samples.
+fn percentile(sorted: &[Duration], p: usize) -> Duration {
+    let rank = (p * sorted.len()).div_ceil(100);
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+fn report(engine: &str, way: &str, what: &str, mut samples: Vec<Duration>) {
+    samples.sort_unstable();
+    let us = |d: Duration| d.as_secs_f64() * 1e6;
+    println!(
+        "{engine:8} {way:8} {what:8} p50 {:8.1} µs  p95 {:8.1} µs  (n={})",
+        us(percentile(&samples, 50)),
+        us(percentile(&samples, 95)),
+        samples.len()
+    );
+}
+
+/// Times `op` `SAMPLES` times after `WARMUP` untimed runs.
+async fn time<F, Fut>(mut op: F) -> Vec<Duration>
+where
+    F: FnMut(u32) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    for i in 0..WARMUP {
+        op(u32::try_from(i).unwrap()).await;
+    }
+    let mut samples = Vec::with_capacity(SAMPLES);
+    for i in 0..SAMPLES {
+        let start = Instant::now();
+        op(u32::try_from(i).unwrap()).await;
+        samples.push(start.elapsed());
+    }
+    samples
+}
+
+/// The three pools of one engine on one database.
+struct Pools {
+    store: server::db::SqlStore,
+    typed: Typed,
+    any: sqlx::AnyPool,
+}
+
+enum Typed {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+async fn sqlite_pools(url: &str) -> Pools {
+    // The store's own settings (WAL, synchronous NORMAL) on every pool, so writes compare.
+    let options = SqliteConnectOptions::from_str(url)
+        .unwrap()
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true);
+    let pool = SqlitePoolOptions::new()
+        .max_connections(4)
+        .connect_with(options)
+        .await
+        .unwrap();
+    let store = server::db::sqlite::from_pool(pool.clone()).await.unwrap();
+    let any = AnyPoolOptions::new()
+        .max_connections(4)
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                conn.execute("pragma synchronous = normal").await?;
+                conn.execute("pragma foreign_keys = on").await?;
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await
+        .unwrap();
+    Pools {
+        store,
+        typed: Typed::Sqlite(pool),
+        any,
+    }
+}
+
+async fn postgres_pools(url: &str) -> Pools {
+    let pool = PgPoolOptions::new()
+        .max_connections(4)
+        .connect(url)
+        .await
+        .unwrap();
+    let store = server::db::postgres::from_pool(pool.clone()).await.unwrap();
+    let any = AnyPoolOptions::new()
+        .max_connections(4)
+        .connect(url)
+        .await
+        .unwrap();
+    Pools {
+        store,
+        typed: Typed::Postgres(pool),
+        any,
+    }
+}
+
+async fn typed_list(typed: &Typed) -> usize {
+    match typed {
+        Typed::Sqlite(pool) => sqlx::query_as::<_, Row>(LIST_ASIC_MODELS)
+            .fetch_all(pool)
+            .await
+            .unwrap()
+            .len(),
+        Typed::Postgres(pool) => sqlx::query_as::<_, Row>(LIST_ASIC_MODELS)
+            .fetch_all(pool)
+            .await
+            .unwrap()
+            .len(),
+    }
+}
+
+async fn typed_get(typed: &Typed, name: &str) -> i64 {
+    match typed {
+        Typed::Sqlite(pool) => {
+            sqlx::query_as::<_, Row>(GET_ASIC_MODEL)
+                .bind(name)
+                .fetch_one(pool)
+                .await
+                .unwrap()
+                .asic_model_id
+        }
+        Typed::Postgres(pool) => {
+            sqlx::query_as::<_, Row>(GET_ASIC_MODEL)
+                .bind(name)
+                .fetch_one(pool)
+                .await
+                .unwrap()
+                .asic_model_id
+        }
+    }
+}
+
+async fn typed_upsert(typed: &Typed, m: &NewAsicModel) -> i64 {
+    match typed {
+        Typed::Sqlite(pool) => {
+            sqlx::query_as::<_, Row>(UPSERT_ASIC_MODEL)
+                .bind(&m.name)
+                .bind(&m.manufacturer)
+                .bind(m.hashrate_hs)
+                .bind(m.power_w)
+                .bind(m.cooling.as_str())
+                .bind(&m.release_date)
+                .bind(m.price_usd)
+                .fetch_one(pool)
+                .await
+                .unwrap()
+                .asic_model_id
+        }
+        Typed::Postgres(pool) => {
+            sqlx::query_as::<_, Row>(UPSERT_ASIC_MODEL)
+                .bind(&m.name)
+                .bind(&m.manufacturer)
+                .bind(m.hashrate_hs)
+                .bind(m.power_w)
+                .bind(m.cooling.as_str())
+                .bind(&m.release_date)
+                .bind(m.price_usd)
+                .fetch_one(pool)
+                .await
+                .unwrap()
+                .asic_model_id
+        }
+    }
+}
+
+async fn any_upsert(any: &sqlx::AnyPool, m: &NewAsicModel) -> i64 {
+    sqlx::query_as::<_, Row>(UPSERT_ASIC_MODEL)
+        .bind(&m.name)
+        .bind(&m.manufacturer)
+        .bind(m.hashrate_hs)
+        .bind(m.power_w)
+        .bind(m.cooling.as_str())
+        .bind(&m.release_date)
+        .bind(m.price_usd)
+        .fetch_one(any)
+        .await
+        .unwrap()
+        .asic_model_id
+}
+
+async fn run(engine: &str, pools: Pools) {
+    let pools = &pools;
+    for n in 0..MODELS {
+        pools.store.upsert_asic_model(&model(n)).await.unwrap();
+    }
+    let name = model(7).name;
+    let models = usize::try_from(MODELS).unwrap();
+
+    let list = time(|_| async {
+        assert!(pools.store.list_asic_models().await.unwrap().len() >= models);
+    })
+    .await;
+    report(engine, "executor", "list", list);
+    let list = time(|_| async { assert!(typed_list(&pools.typed).await >= models) }).await;
+    report(engine, "typed", "list", list);
+    let list = time(|_| async {
+        let rows = sqlx::query_as::<_, Row>(LIST_ASIC_MODELS)
+            .fetch_all(&pools.any)
+            .await
+            .unwrap();
+        assert!(rows.len() >= models);
+    })
+    .await;
+    report(engine, "any", "list", list);
+
+    let get = time(|_| async {
+        assert_eq!(pools.store.get_asic_model(&name).await.unwrap().name, name);
+    })
+    .await;
+    report(engine, "executor", "get", get);
+    let get = time(|_| async { assert!(typed_get(&pools.typed, &name).await > 0) }).await;
+    report(engine, "typed", "get", get);
+    let get = time(|_| async {
+        let row = sqlx::query_as::<_, Row>(GET_ASIC_MODEL)
+            .bind(name.as_str())
+            .fetch_one(&pools.any)
+            .await
+            .unwrap();
+        assert_eq!(row.name, name);
+    })
+    .await;
+    report(engine, "any", "get", get);
+
+    // Each upsert rewrites one of the models, round robin: a real write every time.
+    let upsert = time(|i| async move {
+        let m = model(i % MODELS);
+        assert_eq!(
+            pools.store.upsert_asic_model(&m).await.unwrap().name,
+            m.name
+        );
+    })
+    .await;
+    report(engine, "executor", "upsert", upsert);
+    let upsert = time(|i| async move {
+        assert!(typed_upsert(&pools.typed, &model(i % MODELS)).await > 0);
+    })
+    .await;
+    report(engine, "typed", "upsert", upsert);
+    let upsert = time(|i| async move {
+        assert!(any_upsert(&pools.any, &model(i % MODELS)).await > 0);
+    })
+    .await;
+    report(engine, "any", "upsert", upsert);
+}
+
+fn main() {
+    sqlx::any::install_default_drivers();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+        run("sqlite", sqlite_pools(&url).await).await;
+        if let Ok(base) = std::env::var("TEST_POSTGRES_URL")
+            && !base.is_empty()
+        {
+            let schema = format!("bench_{}", uuid::Uuid::new_v4().simple());
+            let mut conn = sqlx::PgConnection::connect(&base).await.unwrap();
+            sqlx::raw_sql(&format!("create schema {schema}"))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            let sep = if base.contains('?') { '&' } else { '?' };
+            let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+            run("postgres", postgres_pools(&url).await).await;
+            sqlx::raw_sql(&format!("drop schema {schema} cascade"))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+        } else {
+            println!("postgres skipped: set TEST_POSTGRES_URL to measure it too");
+        }
+    });
+}
