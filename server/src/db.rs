@@ -2,6 +2,7 @@
 //! and hands out the `Store` the app uses.
 
 mod account_rows;
+mod account_sql;
 mod accounts_impl;
 mod alerts_impl;
 pub mod exec;

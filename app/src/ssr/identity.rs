@@ -14,7 +14,7 @@ use crate::error::{AppError, Rejection};
 use crate::ssr::Store;
 use crate::ssr::StoreError;
 use crate::ssr::accounts::{
-    NewAuditEvent, NewMail, NewSession, NewToken, TokenPurpose, UserChange, UserRecord,
+    NewAuditEvent, NewMail, NewSession, NewToken, SignedIn, TokenPurpose, UserChange, UserRecord,
 };
 use crate::ssr::auth::{Caller, Credential, Member};
 
@@ -240,7 +240,12 @@ async fn member_from_session(
     now: i64,
 ) -> Option<Member> {
     let session_hash = ::auth::token::hash_secret(cookie);
-    let session = ok_or_log(store.session(&session_hash).await)?;
+    // One read per request: the session, its account and the wallet the header shows.
+    let SignedIn {
+        session,
+        user,
+        wallet_address,
+    } = ok_or_log(store.signed_in(&session_hash).await)?;
     let idle_end = session
         .last_seen_at_ms
         .saturating_add(secs_ms(settings.session_idle_secs));
@@ -248,7 +253,6 @@ async fn member_from_session(
         let _ = store.delete_session(&session_hash).await;
         return None;
     }
-    let user = ok_or_log(store.user_by_id(session.user_id).await)?;
     if !user.is_active(now) {
         return None;
     }
@@ -256,11 +260,10 @@ async fn member_from_session(
     if now - session.last_seen_at_ms > 60_000 {
         let _ = store.touch_session(&session_hash, now).await;
     }
-    let wallet = ok_or_log(store.wallets_of(user.user_id).await).and_then(|w| w.into_iter().next());
     Some(member_of(
         &user,
         user.role,
-        wallet,
+        wallet_address,
         Credential::Session { session_hash },
     ))
 }

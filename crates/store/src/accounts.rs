@@ -7,6 +7,14 @@ use crate::StoreError;
 use domain::access::Role;
 use domain::account::{ApiKeyInfo, AuditEntry, AuditFilter, OutboxMail, WalletLink};
 
+/// A session as a request resolves it: the session, its account, the first wallet linked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedIn {
+    pub session: SessionRecord,
+    pub user: UserRecord,
+    pub wallet_address: Option<String>,
+}
+
 /// An account as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserRecord {
@@ -186,6 +194,10 @@ pub trait AccountStore: Send + Sync + 'static {
 
     async fn create_session(&self, session: &NewSession) -> Result<(), StoreError>;
     async fn session(&self, session_hash: &str) -> Result<SessionRecord, StoreError>;
+    /// The session with its account and the account's first wallet (as `wallets_of` orders
+    /// them), in one read: what every signed-in request needs. `NotFound` when there is no
+    /// such session.
+    async fn signed_in(&self, session_hash: &str) -> Result<SignedIn, StoreError>;
     async fn touch_session(&self, session_hash: &str, now_ms: i64) -> Result<(), StoreError>;
     async fn delete_session(&self, session_hash: &str) -> Result<(), StoreError>;
     /// Ends every session of the account (password change, disable, role change).

@@ -3,7 +3,7 @@
 use domain::access::Role;
 use domain::account::{ApiKeyInfo, AuditEntry, OutboxMail};
 use store::StoreError;
-use store::accounts::{SessionRecord, UserRecord};
+use store::accounts::{SessionRecord, SignedIn, UserRecord};
 
 fn role(table: &str, id: i64, text: &str) -> Result<Role, StoreError> {
     text.parse()
@@ -39,6 +39,38 @@ impl TryFrom<UserRow> for UserRecord {
             access_expires_at_ms: row.access_expires_at_ms,
             created_at_ms: row.created_at_ms,
             last_login_at_ms: row.last_login_at_ms,
+        })
+    }
+}
+
+/// A session, its account and first wallet, as `account_sql::signed_in` selects them.
+#[derive(Debug, sqlx::FromRow)]
+pub struct SignedInRow {
+    #[sqlx(flatten)]
+    pub user: UserRow,
+    pub session_hash: String,
+    pub session_created_at_ms: i64,
+    pub last_seen_at_ms: i64,
+    pub expires_at_ms: i64,
+    pub method: String,
+    pub wallet_address: Option<String>,
+}
+
+impl TryFrom<SignedInRow> for SignedIn {
+    type Error = StoreError;
+
+    fn try_from(row: SignedInRow) -> Result<Self, Self::Error> {
+        Ok(Self {
+            session: SessionRecord {
+                session_hash: row.session_hash,
+                user_id: row.user.user_id,
+                created_at_ms: row.session_created_at_ms,
+                last_seen_at_ms: row.last_seen_at_ms,
+                expires_at_ms: row.expires_at_ms,
+                method: row.method,
+            },
+            user: row.user.try_into()?,
+            wallet_address: row.wallet_address,
         })
     }
 }

@@ -3,6 +3,8 @@
 use domain::fleet::{Alert, AlertKind, Severity};
 use store::StoreError;
 
+use crate::db::{SqlStore, exec, fleet_sql, store_error};
+
 pub const LOAD_BOOK: &str = "select book, version from alert_book where site_id = $1";
 
 pub const BOOK_VERSION: &str = "select version from alert_book where site_id = $1";
@@ -212,8 +214,6 @@ pub struct SiteCountRow {
     pub counts: CountRow,
 }
 
-use crate::db::SqlStore;
-
 #[async_trait::async_trait]
 impl store::alerts::AlertStore for SqlStore {
     async fn load_alert_book(
@@ -221,7 +221,7 @@ impl store::alerts::AlertStore for SqlStore {
         site_id: i64,
     ) -> Result<Option<(String, i64)>, store::StoreError> {
         use crate::db::{alerts_impl as sql, store_error};
-        crate::db::exec::query_as(sql::LOAD_BOOK)
+        exec::query_as(sql::LOAD_BOOK)
             .bind(site_id)
             .fetch_optional(&self.db)
             .await
@@ -230,7 +230,7 @@ impl store::alerts::AlertStore for SqlStore {
 
     async fn alert_book_version(&self, site_id: i64) -> Result<i64, store::StoreError> {
         use crate::db::{alerts_impl as sql, store_error};
-        let version: Option<i64> = crate::db::exec::query_scalar(sql::BOOK_VERSION)
+        let version: Option<i64> = exec::query_scalar(sql::BOOK_VERSION)
             .bind(site_id)
             .fetch_optional(&self.db)
             .await
@@ -243,7 +243,7 @@ impl store::alerts::AlertStore for SqlStore {
         site_id: i64,
     ) -> Result<Vec<store::alerts::AlertContext>, store::StoreError> {
         use crate::db::{alerts_impl as sql, store_error};
-        let rows: Vec<sql::ContextRow> = crate::db::exec::query_as(sql::CONTEXT)
+        let rows: Vec<sql::ContextRow> = exec::query_as(sql::CONTEXT)
             .bind(site_id)
             .fetch_all(&self.db)
             .await
@@ -263,7 +263,7 @@ impl store::alerts::AlertStore for SqlStore {
         before_ms: i64,
     ) -> Result<Vec<store::alerts::SilentMiner>, store::StoreError> {
         use crate::db::{alerts_impl as sql, store_error};
-        let rows: Vec<sql::SilentRow> = crate::db::exec::query_as(sql::SILENT)
+        let rows: Vec<sql::SilentRow> = exec::query_as(sql::SILENT)
             .bind(before_ms)
             .fetch_all(&self.db)
             .await
@@ -291,14 +291,14 @@ impl store::alerts::AlertStore for SqlStore {
         let mut tx = self.db.begin().await.map_err(store_error)?;
         // The state first: a writer that lost the race stops before any alert row.
         let written = if version == 0 {
-            crate::db::exec::query(sql::CREATE_BOOK)
+            exec::query(sql::CREATE_BOOK)
                 .bind(site_id)
                 .bind(book)
                 .bind(now_ms)
                 .execute(&mut tx)
                 .await
         } else {
-            crate::db::exec::query(sql::UPDATE_BOOK)
+            exec::query(sql::UPDATE_BOOK)
                 .bind(site_id)
                 .bind(book)
                 .bind(now_ms)
@@ -318,7 +318,7 @@ impl store::alerts::AlertStore for SqlStore {
             let kind = change.kind.code();
             match change.transition {
                 AlertTransition::Opened => {
-                    let id: Option<i64> = crate::db::exec::query_scalar(sql::OPEN)
+                    let id: Option<i64> = exec::query_scalar(sql::OPEN)
                         .bind(site_id)
                         .bind(change.miner_id)
                         .bind(kind)
@@ -332,7 +332,7 @@ impl store::alerts::AlertStore for SqlStore {
                     notify.extend(id);
                 }
                 AlertTransition::Escalated => {
-                    let id: Option<i64> = crate::db::exec::query_scalar(sql::ESCALATE)
+                    let id: Option<i64> = exec::query_scalar(sql::ESCALATE)
                         .bind(site_id)
                         .bind(change.miner_id)
                         .bind(kind)
@@ -345,7 +345,7 @@ impl store::alerts::AlertStore for SqlStore {
                     notify.extend(id);
                 }
                 AlertTransition::Resolved => {
-                    crate::db::exec::query(sql::RESOLVE)
+                    exec::query(sql::RESOLVE)
                         .bind(site_id)
                         .bind(change.miner_id)
                         .bind(kind)
@@ -367,7 +367,7 @@ impl store::alerts::AlertStore for SqlStore {
         use crate::db::{alerts_impl as sql, store_error};
         let open_only = i64::from(query.open_only);
         let limit = i64::from(query.limit.min(domain::fleet::alert::MAX_LISTED_ALERTS));
-        let rows: Vec<sql::ListedRow> = crate::db::exec::query_as(&sql::list_sql())
+        let rows: Vec<sql::ListedRow> = exec::query_as(&sql::list_sql())
             .bind(query.site_id)
             .bind(query.customer_id)
             .bind(open_only)
@@ -379,7 +379,7 @@ impl store::alerts::AlertStore for SqlStore {
         let total: i64 = match rows.first() {
             Some(row) => row.total,
             None if limit > 0 => 0,
-            None => crate::db::exec::query_scalar(&sql::count_sql())
+            None => exec::query_scalar(&sql::count_sql())
                 .bind(query.site_id)
                 .bind(query.customer_id)
                 .bind(open_only)
@@ -402,7 +402,7 @@ impl store::alerts::AlertStore for SqlStore {
         site_id: i64,
     ) -> Result<domain::fleet::OpenAlertCounts, store::StoreError> {
         use crate::db::{alerts_impl as sql, store_error};
-        let row: sql::CountRow = crate::db::exec::query_as(sql::COUNT_OPEN)
+        let row: sql::CountRow = exec::query_as(sql::COUNT_OPEN)
             .bind(site_id)
             .fetch_one(&self.db)
             .await
@@ -415,7 +415,7 @@ impl store::alerts::AlertStore for SqlStore {
     ) -> Result<std::collections::HashMap<i64, domain::fleet::OpenAlertCounts>, store::StoreError>
     {
         use crate::db::{alerts_impl as sql, store_error};
-        let rows: Vec<sql::SiteCountRow> = crate::db::exec::query_as(sql::COUNT_OPEN_BY_SITE)
+        let rows: Vec<sql::SiteCountRow> = exec::query_as(sql::COUNT_OPEN_BY_SITE)
             .fetch_all(&self.db)
             .await
             .map_err(store_error)?;
@@ -427,7 +427,7 @@ impl store::alerts::AlertStore for SqlStore {
 
     async fn get_alert(&self, alert_id: i64) -> Result<domain::fleet::Alert, store::StoreError> {
         use crate::db::{alerts_impl as sql, store_error};
-        let row: sql::AlertRow = crate::db::exec::query_as(&sql::get_sql())
+        let row: sql::AlertRow = exec::query_as(&sql::get_sql())
             .bind(alert_id)
             .fetch_one(&self.db)
             .await
@@ -442,7 +442,7 @@ impl store::alerts::AlertStore for SqlStore {
         now_ms: i64,
     ) -> Result<domain::fleet::Alert, store::StoreError> {
         use crate::db::{alerts_impl as sql, store_error};
-        crate::db::exec::query(sql::ACKNOWLEDGE)
+        exec::query(sql::ACKNOWLEDGE)
             .bind(alert_id)
             .bind(user_id)
             .bind(now_ms)
@@ -463,14 +463,14 @@ impl store::alerts::AlertStore for SqlStore {
         alert_ids: &[i64],
         now_ms: i64,
     ) -> Result<(), store::StoreError> {
-        use crate::db::fleet_sql::{IN_LIST_CHUNK, placeholders};
-        use crate::db::store_error;
+        use fleet_sql::{IN_LIST_CHUNK, placeholders};
+        use store_error;
         for chunk in alert_ids.chunks(IN_LIST_CHUNK) {
             let sql = format!(
                 "update alert set notified_at_ms = $1 where alert_id in ({})",
                 placeholders(2, chunk.len())
             );
-            let mut query = crate::db::exec::query(&sql).persistent(false).bind(now_ms);
+            let mut query = exec::query(&sql).persistent(false).bind(now_ms);
             for id in chunk {
                 query = query.bind(*id);
             }
@@ -484,7 +484,7 @@ impl store::alerts::AlertStore for SqlStore {
         before_ms: i64,
     ) -> Result<Vec<(i64, i64)>, store::StoreError> {
         use crate::db::{alerts_impl as sql, store_error};
-        crate::db::exec::query_as(sql::UNNOTIFIED)
+        exec::query_as(sql::UNNOTIFIED)
             .bind(before_ms)
             .fetch_all(&self.db)
             .await
@@ -493,7 +493,7 @@ impl store::alerts::AlertStore for SqlStore {
 
     async fn alert_recipients(&self, site_id: i64) -> Result<Vec<String>, store::StoreError> {
         use crate::db::{alerts_impl as sql, store_error};
-        crate::db::exec::query_scalar(sql::RECIPIENTS)
+        exec::query_scalar(sql::RECIPIENTS)
             .bind(site_id)
             .fetch_all(&self.db)
             .await

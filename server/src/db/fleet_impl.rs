@@ -1,61 +1,51 @@
 //! The connection-level helpers of `FleetStore` (see `fleet_store_impl`): they take the open
 //! transaction, so that an import's checks and writes run in one.
 
-use crate::db::SqlStore;
+use crate::db::{SqlStore, exec, fleet_import, fleet_rows, fleet_sql, store_error};
 
 impl SqlStore {
     /// Those of `values` that `prefix` (a query ending in `column in`) finds, with
     /// `fixed` bound first when given.
     pub(super) async fn fleet_texts_in(
-        conn: &mut crate::db::exec::Tx,
+        conn: &mut exec::Tx,
         prefix: &str,
         fixed: Option<i64>,
         values: &std::collections::HashSet<String>,
     ) -> Result<std::collections::HashSet<String>, store::StoreError> {
-        use crate::db::fleet_sql::{IN_LIST_CHUNK, placeholders};
+        use fleet_sql::{IN_LIST_CHUNK, placeholders};
         let values: Vec<&String> = values.iter().collect();
         let first = 1 + usize::from(fixed.is_some());
         let mut found = std::collections::HashSet::new();
         for chunk in values.chunks(IN_LIST_CHUNK) {
             let sql = format!("{prefix} ({})", placeholders(first, chunk.len()));
-            let mut query = crate::db::exec::query_scalar::<String>(&sql).persistent(false);
+            let mut query = exec::query_scalar::<String>(&sql).persistent(false);
             if let Some(id) = fixed {
                 query = query.bind(id);
             }
             for value in chunk {
                 query = query.bind(value.as_str());
             }
-            found.extend(
-                query
-                    .fetch_all(&mut *conn)
-                    .await
-                    .map_err(crate::db::store_error)?,
-            );
+            found.extend(query.fetch_all(&mut *conn).await.map_err(store_error)?);
         }
         Ok(found)
     }
 
     /// Those of `ids` that `prefix` (a query ending in `column in`) finds.
     pub(super) async fn fleet_ids_in(
-        conn: &mut crate::db::exec::Tx,
+        conn: &mut exec::Tx,
         prefix: &str,
         ids: &std::collections::HashSet<i64>,
     ) -> Result<std::collections::HashSet<i64>, store::StoreError> {
-        use crate::db::fleet_sql::{IN_LIST_CHUNK, placeholders};
+        use fleet_sql::{IN_LIST_CHUNK, placeholders};
         let ids: Vec<i64> = ids.iter().copied().collect();
         let mut found = std::collections::HashSet::new();
         for chunk in ids.chunks(IN_LIST_CHUNK) {
             let sql = format!("{prefix} ({})", placeholders(1, chunk.len()));
-            let mut query = crate::db::exec::query_scalar::<i64>(&sql).persistent(false);
+            let mut query = exec::query_scalar::<i64>(&sql).persistent(false);
             for id in chunk {
                 query = query.bind(*id);
             }
-            found.extend(
-                query
-                    .fetch_all(&mut *conn)
-                    .await
-                    .map_err(crate::db::store_error)?,
-            );
+            found.extend(query.fetch_all(&mut *conn).await.map_err(store_error)?);
         }
         Ok(found)
     }
@@ -64,11 +54,11 @@ impl SqlStore {
     /// (another site's, another host's perhaps, are none of the import's business), and
     /// the customers and models that exist.
     pub(super) async fn fleet_taken(
-        conn: &mut crate::db::exec::Tx,
+        conn: &mut exec::Tx,
         site_id: i64,
-        wanted: &crate::db::fleet_import::Taken,
-    ) -> Result<crate::db::fleet_import::Taken, store::StoreError> {
-        Ok(crate::db::fleet_import::Taken {
+        wanted: &fleet_import::Taken,
+    ) -> Result<fleet_import::Taken, store::StoreError> {
+        Ok(fleet_import::Taken {
             serials: Self::fleet_texts_in(
                 conn,
                 "select serial from miner where site_id = $1 and serial in",
@@ -108,17 +98,17 @@ impl SqlStore {
     /// Writes the rows at `indexes` as drafts; returns the new ids by serial (a row
     /// missing from the answer lost a unique value to another writer).
     pub(super) async fn fleet_insert_rows(
-        conn: &mut crate::db::exec::Tx,
+        conn: &mut exec::Tx,
         site_id: i64,
         now_ms: i64,
         miners: &[domain::fleet::NewMiner],
         indexes: &[usize],
     ) -> Result<std::collections::HashMap<String, i64>, store::StoreError> {
-        use crate::db::fleet_sql::{INSERT_CHUNK_ROWS, insert_miners};
+        use fleet_sql::{INSERT_CHUNK_ROWS, insert_miners};
         let mut ids = std::collections::HashMap::with_capacity(indexes.len());
         for chunk in indexes.chunks(INSERT_CHUNK_ROWS) {
             let sql = insert_miners(chunk.len());
-            let mut query = crate::db::exec::query_as::<(i64, String)>(&sql)
+            let mut query = exec::query_as::<(i64, String)>(&sql)
                 .persistent(false)
                 .bind(site_id)
                 .bind(now_ms);
@@ -134,10 +124,7 @@ impl SqlStore {
                     .bind(miner.rack.as_str())
                     .bind(miner.status.code());
             }
-            let rows = query
-                .fetch_all(&mut *conn)
-                .await
-                .map_err(crate::db::store_error)?;
+            let rows = query.fetch_all(&mut *conn).await.map_err(store_error)?;
             ids.extend(
                 rows.into_iter()
                     .map(|(miner_id, serial)| (serial, miner_id)),
@@ -148,26 +135,22 @@ impl SqlStore {
 
     /// The approval state of those of `ids` that are the site's.
     pub(super) async fn fleet_approvals(
-        conn: &mut crate::db::exec::Tx,
+        conn: &mut exec::Tx,
         site_id: i64,
         ids: &[i64],
     ) -> Result<std::collections::HashMap<i64, domain::fleet::Approval>, store::StoreError> {
-        use crate::db::fleet_sql::{IN_LIST_CHUNK, approvals_of};
+        use fleet_sql::{IN_LIST_CHUNK, approvals_of};
         let mut states = std::collections::HashMap::with_capacity(ids.len());
         for chunk in ids.chunks(IN_LIST_CHUNK) {
             let sql = approvals_of(chunk.len());
-            let mut query = crate::db::exec::query_as::<(i64, String)>(&sql)
+            let mut query = exec::query_as::<(i64, String)>(&sql)
                 .persistent(false)
                 .bind(site_id);
             for id in chunk {
                 query = query.bind(*id);
             }
-            for (miner_id, text) in query
-                .fetch_all(&mut *conn)
-                .await
-                .map_err(crate::db::store_error)?
-            {
-                states.insert(miner_id, crate::db::fleet_rows::approval(miner_id, &text)?);
+            for (miner_id, text) in query.fetch_all(&mut *conn).await.map_err(store_error)? {
+                states.insert(miner_id, fleet_rows::approval(miner_id, &text)?);
             }
         }
         Ok(states)

@@ -311,7 +311,7 @@ fn filters(query: &MinerQuery, now_ms: i64) -> Filters {
         }
     }
     if let Some(search) = query.search_text() {
-        let pattern = crate::db::accounts_impl::like_pattern(&search.to_lowercase(), false);
+        let pattern = crate::db::account_sql::like_pattern(&search.to_lowercase(), false);
         f.push(
             |n| {
                 format!(

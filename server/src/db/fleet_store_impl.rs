@@ -1,6 +1,6 @@
 //! The `FleetStore` methods, over the SQL in `fleet_sql` (helpers in `fleet_impl`).
 
-use crate::db::SqlStore;
+use crate::db::{SqlStore, account_sql, exec, fleet_rows, fleet_sql, store_error};
 
 #[async_trait::async_trait]
 impl store::fleet::FleetStore for SqlStore {
@@ -9,19 +9,17 @@ impl store::fleet::FleetStore for SqlStore {
         site: &domain::fleet::NewSite,
         now_ms: i64,
     ) -> Result<domain::fleet::Site, store::StoreError> {
-        crate::db::exec::query_as::<crate::db::fleet_rows::SiteRow>(
-            &crate::db::fleet_sql::insert_site(),
-        )
-        .bind(site.name.as_str())
-        .bind(site.location.as_str())
-        .bind(site.capacity_mw)
-        .bind(crate::db::fleet_rows::tariff_json(&site.tariff)?)
-        .bind(site.owner_user_id)
-        .bind(now_ms)
-        .fetch_one(&self.db)
-        .await
-        .map_err(crate::db::store_error)?
-        .try_into()
+        exec::query_as::<fleet_rows::SiteRow>(&fleet_sql::insert_site())
+            .bind(site.name.as_str())
+            .bind(site.location.as_str())
+            .bind(site.capacity_mw)
+            .bind(fleet_rows::tariff_json(&site.tariff)?)
+            .bind(site.owner_user_id)
+            .bind(now_ms)
+            .fetch_one(&self.db)
+            .await
+            .map_err(store_error)?
+            .try_into()
     }
 
     async fn update_site(
@@ -30,61 +28,57 @@ impl store::fleet::FleetStore for SqlStore {
         site: &domain::fleet::NewSite,
         now_ms: i64,
     ) -> Result<domain::fleet::Site, store::StoreError> {
-        crate::db::exec::query_as::<crate::db::fleet_rows::SiteRow>(
-            &crate::db::fleet_sql::update_site(),
-        )
-        .bind(site.name.as_str())
-        .bind(site.location.as_str())
-        .bind(site.capacity_mw)
-        .bind(crate::db::fleet_rows::tariff_json(&site.tariff)?)
-        .bind(site.owner_user_id)
-        .bind(now_ms)
-        .bind(site_id)
-        .fetch_one(&self.db)
-        .await
-        .map_err(crate::db::store_error)?
-        .try_into()
+        exec::query_as::<fleet_rows::SiteRow>(&fleet_sql::update_site())
+            .bind(site.name.as_str())
+            .bind(site.location.as_str())
+            .bind(site.capacity_mw)
+            .bind(fleet_rows::tariff_json(&site.tariff)?)
+            .bind(site.owner_user_id)
+            .bind(now_ms)
+            .bind(site_id)
+            .fetch_one(&self.db)
+            .await
+            .map_err(store_error)?
+            .try_into()
     }
 
     async fn get_site(&self, site_id: i64) -> Result<domain::fleet::Site, store::StoreError> {
-        crate::db::exec::query_as::<crate::db::fleet_rows::SiteRow>(
-            &crate::db::fleet_sql::select_site("site_id = $1"),
-        )
-        .bind(site_id)
-        .fetch_one(&self.db)
-        .await
-        .map_err(crate::db::store_error)?
-        .try_into()
+        exec::query_as::<fleet_rows::SiteRow>(&fleet_sql::select_site("site_id = $1"))
+            .bind(site_id)
+            .fetch_one(&self.db)
+            .await
+            .map_err(store_error)?
+            .try_into()
     }
 
     async fn list_sites(
         &self,
         owner_user_id: Option<i64>,
     ) -> Result<Vec<domain::fleet::Site>, store::StoreError> {
-        let sql = crate::db::fleet_sql::select_site(if owner_user_id.is_some() {
+        let sql = fleet_sql::select_site(if owner_user_id.is_some() {
             "owner_user_id = $1"
         } else {
             "true"
         });
-        let mut query = crate::db::exec::query_as::<crate::db::fleet_rows::SiteRow>(&sql);
+        let mut query = exec::query_as::<fleet_rows::SiteRow>(&sql);
         if let Some(owner) = owner_user_id {
             query = query.bind(owner);
         }
         query
             .fetch_all(&self.db)
             .await
-            .map_err(crate::db::store_error)?
+            .map_err(store_error)?
             .into_iter()
             .map(TryInto::try_into)
             .collect()
     }
 
     async fn delete_site(&self, site_id: i64) -> Result<(), store::StoreError> {
-        let done = crate::db::exec::query(crate::db::fleet_sql::DELETE_SITE)
+        let done = exec::query(fleet_sql::DELETE_SITE)
             .bind(site_id)
             .execute(&self.db)
             .await
-            .map_err(crate::db::store_error)?;
+            .map_err(store_error)?;
         if done.rows_affected() == 0 {
             return Err(store::StoreError::NotFound);
         }
@@ -96,17 +90,15 @@ impl store::fleet::FleetStore for SqlStore {
         customer: &domain::fleet::NewCustomer,
         now_ms: i64,
     ) -> Result<domain::fleet::Customer, store::StoreError> {
-        crate::db::exec::query_as::<crate::db::fleet_rows::CustomerRow>(
-            &crate::db::fleet_sql::insert_customer(),
-        )
-        .bind(customer.name.as_str())
-        .bind(customer.contact_email.as_deref())
-        .bind(customer.user_id)
-        .bind(now_ms)
-        .fetch_one(&self.db)
-        .await
-        .map(Into::into)
-        .map_err(crate::db::store_error)
+        exec::query_as::<fleet_rows::CustomerRow>(&fleet_sql::insert_customer())
+            .bind(customer.name.as_str())
+            .bind(customer.contact_email.as_deref())
+            .bind(customer.user_id)
+            .bind(now_ms)
+            .fetch_one(&self.db)
+            .await
+            .map(Into::into)
+            .map_err(store_error)
     }
 
     async fn update_customer(
@@ -115,41 +107,35 @@ impl store::fleet::FleetStore for SqlStore {
         customer: &domain::fleet::NewCustomer,
         now_ms: i64,
     ) -> Result<domain::fleet::Customer, store::StoreError> {
-        crate::db::exec::query_as::<crate::db::fleet_rows::CustomerRow>(
-            &crate::db::fleet_sql::update_customer(),
-        )
-        .bind(customer.name.as_str())
-        .bind(customer.contact_email.as_deref())
-        .bind(customer.user_id)
-        .bind(now_ms)
-        .bind(customer_id)
-        .fetch_one(&self.db)
-        .await
-        .map(Into::into)
-        .map_err(crate::db::store_error)
+        exec::query_as::<fleet_rows::CustomerRow>(&fleet_sql::update_customer())
+            .bind(customer.name.as_str())
+            .bind(customer.contact_email.as_deref())
+            .bind(customer.user_id)
+            .bind(now_ms)
+            .bind(customer_id)
+            .fetch_one(&self.db)
+            .await
+            .map(Into::into)
+            .map_err(store_error)
     }
 
     async fn get_customer(
         &self,
         customer_id: i64,
     ) -> Result<domain::fleet::Customer, store::StoreError> {
-        crate::db::exec::query_as::<crate::db::fleet_rows::CustomerRow>(
-            &crate::db::fleet_sql::select_customer("customer_id = $1"),
-        )
-        .bind(customer_id)
-        .fetch_one(&self.db)
-        .await
-        .map(Into::into)
-        .map_err(crate::db::store_error)
+        exec::query_as::<fleet_rows::CustomerRow>(&fleet_sql::select_customer("customer_id = $1"))
+            .bind(customer_id)
+            .fetch_one(&self.db)
+            .await
+            .map(Into::into)
+            .map_err(store_error)
     }
 
     async fn list_customers(&self) -> Result<Vec<domain::fleet::Customer>, store::StoreError> {
-        let rows = crate::db::exec::query_as::<crate::db::fleet_rows::CustomerRow>(
-            &crate::db::fleet_sql::select_customer("true"),
-        )
-        .fetch_all(&self.db)
-        .await
-        .map_err(crate::db::store_error)?;
+        let rows = exec::query_as::<fleet_rows::CustomerRow>(&fleet_sql::select_customer("true"))
+            .fetch_all(&self.db)
+            .await
+            .map_err(store_error)?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
@@ -157,15 +143,13 @@ impl store::fleet::FleetStore for SqlStore {
         &self,
         site_id: i64,
     ) -> Result<Vec<domain::fleet::Customer>, store::StoreError> {
-        let rows = crate::db::exec::query_as::<crate::db::fleet_rows::CustomerRow>(
-            &crate::db::fleet_sql::select_customer(
-                "customer_id in (select customer_id from miner where site_id = $1)",
-            ),
-        )
+        let rows = exec::query_as::<fleet_rows::CustomerRow>(&fleet_sql::select_customer(
+            "customer_id in (select customer_id from miner where site_id = $1)",
+        ))
         .bind(site_id)
         .fetch_all(&self.db)
         .await
-        .map_err(crate::db::store_error)?;
+        .map_err(store_error)?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
@@ -173,22 +157,21 @@ impl store::fleet::FleetStore for SqlStore {
         &self,
         user_id: i64,
     ) -> Result<Option<domain::fleet::Customer>, store::StoreError> {
-        let row = crate::db::exec::query_as::<crate::db::fleet_rows::CustomerRow>(
-            &crate::db::fleet_sql::select_customer("user_id = $1"),
-        )
-        .bind(user_id)
-        .fetch_optional(&self.db)
-        .await
-        .map_err(crate::db::store_error)?;
+        let row =
+            exec::query_as::<fleet_rows::CustomerRow>(&fleet_sql::select_customer("user_id = $1"))
+                .bind(user_id)
+                .fetch_optional(&self.db)
+                .await
+                .map_err(store_error)?;
         Ok(row.map(Into::into))
     }
 
     async fn delete_customer(&self, customer_id: i64) -> Result<(), store::StoreError> {
-        let done = crate::db::exec::query(crate::db::fleet_sql::DELETE_CUSTOMER)
+        let done = exec::query(fleet_sql::DELETE_CUSTOMER)
             .bind(customer_id)
             .execute(&self.db)
             .await
-            .map_err(crate::db::store_error)?;
+            .map_err(store_error)?;
         if done.rows_affected() == 0 {
             return Err(store::StoreError::NotFound);
         }
@@ -209,12 +192,12 @@ impl store::fleet::FleetStore for SqlStore {
             .db
             .begin_with(self.dialect().begin_write())
             .await
-            .map_err(crate::db::store_error)?;
-        crate::db::exec::query_scalar::<i64>(crate::db::fleet_sql::SITE_EXISTS)
+            .map_err(store_error)?;
+        exec::query_scalar::<i64>(fleet_sql::SITE_EXISTS)
             .bind(site_id)
             .fetch_one(&mut tx)
             .await
-            .map_err(crate::db::store_error)?;
+            .map_err(store_error)?;
         let taken = Self::fleet_taken(&mut tx, site_id, &wanted).await?;
         import::screen(miners, &mut screening, &taken);
         let rows = import::to_insert(&screening);
@@ -230,7 +213,7 @@ impl store::fleet::FleetStore for SqlStore {
             let wanted = import::candidates(&late, &vec![None; late.len()]);
             Self::fleet_taken(&mut tx, site_id, &wanted).await?
         };
-        tx.commit().await.map_err(crate::db::store_error)?;
+        tx.commit().await.map_err(store_error)?;
         for index in rows {
             let miner = &miners[index];
             screening[index] = Some(match ids.get(&miner.serial) {
@@ -251,14 +234,12 @@ impl store::fleet::FleetStore for SqlStore {
     }
 
     async fn get_miner(&self, miner_id: i64) -> Result<domain::fleet::Miner, store::StoreError> {
-        crate::db::exec::query_as::<crate::db::fleet_rows::MinerRecordRow>(
-            &crate::db::fleet_sql::select_miner(),
-        )
-        .bind(miner_id)
-        .fetch_one(&self.db)
-        .await
-        .map_err(crate::db::store_error)?
-        .try_into()
+        exec::query_as::<fleet_rows::MinerRecordRow>(&fleet_sql::select_miner())
+            .bind(miner_id)
+            .fetch_one(&self.db)
+            .await
+            .map_err(store_error)?
+            .try_into()
     }
 
     async fn update_miner(
@@ -267,23 +248,21 @@ impl store::fleet::FleetStore for SqlStore {
         miner: &domain::fleet::NewMiner,
         now_ms: i64,
     ) -> Result<domain::fleet::Miner, store::StoreError> {
-        crate::db::exec::query_as::<crate::db::fleet_rows::MinerRecordRow>(
-            &crate::db::fleet_sql::update_miner(),
-        )
-        .bind(miner.customer_id)
-        .bind(miner.asic_model_id)
-        .bind(miner.model_name.as_str())
-        .bind(miner.serial.as_str())
-        .bind(miner.ip.as_str())
-        .bind(miner.mac.as_deref())
-        .bind(miner.rack.as_str())
-        .bind(miner.status.code())
-        .bind(now_ms)
-        .bind(miner_id)
-        .fetch_one(&self.db)
-        .await
-        .map_err(crate::db::store_error)?
-        .try_into()
+        exec::query_as::<fleet_rows::MinerRecordRow>(&fleet_sql::update_miner())
+            .bind(miner.customer_id)
+            .bind(miner.asic_model_id)
+            .bind(miner.model_name.as_str())
+            .bind(miner.serial.as_str())
+            .bind(miner.ip.as_str())
+            .bind(miner.mac.as_deref())
+            .bind(miner.rack.as_str())
+            .bind(miner.status.code())
+            .bind(now_ms)
+            .bind(miner_id)
+            .fetch_one(&self.db)
+            .await
+            .map_err(store_error)?
+            .try_into()
     }
 
     async fn delete_miners(
@@ -291,22 +270,22 @@ impl store::fleet::FleetStore for SqlStore {
         site_id: i64,
         miner_ids: &[i64],
     ) -> Result<u64, store::StoreError> {
-        use crate::db::fleet_sql::{IN_LIST_CHUNK, delete_miners};
-        let mut tx = self.db.begin().await.map_err(crate::db::store_error)?;
+        use fleet_sql::{IN_LIST_CHUNK, delete_miners};
+        let mut tx = self.db.begin().await.map_err(store_error)?;
         let mut deleted = 0;
         for chunk in miner_ids.chunks(IN_LIST_CHUNK) {
             let sql = delete_miners(chunk.len());
-            let mut query = crate::db::exec::query(&sql).persistent(false).bind(site_id);
+            let mut query = exec::query(&sql).persistent(false).bind(site_id);
             for id in chunk {
                 query = query.bind(*id);
             }
             deleted += query
                 .execute(&mut tx)
                 .await
-                .map_err(crate::db::store_error)?
+                .map_err(store_error)?
                 .rows_affected();
         }
-        tx.commit().await.map_err(crate::db::store_error)?;
+        tx.commit().await.map_err(store_error)?;
         Ok(deleted)
     }
 
@@ -319,8 +298,8 @@ impl store::fleet::FleetStore for SqlStore {
         note: Option<&str>,
         now_ms: i64,
     ) -> Result<domain::fleet::ApprovalReport, store::StoreError> {
-        use crate::db::fleet_sql::{IN_LIST_CHUNK, set_approval};
         use domain::fleet::{Approval, ApprovalReport, RefusedApproval};
+        use fleet_sql::{IN_LIST_CHUNK, set_approval};
         let mut seen = std::collections::HashSet::new();
         let ids: Vec<i64> = miner_ids
             .iter()
@@ -330,11 +309,11 @@ impl store::fleet::FleetStore for SqlStore {
         let reviewer = matches!(next, Approval::Approved | Approval::Rejected)
             .then_some(actor_user_id)
             .flatten();
-        let mut tx = self.db.begin().await.map_err(crate::db::store_error)?;
+        let mut tx = self.db.begin().await.map_err(store_error)?;
         let mut moved = std::collections::HashSet::new();
         for chunk in ids.chunks(IN_LIST_CHUNK) {
             let sql = set_approval(next, chunk.len());
-            let mut query = crate::db::exec::query_scalar::<i64>(&sql)
+            let mut query = exec::query_scalar::<i64>(&sql)
                 .persistent(false)
                 .bind(next.as_str())
                 .bind(note)
@@ -344,17 +323,12 @@ impl store::fleet::FleetStore for SqlStore {
             for id in chunk {
                 query = query.bind(*id);
             }
-            moved.extend(
-                query
-                    .fetch_all(&mut tx)
-                    .await
-                    .map_err(crate::db::store_error)?,
-            );
+            moved.extend(query.fetch_all(&mut tx).await.map_err(store_error)?);
         }
         let (moved, refused): (Vec<i64>, Vec<i64>) =
             ids.into_iter().partition(|id| moved.contains(id));
         let states = Self::fleet_approvals(&mut tx, site_id, &refused).await?;
-        tx.commit().await.map_err(crate::db::store_error)?;
+        tx.commit().await.map_err(store_error)?;
         let refused = refused
             .into_iter()
             .map(|miner_id| RefusedApproval {
@@ -369,16 +343,14 @@ impl store::fleet::FleetStore for SqlStore {
         &self,
         site_id: i64,
     ) -> Result<Vec<(domain::fleet::Miner, Option<String>)>, store::StoreError> {
-        crate::db::exec::query_as::<crate::db::fleet_rows::InventoryRow>(
-            &crate::db::fleet_sql::site_inventory(),
-        )
-        .bind(site_id)
-        .fetch_all(&self.db)
-        .await
-        .map_err(crate::db::store_error)?
-        .into_iter()
-        .map(|row| Ok((row.miner.try_into()?, row.customer_name)))
-        .collect()
+        exec::query_as::<fleet_rows::InventoryRow>(&fleet_sql::site_inventory())
+            .bind(site_id)
+            .fetch_all(&self.db)
+            .await
+            .map_err(store_error)?
+            .into_iter()
+            .map(|row| Ok((row.miner.try_into()?, row.customer_name)))
+            .collect()
     }
 
     async fn list_miners(
@@ -386,26 +358,23 @@ impl store::fleet::FleetStore for SqlStore {
         query: &domain::fleet::MinerQuery,
         now_ms: i64,
     ) -> Result<domain::fleet::MinerPage, store::StoreError> {
-        use crate::db::fleet_sql::Arg;
-        let sql = crate::db::fleet_sql::miner_list(query, now_ms, self.dialect());
-        let mut count = crate::db::exec::query_scalar::<i64>(&sql.count);
-        let mut page = crate::db::exec::query_as::<crate::db::fleet_rows::MinerListRow>(&sql.page);
+        use fleet_sql::Arg;
+        let sql = fleet_sql::miner_list(query, now_ms, self.dialect());
+        let mut count = exec::query_scalar::<i64>(&sql.count);
+        let mut page = exec::query_as::<fleet_rows::MinerListRow>(&sql.page);
         for arg in &sql.args {
             (count, page) = match arg {
                 Arg::Int(value) => (count.bind(*value), page.bind(*value)),
                 Arg::Text(text) => (count.bind(text.as_str()), page.bind(text.as_str())),
             };
         }
-        let total = count
-            .fetch_one(&self.db)
-            .await
-            .map_err(crate::db::store_error)?;
+        let total = count.fetch_one(&self.db).await.map_err(store_error)?;
         let rows = page
             .bind(i64::from(query.limit()))
             .bind(i64::try_from(query.offset()).unwrap_or(i64::MAX))
             .fetch_all(&self.db)
             .await
-            .map_err(crate::db::store_error)?
+            .map_err(store_error)?
             .into_iter()
             .map(|row| row.into_row(now_ms))
             .collect::<Result<Vec<_>, _>>()?;
@@ -420,13 +389,12 @@ impl store::fleet::FleetStore for SqlStore {
         &self,
         site_id: i64,
     ) -> Result<Vec<domain::fleet::MinerTarget>, store::StoreError> {
-        let rows = crate::db::exec::query_as::<(i64, String, Option<f64>, Option<f64>)>(
-            crate::db::fleet_sql::MINER_TARGETS,
-        )
-        .bind(site_id)
-        .fetch_all(&self.db)
-        .await
-        .map_err(crate::db::store_error)?;
+        let rows =
+            exec::query_as::<(i64, String, Option<f64>, Option<f64>)>(fleet_sql::MINER_TARGETS)
+                .bind(site_id)
+                .fetch_all(&self.db)
+                .await
+                .map_err(store_error)?;
         Ok(rows
             .into_iter()
             .map(|(miner_id, ip, power_w, hashrate_hs)| {
@@ -436,18 +404,18 @@ impl store::fleet::FleetStore for SqlStore {
     }
 
     async fn sites_without_collector(&self) -> Result<Vec<i64>, store::StoreError> {
-        crate::db::exec::query_scalar::<i64>(crate::db::fleet_sql::SITES_WITHOUT_COLLECTOR)
+        exec::query_scalar::<i64>(fleet_sql::SITES_WITHOUT_COLLECTOR)
             .fetch_all(&self.db)
             .await
-            .map_err(crate::db::store_error)
+            .map_err(store_error)
     }
 
     async fn customer_site_ids(&self, customer_id: i64) -> Result<Vec<i64>, store::StoreError> {
-        crate::db::exec::query_scalar::<i64>(crate::db::fleet_sql::CUSTOMER_SITE_IDS)
+        exec::query_scalar::<i64>(fleet_sql::CUSTOMER_SITE_IDS)
             .bind(customer_id)
             .fetch_all(&self.db)
             .await
-            .map_err(crate::db::store_error)
+            .map_err(store_error)
     }
 
     async fn create_collector_key(
@@ -457,17 +425,15 @@ impl store::fleet::FleetStore for SqlStore {
         label: &str,
         now_ms: i64,
     ) -> Result<domain::fleet::CollectorKey, store::StoreError> {
-        crate::db::exec::query_as::<crate::db::fleet_rows::CollectorKeyRow>(
-            &crate::db::fleet_sql::insert_key(),
-        )
-        .bind(key_hash)
-        .bind(site_id)
-        .bind(label)
-        .bind(now_ms)
-        .fetch_one(&self.db)
-        .await
-        .map(Into::into)
-        .map_err(crate::db::store_error)
+        exec::query_as::<fleet_rows::CollectorKeyRow>(&fleet_sql::insert_key())
+            .bind(key_hash)
+            .bind(site_id)
+            .bind(label)
+            .bind(now_ms)
+            .fetch_one(&self.db)
+            .await
+            .map(Into::into)
+            .map_err(store_error)
     }
 
     async fn site_for_collector_key(
@@ -475,22 +441,22 @@ impl store::fleet::FleetStore for SqlStore {
         key_hash: &str,
         now_ms: i64,
     ) -> Result<Option<i64>, store::StoreError> {
-        use crate::db::fleet_sql::{KEY_SITE, KEY_TOUCH_INTERVAL_MS, TOUCH_KEY};
-        let found = crate::db::exec::query_as::<(i64, Option<i64>)>(KEY_SITE)
+        use fleet_sql::{KEY_SITE, KEY_TOUCH_INTERVAL_MS, TOUCH_KEY};
+        let found = exec::query_as::<(i64, Option<i64>)>(KEY_SITE)
             .bind(key_hash)
             .fetch_optional(&self.db)
             .await
-            .map_err(crate::db::store_error)?;
+            .map_err(store_error)?;
         let Some((site_id, last_used_at_ms)) = found else {
             return Ok(None);
         };
         if last_used_at_ms.is_none_or(|last| now_ms - last >= KEY_TOUCH_INTERVAL_MS) {
-            crate::db::exec::query(TOUCH_KEY)
+            exec::query(TOUCH_KEY)
                 .bind(key_hash)
                 .bind(now_ms)
                 .execute(&self.db)
                 .await
-                .map_err(crate::db::store_error)?;
+                .map_err(store_error)?;
         }
         Ok(Some(site_id))
     }
@@ -499,13 +465,11 @@ impl store::fleet::FleetStore for SqlStore {
         &self,
         site_id: i64,
     ) -> Result<Vec<domain::fleet::CollectorKey>, store::StoreError> {
-        let rows = crate::db::exec::query_as::<crate::db::fleet_rows::CollectorKeyRow>(
-            &crate::db::fleet_sql::list_keys(),
-        )
-        .bind(site_id)
-        .fetch_all(&self.db)
-        .await
-        .map_err(crate::db::store_error)?;
+        let rows = exec::query_as::<fleet_rows::CollectorKeyRow>(&fleet_sql::list_keys())
+            .bind(site_id)
+            .fetch_all(&self.db)
+            .await
+            .map_err(store_error)?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
@@ -520,13 +484,13 @@ impl store::fleet::FleetStore for SqlStore {
         if prefix.len() < domain::fleet::MIN_REVOKE_PREFIX_CHARS {
             return Err(StoreError::NotFound);
         }
-        let pattern = crate::db::accounts_impl::like_pattern(&prefix, true);
-        let hashes = crate::db::exec::query_scalar::<String>(crate::db::fleet_sql::KEYS_BY_PREFIX)
+        let pattern = account_sql::like_pattern(&prefix, true);
+        let hashes = exec::query_scalar::<String>(fleet_sql::KEYS_BY_PREFIX)
             .bind(site_id)
             .bind(pattern)
             .fetch_all(&self.db)
             .await
-            .map_err(crate::db::store_error)?;
+            .map_err(store_error)?;
         let [key_hash] = hashes.as_slice() else {
             return Err(if hashes.is_empty() {
                 StoreError::NotFound
@@ -536,12 +500,12 @@ impl store::fleet::FleetStore for SqlStore {
                 }
             });
         };
-        crate::db::exec::query(crate::db::fleet_sql::REVOKE_KEY)
+        exec::query(fleet_sql::REVOKE_KEY)
             .bind(key_hash.as_str())
             .bind(now_ms)
             .execute(&self.db)
             .await
             .map(drop)
-            .map_err(crate::db::store_error)
+            .map_err(store_error)
     }
 }

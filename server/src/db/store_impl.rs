@@ -2,6 +2,8 @@
 //! placeholders, `returning`, `on conflict`), so each statement is written once and runs on
 //! either engine through `exec`.
 
+use crate::db::{SqlStore, exec, rows, store_error};
+
 pub const PING: &str = "select 1";
 
 pub const LIST_ASIC_MODELS: &str = "
@@ -83,16 +85,14 @@ pub const LIST_NETWORK_DAYS: &str = "
     where day_ms >= $1
     order by day_ms";
 
-use crate::db::SqlStore;
-
 #[async_trait::async_trait]
 impl store::Store for SqlStore {
     async fn ping(&self) -> Result<(), store::StoreError> {
-        crate::db::exec::query(crate::db::store_impl::PING)
+        exec::query(PING)
             .execute(&self.db)
             .await
             .map(drop)
-            .map_err(crate::db::store_error)
+            .map_err(store_error)
     }
 
     fn engine(&self) -> &'static str {
@@ -102,69 +102,61 @@ impl store::Store for SqlStore {
     async fn list_asic_models(
         &self,
     ) -> Result<Vec<domain::catalogue::AsicModel>, store::StoreError> {
-        crate::db::exec::query_as::<crate::db::rows::AsicModelRow>(
-            crate::db::store_impl::LIST_ASIC_MODELS,
-        )
-        .fetch_all(&self.db)
-        .await
-        .map_err(crate::db::store_error)?
-        .into_iter()
-        .map(TryInto::try_into)
-        .collect()
+        exec::query_as::<rows::AsicModelRow>(LIST_ASIC_MODELS)
+            .fetch_all(&self.db)
+            .await
+            .map_err(store_error)?
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect()
     }
 
     async fn get_asic_model(
         &self,
         name: &str,
     ) -> Result<domain::catalogue::AsicModel, store::StoreError> {
-        crate::db::exec::query_as::<crate::db::rows::AsicModelRow>(
-            crate::db::store_impl::GET_ASIC_MODEL,
-        )
-        .bind(name)
-        .fetch_one(&self.db)
-        .await
-        .map_err(crate::db::store_error)?
-        .try_into()
+        exec::query_as::<rows::AsicModelRow>(GET_ASIC_MODEL)
+            .bind(name)
+            .fetch_one(&self.db)
+            .await
+            .map_err(store_error)?
+            .try_into()
     }
 
     async fn upsert_asic_model(
         &self,
         model: &domain::catalogue::NewAsicModel,
     ) -> Result<domain::catalogue::AsicModel, store::StoreError> {
-        crate::db::exec::query_as::<crate::db::rows::AsicModelRow>(
-            crate::db::store_impl::UPSERT_ASIC_MODEL,
-        )
-        .bind(&model.name)
-        .bind(&model.manufacturer)
-        .bind(model.hashrate_hs)
-        .bind(model.power_w)
-        .bind(model.cooling.as_str())
-        .bind(&model.release_date)
-        .bind(model.price_usd)
-        .fetch_one(&self.db)
-        .await
-        .map_err(crate::db::store_error)?
-        .try_into()
+        exec::query_as::<rows::AsicModelRow>(UPSERT_ASIC_MODEL)
+            .bind(&model.name)
+            .bind(&model.manufacturer)
+            .bind(model.hashrate_hs)
+            .bind(model.power_w)
+            .bind(model.cooling.as_str())
+            .bind(&model.release_date)
+            .bind(model.price_usd)
+            .fetch_one(&self.db)
+            .await
+            .map_err(store_error)?
+            .try_into()
     }
 
     async fn create_asic_model(
         &self,
         model: &domain::catalogue::NewAsicModel,
     ) -> Result<domain::catalogue::AsicModel, store::StoreError> {
-        crate::db::exec::query_as::<crate::db::rows::AsicModelRow>(
-            crate::db::store_impl::CREATE_ASIC_MODEL,
-        )
-        .bind(&model.name)
-        .bind(&model.manufacturer)
-        .bind(model.hashrate_hs)
-        .bind(model.power_w)
-        .bind(model.cooling.as_str())
-        .bind(&model.release_date)
-        .bind(model.price_usd)
-        .fetch_one(&self.db)
-        .await
-        .map_err(crate::db::store_error)?
-        .try_into()
+        exec::query_as::<rows::AsicModelRow>(CREATE_ASIC_MODEL)
+            .bind(&model.name)
+            .bind(&model.manufacturer)
+            .bind(model.hashrate_hs)
+            .bind(model.power_w)
+            .bind(model.cooling.as_str())
+            .bind(&model.release_date)
+            .bind(model.price_usd)
+            .fetch_one(&self.db)
+            .await
+            .map_err(store_error)?
+            .try_into()
     }
 
     async fn update_asic_model(
@@ -172,34 +164,30 @@ impl store::Store for SqlStore {
         asic_model_id: i64,
         model: &domain::catalogue::NewAsicModel,
     ) -> Result<domain::catalogue::AsicModel, store::StoreError> {
-        crate::db::exec::query_as::<crate::db::rows::AsicModelRow>(
-            crate::db::store_impl::UPDATE_ASIC_MODEL,
-        )
-        .bind(&model.name)
-        .bind(&model.manufacturer)
-        .bind(model.hashrate_hs)
-        .bind(model.power_w)
-        .bind(model.cooling.as_str())
-        .bind(&model.release_date)
-        .bind(model.price_usd)
-        .bind(asic_model_id)
-        .fetch_one(&self.db)
-        .await
-        .map_err(crate::db::store_error)?
-        .try_into()
+        exec::query_as::<rows::AsicModelRow>(UPDATE_ASIC_MODEL)
+            .bind(&model.name)
+            .bind(&model.manufacturer)
+            .bind(model.hashrate_hs)
+            .bind(model.power_w)
+            .bind(model.cooling.as_str())
+            .bind(&model.release_date)
+            .bind(model.price_usd)
+            .bind(asic_model_id)
+            .fetch_one(&self.db)
+            .await
+            .map_err(store_error)?
+            .try_into()
     }
 
     async fn list_saved_scenarios(
         &self,
         user_id: i64,
     ) -> Result<Vec<domain::saved_scenario::SavedScenario>, store::StoreError> {
-        let rows = crate::db::exec::query_as::<crate::db::rows::SavedScenarioRow>(
-            crate::db::store_impl::LIST_SAVED_SCENARIOS,
-        )
-        .bind(user_id)
-        .fetch_all(&self.db)
-        .await
-        .map_err(crate::db::store_error)?;
+        let rows = exec::query_as::<rows::SavedScenarioRow>(LIST_SAVED_SCENARIOS)
+            .bind(user_id)
+            .fetch_all(&self.db)
+            .await
+            .map_err(store_error)?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
@@ -212,11 +200,11 @@ impl store::Store for SqlStore {
         now_ms: i64,
     ) -> Result<domain::saved_scenario::SavedScenario, store::StoreError> {
         let sql = if replace {
-            crate::db::store_impl::REPLACE_SAVED_SCENARIO
+            REPLACE_SAVED_SCENARIO
         } else {
-            crate::db::store_impl::INSERT_SAVED_SCENARIO
+            INSERT_SAVED_SCENARIO
         };
-        crate::db::exec::query_as::<crate::db::rows::SavedScenarioRow>(sql)
+        exec::query_as::<rows::SavedScenarioRow>(sql)
             .bind(user_id)
             .bind(name)
             .bind(query)
@@ -224,7 +212,7 @@ impl store::Store for SqlStore {
             .fetch_one(&self.db)
             .await
             .map(Into::into)
-            .map_err(crate::db::store_error)
+            .map_err(store_error)
     }
 
     async fn rename_saved_scenario(
@@ -234,17 +222,15 @@ impl store::Store for SqlStore {
         name: &str,
         now_ms: i64,
     ) -> Result<domain::saved_scenario::SavedScenario, store::StoreError> {
-        crate::db::exec::query_as::<crate::db::rows::SavedScenarioRow>(
-            crate::db::store_impl::RENAME_SAVED_SCENARIO,
-        )
-        .bind(name)
-        .bind(now_ms)
-        .bind(scenario_id)
-        .bind(user_id)
-        .fetch_one(&self.db)
-        .await
-        .map(Into::into)
-        .map_err(crate::db::store_error)
+        exec::query_as::<rows::SavedScenarioRow>(RENAME_SAVED_SCENARIO)
+            .bind(name)
+            .bind(now_ms)
+            .bind(scenario_id)
+            .bind(user_id)
+            .fetch_one(&self.db)
+            .await
+            .map(Into::into)
+            .map_err(store_error)
     }
 
     async fn delete_saved_scenario(
@@ -252,12 +238,12 @@ impl store::Store for SqlStore {
         user_id: i64,
         scenario_id: i64,
     ) -> Result<(), store::StoreError> {
-        let done = crate::db::exec::query(crate::db::store_impl::DELETE_SAVED_SCENARIO)
+        let done = exec::query(DELETE_SAVED_SCENARIO)
             .bind(scenario_id)
             .bind(user_id)
             .execute(&self.db)
             .await
-            .map_err(crate::db::store_error)?;
+            .map_err(store_error)?;
         if done.rows_affected() == 0 {
             return Err(store::StoreError::NotFound);
         }
@@ -265,11 +251,11 @@ impl store::Store for SqlStore {
     }
 
     async fn delete_asic_model(&self, asic_model_id: i64) -> Result<(), store::StoreError> {
-        let done = crate::db::exec::query(crate::db::store_impl::DELETE_ASIC_MODEL)
+        let done = exec::query(DELETE_ASIC_MODEL)
             .bind(asic_model_id)
             .execute(&self.db)
             .await
-            .map_err(crate::db::store_error)?;
+            .map_err(store_error)?;
         if done.rows_affected() == 0 {
             return Err(store::StoreError::NotFound);
         }
@@ -280,9 +266,9 @@ impl store::Store for SqlStore {
         &self,
         days: &[domain::market::NetworkDay],
     ) -> Result<usize, store::StoreError> {
-        let mut tx = self.db.begin().await.map_err(crate::db::store_error)?;
+        let mut tx = self.db.begin().await.map_err(store_error)?;
         for day in days {
-            crate::db::exec::query(crate::db::store_impl::UPSERT_NETWORK_DAY)
+            exec::query(UPSERT_NETWORK_DAY)
                 .bind(day.day_ms)
                 .bind(day.difficulty)
                 .bind(day.hashrate_hs)
@@ -291,9 +277,9 @@ impl store::Store for SqlStore {
                 .bind(day.updated_at_ms)
                 .execute(&mut tx)
                 .await
-                .map_err(crate::db::store_error)?;
+                .map_err(store_error)?;
         }
-        tx.commit().await.map_err(crate::db::store_error)?;
+        tx.commit().await.map_err(store_error)?;
         Ok(days.len())
     }
 
@@ -301,13 +287,11 @@ impl store::Store for SqlStore {
         &self,
         since_day_ms: i64,
     ) -> Result<Vec<domain::market::NetworkDay>, store::StoreError> {
-        let rows = crate::db::exec::query_as::<crate::db::rows::NetworkDayRow>(
-            crate::db::store_impl::LIST_NETWORK_DAYS,
-        )
-        .bind(since_day_ms)
-        .fetch_all(&self.db)
-        .await
-        .map_err(crate::db::store_error)?;
+        let rows = exec::query_as::<rows::NetworkDayRow>(LIST_NETWORK_DAYS)
+            .bind(since_day_ms)
+            .fetch_all(&self.db)
+            .await
+            .map_err(store_error)?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
 }

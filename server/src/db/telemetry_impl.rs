@@ -2,20 +2,22 @@
 //! `telemetry_sql`, the engine-specific ingest and purge in `telemetry_sqlite` and
 //! `telemetry_postgres`, reached through the typed transaction.
 
+use std::collections::HashSet;
+
 use domain::fleet::{Severity, TemperatureLimits};
 use domain::telemetry::{
     DAILY_RETENTION_MS, FIVE_MINUTE_RETENTION_MS, FIVE_MINUTES_MS, HistoryPoint, RAW_RETENTION_MS,
     SiteOverview, SitePoint, temp_histogram,
 };
-
-use std::collections::HashSet;
-
 use store::StoreError;
 
 use crate::db::exec::Tx;
 use crate::db::telemetry_rows::{OverviewRow, count};
 use crate::db::telemetry_sql::{LiveUpdate, bucket_of};
-use crate::db::{telemetry_postgres, telemetry_sqlite};
+use crate::db::{
+    SqlStore, exec, store_error, telemetry_postgres, telemetry_rows, telemetry_sql,
+    telemetry_sqlite,
+};
 
 /// The overview from its three reads: counts and sums, online temperatures, sparkline; hot
 /// and critical as `limits` say.
@@ -148,14 +150,12 @@ pub fn points<R: Into<HistoryPoint>>(rows: Vec<R>) -> Vec<HistoryPoint> {
     rows.into_iter().map(Into::into).collect()
 }
 
-use crate::db::SqlStore;
-
 impl SqlStore {
     /// Recomputes one pending bucket, if another run has not taken it meanwhile.
     async fn roll_bucket(&self, bucket_ms: i64) -> Result<bool, store::StoreError> {
         use crate::db::{store_error, telemetry_sql as sql};
         let mut tx = self.db.begin().await.map_err(store_error)?;
-        let taken: Option<i64> = crate::db::exec::query_scalar(sql::TAKE_PENDING)
+        let taken: Option<i64> = exec::query_scalar(sql::TAKE_PENDING)
             .bind(0_i64)
             .bind(bucket_ms)
             .fetch_optional(&mut tx)
@@ -165,13 +165,13 @@ impl SqlStore {
             return Ok(false);
         }
         for statement in [sql::ROLL_BUCKET, sql::ROLL_SITE_BUCKET] {
-            crate::db::exec::query(statement)
+            exec::query(statement)
                 .bind(bucket_ms)
                 .execute(&mut tx)
                 .await
                 .map_err(store_error)?;
         }
-        crate::db::exec::query(sql::MARK_PENDING)
+        exec::query(sql::MARK_PENDING)
             .bind(1_i64)
             .bind(sql::day_of(bucket_ms))
             .execute(&mut tx)
@@ -184,7 +184,7 @@ impl SqlStore {
     async fn roll_day(&self, day_ms: i64) -> Result<bool, store::StoreError> {
         use crate::db::{store_error, telemetry_sql as sql};
         let mut tx = self.db.begin().await.map_err(store_error)?;
-        let taken: Option<i64> = crate::db::exec::query_scalar(sql::TAKE_PENDING)
+        let taken: Option<i64> = exec::query_scalar(sql::TAKE_PENDING)
             .bind(1_i64)
             .bind(day_ms)
             .fetch_optional(&mut tx)
@@ -193,7 +193,7 @@ impl SqlStore {
         if taken.is_none() {
             return Ok(false);
         }
-        crate::db::exec::query(sql::ROLL_DAY)
+        exec::query(sql::ROLL_DAY)
             .bind(day_ms)
             .bind(day_ms + domain::telemetry::DAY_MS)
             .execute(&mut tx)
@@ -204,31 +204,28 @@ impl SqlStore {
     }
 
     async fn pending(&self, level: i64, before_ms: i64) -> Result<Vec<i64>, store::StoreError> {
-        crate::db::exec::query_scalar(crate::db::telemetry_sql::LIST_PENDING)
+        exec::query_scalar(telemetry_sql::LIST_PENDING)
             .bind(level)
             .bind(before_ms)
             .fetch_all(&self.db)
             .await
-            .map_err(crate::db::store_error)
+            .map_err(store_error)
     }
 
     async fn oldest_pending(&self, level: i64) -> Result<Option<i64>, store::StoreError> {
-        crate::db::exec::query_scalar(crate::db::telemetry_sql::OLDEST_PENDING)
+        exec::query_scalar(telemetry_sql::OLDEST_PENDING)
             .bind(level)
             .fetch_one(&self.db)
             .await
-            .map_err(crate::db::store_error)
+            .map_err(store_error)
     }
 
     async fn delete_before(&self, sql: &str, binds: &[i64]) -> Result<u64, store::StoreError> {
-        let mut query = crate::db::exec::query(sql);
+        let mut query = exec::query(sql);
         for bind in binds {
             query = query.bind(*bind);
         }
-        let done = query
-            .execute(&self.db)
-            .await
-            .map_err(crate::db::store_error)?;
+        let done = query.execute(&self.db).await.map_err(store_error)?;
         Ok(done.rows_affected())
     }
 }
@@ -244,13 +241,13 @@ impl store::telemetry::TelemetryStore for SqlStore {
         use crate::db::{store_error, telemetry_sql as sql};
         let ids = sql::batch_miner_ids(samples);
         let mut tx = self.db.begin().await.map_err(store_error)?;
-        let known = crate::db::telemetry_impl::known_miners(&mut tx, site_id, &ids).await?;
+        let known = known_miners(&mut tx, site_id, &ids).await?;
         let plan = sql::plan(samples, &known, now_ms);
-        let inserted = crate::db::telemetry_impl::insert_raw(&mut tx, &plan.raw).await?;
-        crate::db::telemetry_impl::upsert_live(&mut tx, site_id, &plan.live).await?;
+        let inserted = insert_raw(&mut tx, &plan.raw).await?;
+        upsert_live(&mut tx, site_id, &plan.live).await?;
         if inserted > 0 {
             for bucket_ms in &plan.buckets {
-                crate::db::exec::query(sql::MARK_PENDING)
+                exec::query(sql::MARK_PENDING)
                     .bind(0_i64)
                     .bind(*bucket_ms)
                     .execute(&mut tx)
@@ -286,7 +283,7 @@ impl store::telemetry::TelemetryStore for SqlStore {
 
     async fn purge(&self, now_ms: i64) -> Result<store::telemetry::PurgeCounts, store::StoreError> {
         use crate::db::telemetry_sql as sql;
-        let cuts = crate::db::telemetry_impl::PurgeCuts::at(
+        let cuts = PurgeCuts::at(
             now_ms,
             self.oldest_pending(0).await?,
             self.oldest_pending(1).await?,
@@ -326,17 +323,17 @@ impl store::telemetry::TelemetryStore for SqlStore {
         to_ms: i64,
         resolution: domain::telemetry::Resolution,
     ) -> Result<Vec<domain::telemetry::HistoryPoint>, store::StoreError> {
-        use crate::db::telemetry_impl::{points, raw_buckets};
-        use crate::db::telemetry_rows::{RawPointRow, RollupPointRow};
         use crate::db::{store_error, telemetry_sql as sql};
         use domain::telemetry::Resolution;
+        use telemetry_rows::{RawPointRow, RollupPointRow};
+        use {points, raw_buckets};
         if to_ms <= from_ms {
             return Ok(Vec::new());
         }
         let (query, from) = match resolution {
             Resolution::Raw => {
                 let buckets = raw_buckets(from_ms, to_ms);
-                let rows = crate::db::exec::query_as::<RawPointRow>(&sql::history_raw(&buckets))
+                let rows = exec::query_as::<RawPointRow>(&sql::history_raw(&buckets))
                     // Each span has its own text; do not fill the statement cache.
                     .persistent(false)
                     .bind(miner_id)
@@ -350,7 +347,7 @@ impl store::telemetry::TelemetryStore for SqlStore {
             Resolution::FiveMinutes => (sql::HISTORY_5M, sql::bucket_of(from_ms)),
             Resolution::Daily => (sql::HISTORY_DAILY, sql::day_of(from_ms)),
         };
-        let mut rows = crate::db::exec::query_as::<RollupPointRow>(query)
+        let mut rows = exec::query_as::<RollupPointRow>(query)
             .bind(miner_id)
             .bind(from)
             .bind(to_ms)
@@ -366,7 +363,7 @@ impl store::telemetry::TelemetryStore for SqlStore {
         if tail_from < to_ms {
             let tail = match resolution {
                 Resolution::Daily => {
-                    crate::db::exec::query_as::<RollupPointRow>(sql::HISTORY_DAILY_TAIL)
+                    exec::query_as::<RollupPointRow>(sql::HISTORY_DAILY_TAIL)
                         .bind(miner_id)
                         .bind(tail_from)
                         .bind(to_ms)
@@ -375,7 +372,7 @@ impl store::telemetry::TelemetryStore for SqlStore {
                 }
                 _ => {
                     let buckets = raw_buckets(tail_from, to_ms);
-                    crate::db::exec::query_as::<RollupPointRow>(&sql::history_5m_tail(&buckets))
+                    exec::query_as::<RollupPointRow>(&sql::history_5m_tail(&buckets))
                         .persistent(false)
                         .bind(miner_id)
                         .fetch_all(&self.db)
@@ -391,10 +388,10 @@ impl store::telemetry::TelemetryStore for SqlStore {
         &self,
         miner_id: i64,
     ) -> Result<Option<domain::telemetry::LiveReading>, store::StoreError> {
-        use crate::db::store_error;
-        use crate::db::telemetry_rows::{LIVE_COLUMNS, LiveRow};
+        use store_error;
+        use telemetry_rows::{LIVE_COLUMNS, LiveRow};
         let sql = format!("select {LIVE_COLUMNS} from miner_live where miner_id = $1");
-        let row: Option<LiveRow> = crate::db::exec::query_as(&sql)
+        let row: Option<LiveRow> = exec::query_as(&sql)
             .bind(miner_id)
             .fetch_optional(&self.db)
             .await
@@ -408,16 +405,16 @@ impl store::telemetry::TelemetryStore for SqlStore {
         now_ms: i64,
         limits: domain::fleet::TemperatureLimits,
     ) -> Result<domain::telemetry::SiteOverview, store::StoreError> {
-        use crate::db::telemetry_rows::OverviewRow;
         use crate::db::{store_error, telemetry_sql as sql};
+        use telemetry_rows::OverviewRow;
         let seen_after = now_ms - domain::telemetry::OFFLINE_AFTER_MS;
-        let row = crate::db::exec::query_as::<OverviewRow>(sql::OVERVIEW_COUNTS.as_str())
+        let row = exec::query_as::<OverviewRow>(sql::OVERVIEW_COUNTS.as_str())
             .bind(seen_after)
             .bind(site_id)
             .fetch_one(&self.db)
             .await
             .map_err(store_error)?;
-        let temps: Vec<f64> = crate::db::exec::query_scalar(sql::OVERVIEW_TEMPS)
+        let temps: Vec<f64> = exec::query_scalar(sql::OVERVIEW_TEMPS)
             .bind(site_id)
             .bind(seen_after)
             .fetch_all(&self.db)
@@ -426,9 +423,7 @@ impl store::telemetry::TelemetryStore for SqlStore {
         let sparkline = self
             .site_history(site_id, now_ms - domain::telemetry::DAY_MS, now_ms)
             .await?;
-        Ok(crate::db::telemetry_impl::overview(
-            row, &temps, sparkline, limits,
-        ))
+        Ok(overview(row, &temps, sparkline, limits))
     }
 
     async fn site_overviews(
@@ -437,15 +432,15 @@ impl store::telemetry::TelemetryStore for SqlStore {
         now_ms: i64,
         limits: domain::fleet::TemperatureLimits,
     ) -> Result<Vec<domain::telemetry::SiteOverview>, store::StoreError> {
-        use crate::db::telemetry_rows::{OverviewRow, SiteKeyedPointRow, SiteOverviewRow};
         use crate::db::{store_error, telemetry_sql as sql};
         use std::collections::HashMap;
+        use telemetry_rows::{OverviewRow, SiteKeyedPointRow, SiteOverviewRow};
         if let [site_id] = site_ids {
             return Ok(vec![self.site_overview(*site_id, now_ms, limits).await?]);
         }
         let seen_after = now_ms - domain::telemetry::OFFLINE_AFTER_MS;
         let mut counts: HashMap<i64, OverviewRow> =
-            crate::db::exec::query_as::<SiteOverviewRow>(sql::OVERVIEW_COUNTS_BY_SITE.as_str())
+            exec::query_as::<SiteOverviewRow>(sql::OVERVIEW_COUNTS_BY_SITE.as_str())
                 .bind(seen_after)
                 .fetch_all(&self.db)
                 .await
@@ -454,7 +449,7 @@ impl store::telemetry::TelemetryStore for SqlStore {
                 .map(|row| (row.site_id, row.counts))
                 .collect();
         let mut temps: HashMap<i64, Vec<f64>> = HashMap::new();
-        let rows: Vec<(i64, f64)> = crate::db::exec::query_as(sql::OVERVIEW_TEMPS_BY_SITE)
+        let rows: Vec<(i64, f64)> = exec::query_as(sql::OVERVIEW_TEMPS_BY_SITE)
             .bind(seen_after)
             .fetch_all(&self.db)
             .await
@@ -463,7 +458,7 @@ impl store::telemetry::TelemetryStore for SqlStore {
             temps.entry(site_id).or_default().push(temp_c);
         }
         let mut sparklines: HashMap<i64, Vec<domain::telemetry::SitePoint>> = HashMap::new();
-        let rows: Vec<SiteKeyedPointRow> = crate::db::exec::query_as(sql::SITE_HISTORY_BY_SITE)
+        let rows: Vec<SiteKeyedPointRow> = exec::query_as(sql::SITE_HISTORY_BY_SITE)
             .bind(now_ms - domain::telemetry::DAY_MS)
             .bind(now_ms)
             .fetch_all(&self.db)
@@ -478,7 +473,7 @@ impl store::telemetry::TelemetryStore for SqlStore {
         Ok(site_ids
             .iter()
             .map(|site_id| {
-                crate::db::telemetry_impl::overview(
+                overview(
                     counts.remove(site_id).unwrap_or_else(OverviewRow::empty),
                     temps.get(site_id).map_or(&[][..], Vec::as_slice),
                     sparklines.remove(site_id).unwrap_or_default(),
@@ -494,15 +489,14 @@ impl store::telemetry::TelemetryStore for SqlStore {
         from_ms: i64,
         to_ms: i64,
     ) -> Result<Vec<domain::telemetry::SitePoint>, store::StoreError> {
-        use crate::db::telemetry_rows::SitePointRow;
-        let rows =
-            crate::db::exec::query_as::<SitePointRow>(crate::db::telemetry_sql::SITE_HISTORY)
-                .bind(site_id)
-                .bind(from_ms)
-                .bind(to_ms)
-                .fetch_all(&self.db)
-                .await
-                .map_err(crate::db::store_error)?;
+        use telemetry_rows::SitePointRow;
+        let rows = exec::query_as::<SitePointRow>(telemetry_sql::SITE_HISTORY)
+            .bind(site_id)
+            .bind(from_ms)
+            .bind(to_ms)
+            .fetch_all(&self.db)
+            .await
+            .map_err(store_error)?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
@@ -513,13 +507,13 @@ impl store::telemetry::TelemetryStore for SqlStore {
         to_ms: i64,
     ) -> Result<domain::telemetry::FleetSpan, store::StoreError> {
         let (samples, online_samples, energy_wh) =
-            crate::db::exec::query_as::<(i64, i64, f64)>(crate::db::telemetry_sql::CUSTOMER_SPAN)
+            exec::query_as::<(i64, i64, f64)>(telemetry_sql::CUSTOMER_SPAN)
                 .bind(customer_id)
                 .bind(from_ms)
                 .bind(to_ms)
                 .fetch_one(&self.db)
                 .await
-                .map_err(crate::db::store_error)?;
+                .map_err(store_error)?;
         Ok(domain::telemetry::FleetSpan {
             samples: u64::try_from(samples).unwrap_or(0),
             online_samples: u64::try_from(online_samples).unwrap_or(0),

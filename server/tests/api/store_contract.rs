@@ -248,3 +248,76 @@ on_both_engines!(
     network_days_atomic_postgres,
     a_bad_day_writes_nothing_of_its_batch
 );
+
+async fn a_session_resolves_with_its_account_and_first_wallet_in_one_read(backend: Backend) {
+    use domain::access::Role;
+    use store::accounts::{NewSession, NewUser};
+    let Some(db) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let store = db.store().await;
+    let mut users = Vec::new();
+    for (n, role) in [(1, Role::Operator), (2, Role::Client)] {
+        let user = store
+            .create_user(&NewUser {
+                email: Some(format!("user{n}@example.com")),
+                display_name: format!("User {n}"),
+                password_hash: None,
+                role,
+                email_verified_at_ms: Some(1_000),
+                access_expires_at_ms: None,
+                created_at_ms: 1_000 + n,
+            })
+            .await
+            .unwrap();
+        store
+            .create_session(&NewSession {
+                session_hash: format!("hash-{n}"),
+                user_id: user.user_id,
+                created_at_ms: 2_000 + n,
+                expires_at_ms: 9_000 + n,
+                ip: None,
+                user_agent: None,
+                method: "password",
+            })
+            .await
+            .unwrap();
+        users.push(user);
+    }
+    let first = "0x1111111111111111111111111111111111111111";
+    let second = "0x2222222222222222222222222222222222222222";
+    store
+        .link_wallet(users[0].user_id, second, 5_000)
+        .await
+        .unwrap();
+    store
+        .link_wallet(users[0].user_id, first, 4_000)
+        .await
+        .unwrap();
+
+    let signed_in = store.signed_in("hash-1").await.unwrap();
+    assert_eq!(
+        signed_in.user,
+        store.user_by_id(users[0].user_id).await.unwrap()
+    );
+    assert_eq!(signed_in.session, store.session("hash-1").await.unwrap());
+    assert_eq!(signed_in.session.created_at_ms, 2_001);
+    assert_eq!(signed_in.session.method, "password");
+    // The first linked, as the wallet list orders them.
+    assert_eq!(signed_in.wallet_address.as_deref(), Some(first));
+    assert_eq!(store.wallets_of(users[0].user_id).await.unwrap()[0], first);
+
+    let without_wallet = store.signed_in("hash-2").await.unwrap();
+    assert_eq!(without_wallet.user.role, Role::Client);
+    assert_eq!(without_wallet.wallet_address, None);
+    assert!(matches!(
+        store.signed_in("no-such-session").await,
+        Err(StoreError::NotFound)
+    ));
+    db.cleanup().await;
+}
+on_both_engines!(
+    signed_in_sqlite,
+    signed_in_postgres,
+    a_session_resolves_with_its_account_and_first_wallet_in_one_read
+);
