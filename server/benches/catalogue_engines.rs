@@ -10,6 +10,7 @@
 //! `cargo bench -p server --bench catalogue_engines`.
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
+use std::pin::Pin;
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
@@ -24,7 +25,7 @@ use store::Store;
 /// Models in the catalogue while the statements are timed (the seeded catalogue has ~40).
 const MODELS: u32 = 40;
 const WARMUP: usize = 50;
-const SAMPLES: usize = 1_000;
+const SAMPLES: usize = 2_000;
 
 #[derive(Debug, sqlx::FromRow)]
 #[allow(dead_code)] // Decoded to be timed, not read.
@@ -72,26 +73,31 @@ fn report(engine: &str, way: &str, what: &str, mut samples: Vec<Duration>) {
     );
 }
 
-/// Times `op` `SAMPLES` times after `WARMUP` untimed runs.
-async fn time<F, Fut>(mut op: F) -> Vec<Duration>
-where
-    F: FnMut(u32) -> Fut,
-    Fut: Future<Output = ()>,
-{
+/// One way of running a statement, boxed so the three ways can take turns.
+type Op<'a> = Box<dyn Fn(u32) -> Pin<Box<dyn Future<Output = ()> + 'a>> + 'a>;
+
+/// Times each way `SAMPLES` times after `WARMUP` untimed runs, the ways taking turns so that
+/// what the database warms (caches, plans) favours none of them.
+async fn time_in_turns(ops: &[Op<'_>]) -> Vec<Vec<Duration>> {
     for i in 0..WARMUP {
-        op(u32::try_from(i).unwrap()).await;
+        for op in ops {
+            op(u32::try_from(i).unwrap()).await;
+        }
     }
-    let mut samples = Vec::with_capacity(SAMPLES);
+    let mut samples = vec![Vec::with_capacity(SAMPLES); ops.len()];
     for i in 0..SAMPLES {
-        let start = Instant::now();
-        op(u32::try_from(i).unwrap()).await;
-        samples.push(start.elapsed());
+        for (op, samples) in ops.iter().zip(&mut samples) {
+            let start = Instant::now();
+            op(u32::try_from(i).unwrap()).await;
+            samples.push(start.elapsed());
+        }
     }
     samples
 }
 
 /// The three pools of one engine on one database.
 struct Pools {
+    url: String,
     store: server::db::SqlStore,
     typed: Typed,
     any: sqlx::AnyPool,
@@ -129,6 +135,7 @@ async fn sqlite_pools(url: &str) -> Pools {
         .await
         .unwrap();
     Pools {
+        url: url.to_owned(),
         store,
         typed: Typed::Sqlite(pool),
         any,
@@ -148,6 +155,7 @@ async fn postgres_pools(url: &str) -> Pools {
         .await
         .unwrap();
     Pools {
+        url: url.to_owned(),
         store,
         typed: Typed::Postgres(pool),
         any,
@@ -223,7 +231,7 @@ async fn typed_upsert(typed: &Typed, m: &NewAsicModel) -> i64 {
     }
 }
 
-async fn any_upsert(any: &sqlx::AnyPool, m: &NewAsicModel) -> i64 {
+async fn any_upsert(any: &sqlx::AnyPool, m: &NewAsicModel) -> Result<i64, sqlx::Error> {
     sqlx::query_as::<_, Row>(UPSERT_ASIC_MODEL)
         .bind(&m.name)
         .bind(&m.manufacturer)
@@ -234,8 +242,13 @@ async fn any_upsert(any: &sqlx::AnyPool, m: &NewAsicModel) -> i64 {
         .bind(m.price_usd)
         .fetch_one(any)
         .await
-        .unwrap()
-        .asic_model_id
+        .map(|row| row.asic_model_id)
+}
+
+/// The `i`-th upsert's model: one of those with a price, round robin, so every way writes the
+/// same rows (`sqlx::Any` cannot bind a null price on PostgreSQL; `run` reports that apart).
+fn priced_model(i: u32) -> NewAsicModel {
+    model(3 * (i % (MODELS / 3)) + 1)
 }
 
 async fn run(engine: &str, pools: Pools) {
@@ -243,66 +256,96 @@ async fn run(engine: &str, pools: Pools) {
     for n in 0..MODELS {
         pools.store.upsert_asic_model(&model(n)).await.unwrap();
     }
-    let name = model(7).name;
+    let name = &model(7).name;
     let models = usize::try_from(MODELS).unwrap();
+    let ways = ["executor", "typed", "any"];
 
-    let list = time(|_| async {
-        assert!(pools.store.list_asic_models().await.unwrap().len() >= models);
-    })
-    .await;
-    report(engine, "executor", "list", list);
-    let list = time(|_| async { assert!(typed_list(&pools.typed).await >= models) }).await;
-    report(engine, "typed", "list", list);
-    let list = time(|_| async {
-        let rows = sqlx::query_as::<_, Row>(LIST_ASIC_MODELS)
-            .fetch_all(&pools.any)
-            .await
-            .unwrap();
-        assert!(rows.len() >= models);
-    })
-    .await;
-    report(engine, "any", "list", list);
+    let list: [Op<'_>; 3] = [
+        Box::new(|_| {
+            Box::pin(async move {
+                assert!(pools.store.list_asic_models().await.unwrap().len() >= models);
+            })
+        }),
+        Box::new(|_| Box::pin(async move { assert!(typed_list(&pools.typed).await >= models) })),
+        Box::new(|_| {
+            Box::pin(async move {
+                let rows = sqlx::query_as::<_, Row>(LIST_ASIC_MODELS)
+                    .fetch_all(&pools.any)
+                    .await
+                    .unwrap();
+                assert!(rows.len() >= models);
+            })
+        }),
+    ];
+    for (way, samples) in ways.iter().zip(time_in_turns(&list).await) {
+        report(engine, way, "list", samples);
+    }
 
-    let get = time(|_| async {
-        assert_eq!(pools.store.get_asic_model(&name).await.unwrap().name, name);
-    })
-    .await;
-    report(engine, "executor", "get", get);
-    let get = time(|_| async { assert!(typed_get(&pools.typed, &name).await > 0) }).await;
-    report(engine, "typed", "get", get);
-    let get = time(|_| async {
-        let row = sqlx::query_as::<_, Row>(GET_ASIC_MODEL)
-            .bind(name.as_str())
-            .fetch_one(&pools.any)
-            .await
-            .unwrap();
-        assert_eq!(row.name, name);
-    })
-    .await;
-    report(engine, "any", "get", get);
+    let get: [Op<'_>; 3] = [
+        Box::new(|_| {
+            Box::pin(async move {
+                assert_eq!(&pools.store.get_asic_model(name).await.unwrap().name, name);
+            })
+        }),
+        Box::new(|_| Box::pin(async move { assert!(typed_get(&pools.typed, name).await > 0) })),
+        Box::new(|_| {
+            Box::pin(async move {
+                let row = sqlx::query_as::<_, Row>(GET_ASIC_MODEL)
+                    .bind(name.as_str())
+                    .fetch_one(&pools.any)
+                    .await
+                    .unwrap();
+                assert_eq!(&row.name, name);
+            })
+        }),
+    ];
+    for (way, samples) in ways.iter().zip(time_in_turns(&get).await) {
+        report(engine, way, "get", samples);
+    }
 
-    // Each upsert rewrites one of the models, round robin: a real write every time.
-    let upsert = time(|i| async move {
-        let m = model(i % MODELS);
-        assert_eq!(
-            pools.store.upsert_asic_model(&m).await.unwrap().name,
-            m.name
-        );
-    })
-    .await;
-    report(engine, "executor", "upsert", upsert);
-    let upsert = time(|i| async move {
-        assert!(typed_upsert(&pools.typed, &model(i % MODELS)).await > 0);
-    })
-    .await;
-    report(engine, "typed", "upsert", upsert);
-    let upsert = time(|i| async move {
-        assert!(any_upsert(&pools.any, &model(i % MODELS)).await > 0);
-    })
-    .await;
-    report(engine, "any", "upsert", upsert);
+    // Each upsert rewrites one of the priced models: a real write every time.
+    let upsert: [Op<'_>; 3] = [
+        Box::new(|i| {
+            Box::pin(async move {
+                let m = priced_model(i);
+                assert_eq!(
+                    pools.store.upsert_asic_model(&m).await.unwrap().name,
+                    m.name
+                );
+            })
+        }),
+        Box::new(|i| {
+            Box::pin(async move { assert!(typed_upsert(&pools.typed, &priced_model(i)).await > 0) })
+        }),
+        Box::new(|i| {
+            Box::pin(async move {
+                assert!(any_upsert(&pools.any, &priced_model(i)).await.unwrap() > 0);
+            })
+        }),
+    ];
+    for (way, samples) in ways.iter().zip(time_in_turns(&upsert).await) {
+        report(engine, way, "upsert", samples);
+    }
+
+    // A model without a price binds a null float: each way on one fresh connection, the
+    // null first and then a value, as a catalogue edit could.
+    let unpriced = model(0);
+    assert!(pools.store.upsert_asic_model(&unpriced).await.is_ok());
+    assert!(typed_upsert(&pools.typed, &unpriced).await > 0);
+    let one = AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(&pools.url)
+        .await
+        .unwrap();
+    let null_then_value = match any_upsert(&one, &unpriced).await {
+        Ok(_) => any_upsert(&one, &priced_model(0)).await,
+        Err(err) => Err(err),
+    };
+    match null_then_value {
+        Ok(_) => println!("{engine:8} any      binds a null price, then a price"),
+        Err(err) => println!("{engine:8} any      fails a null price, then a price: {err}"),
+    }
 }
-
 fn main() {
     sqlx::any::install_default_drivers();
     let runtime = tokio::runtime::Builder::new_multi_thread()
