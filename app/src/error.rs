@@ -1,6 +1,9 @@
 //! The one error type the browser sees. It carries no internal detail: causes are logged on the
 //! server and the user gets a translated message.
 
+mod text;
+pub use text::{error_text, error_text_in, set_status};
+
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
@@ -56,10 +59,7 @@ impl AppError {
 
     /// The error body, its message in `locale`.
     pub fn body(&self, locale: crate::i18n::Locale) -> ErrorBody {
-        let body = ErrorBody::new(
-            self.code(),
-            crate::components::error_view::error_text_in(locale, self),
-        );
+        let body = ErrorBody::new(self.code(), text::error_text_in(locale, self));
         match self {
             Self::RateLimited { retry_after_secs } => body.with_retry_after(*retry_after_secs),
             _ => body,

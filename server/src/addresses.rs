@@ -13,7 +13,7 @@ use fleet::address::{AddressPolicy, AddressRefusal, Ipv4Network};
 use crate::collect::uplink::Target;
 use crate::config::Settings;
 use crate::demo::DemoSettings;
-use crate::jobs::poller::PollSettings;
+use crate::jobs::poll_settings::PollSettings;
 
 /// The rule as this server applies it: the allow-list, the demo farm's addresses when it
 /// runs, and the server's own address `listen` (unless it listens on every interface).

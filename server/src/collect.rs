@@ -71,7 +71,7 @@ pub async fn command(args: &CollectArgs) -> anyhow::Result<ExitCode> {
     });
     let mut ticks = tokio::time::interval(Duration::from_secs(args.interval_s));
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let shutdown = crate::startup::shutdown_signal();
+    let shutdown = crate::shutdown::shutdown_signal();
     tokio::pin!(shutdown);
     let mut cycles = 0_u64;
     loop {

@@ -10,6 +10,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
 use crate::cli::Cli;
+pub use crate::secret_url::DatabaseUrl;
 
 const DEFAULT_CONFIG_FILE: &str = "hashinsight.toml";
 
@@ -23,7 +24,7 @@ pub struct Settings {
     pub auth: app::ssr::identity::AuthSettings,
     pub mail: crate::mail::MailSettings,
     pub alerts: crate::alerts::AlertSettings,
-    pub poll: crate::jobs::poller::PollSettings,
+    pub poll: crate::jobs::poll_settings::PollSettings,
     pub demo: crate::demo::DemoSettings,
 }
 
@@ -115,48 +116,6 @@ impl Default for LogSettings {
 pub enum LogFormat {
     Pretty,
     Json,
-}
-
-/// A database or cache URL whose password never reaches a log or an error message.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct DatabaseUrl(String);
-
-impl DatabaseUrl {
-    pub fn new(url: impl Into<String>) -> Self {
-        Self(url.into())
-    }
-
-    /// The URL with its password; only for handing to the driver.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// The URL with any password replaced by `***`.
-    pub fn redacted(&self) -> String {
-        let Some((scheme, rest)) = self.0.split_once("://") else {
-            return self.0.clone();
-        };
-        let Some((userinfo, host)) = rest.rsplit_once('@') else {
-            return self.0.clone();
-        };
-        match userinfo.split_once(':') {
-            Some((user, _password)) => format!("{scheme}://{user}:***@{host}"),
-            None => self.0.clone(),
-        }
-    }
-}
-
-impl fmt::Debug for DatabaseUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.redacted())
-    }
-}
-
-impl fmt::Display for DatabaseUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.redacted())
-    }
 }
 
 /// A configuration problem, worded for the operator: which key, which source, what is wrong.

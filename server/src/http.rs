@@ -3,6 +3,7 @@
 //! one error body.
 
 use axum::Router;
+use domain::access::{Access, Module};
 
 use crate::state::AppState;
 
@@ -27,3 +28,45 @@ pub fn routes() -> Router<AppState> {
         .merge(live::router())
         .merge(collector::router())
 }
+
+/// Every REST endpoint behind the guard, with what it needs: the walk test reads this table and
+/// checks each endpoint against the matrix as every role.
+pub const REST_ENDPOINTS: &[(&str, &str, Module, Access)] = &[
+    (
+        "POST",
+        calculate::CALCULATE_PATH,
+        Module::Calculator,
+        Access::Read,
+    ),
+    ("GET", market::MARKET_PATH, Module::Network, Access::Read),
+    (
+        "GET",
+        domain::telemetry::LIVE_PATH,
+        Module::StatusMonitor,
+        Access::Read,
+    ),
+    (
+        "POST",
+        domain::fleet::import::MINER_IMPORT_PATH,
+        Module::SiteManagement,
+        Access::Full,
+    ),
+    (
+        "GET",
+        domain::fleet::import::MINER_EXPORT_PATH,
+        Module::SiteManagement,
+        Access::Read,
+    ),
+    (
+        "POST",
+        domain::batch::EXPORT_PATH,
+        Module::BatchCalculator,
+        Access::Read,
+    ),
+    (
+        "POST",
+        domain::batch::IMPORT_PATH,
+        Module::BatchCalculator,
+        Access::Read,
+    ),
+];

@@ -2,5 +2,6 @@
 //! (rollups, retention, purges). The market refresh lives with the market service
 //! (`crate::market`), the alert evaluation with the alert engine (`crate::alerts`).
 
+pub mod poll_settings;
 pub mod poller;
 pub mod upkeep;

@@ -22,5 +22,7 @@ pub mod locale;
 pub mod logging;
 pub mod mail;
 pub mod market;
+pub mod secret_url;
+pub mod shutdown;
 pub mod startup;
 pub mod state;

@@ -9,7 +9,7 @@ use lettre::message::{Mailbox, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::{Deserialize, Serialize};
 
-use crate::config::DatabaseUrl;
+use crate::secret_url::DatabaseUrl;
 
 /// A mail server that does not answer within this long is down, not slow.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(20);

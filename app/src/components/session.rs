@@ -9,7 +9,7 @@ use leptos_router::hooks::use_location;
 
 use crate::access::{self, Access, Module, Viewer};
 use crate::api::auth::who_am_i;
-use crate::components::error_view::{error_text, set_status};
+use crate::components::error_view::Refusal;
 use crate::error::AppError;
 use crate::i18n::{t, use_i18n};
 
@@ -25,33 +25,6 @@ pub fn provide_viewer() {
 
 pub fn use_viewer() -> ViewerResource {
     use_context::<ViewerResource>().expect("provide_viewer runs in the layout")
-}
-
-/// A refusal with its translated message (and a sign-in link when signing in would help); on
-/// the server it also sets the response status.
-#[component]
-pub fn Refusal(error: AppError) -> impl IntoView {
-    let i18n = use_i18n();
-    set_status(&error);
-    let location = use_location();
-    let sign_in = (error == AppError::SignInRequired).then(|| {
-        let href = move || {
-            let here = format!("{}{}", location.pathname.get(), location.search.get());
-            format!(
-                "/auth/login?next={}",
-                crate::scenario::percent_encode(&here)
-            )
-        };
-        view! {
-            " "
-            <a href=href id="sign-in-to-continue">{t!(i18n, nav_sign_in)}</a>
-        }
-    });
-    view! {
-        <section class="card error" role="alert" id="refusal">
-            <p>{error_text(i18n, &error)} {sign_in}</p>
-        </section>
-    }
 }
 
 /// Shows `children` only to callers the matrix allows `need` on `module`.

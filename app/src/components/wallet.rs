@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::components::error_view::error_text;
 use crate::error::AppError;
+use crate::error::error_text;
 use crate::i18n::{t, t_string, use_i18n};
 
 /// What the button is doing or has ended with.

@@ -6,8 +6,9 @@ use leptos_router::hooks::use_query_map;
 use crate::access::{Access, Module};
 use crate::account::{AuditFilter, AuditPage};
 use crate::api::users::list_audit;
+use crate::components::error_view::Refusal;
 use crate::components::page_title::PageTitle;
-use crate::components::session::{Refusal, RequireAccess};
+use crate::components::session::RequireAccess;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::market::format_time;
 

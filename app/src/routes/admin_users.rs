@@ -11,8 +11,9 @@ use crate::api::users::{
     list_users,
 };
 use crate::components::error_view::FormError;
+use crate::components::error_view::Refusal;
 use crate::components::page_title::PageTitle;
-use crate::components::session::{Refusal, RequireAccess, use_viewer};
+use crate::components::session::{RequireAccess, use_viewer};
 use crate::i18n::{t, t_string, use_i18n};
 
 /// A role's translated name.

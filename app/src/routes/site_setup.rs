@@ -7,7 +7,6 @@ use leptos::prelude::*;
 
 use crate::access::{Access, Module, Role};
 use crate::api::fleet_setup::{DeleteSite, SaveSite, SiteSetup, list_site_setup};
-use crate::catalogue::trim_number;
 use crate::components::bound::{bound_input, bound_select, bound_textarea};
 use crate::components::error_view::{ErrorView, FormError};
 use crate::components::page_title::PageTitle;
@@ -15,6 +14,7 @@ use crate::components::session::{RequireAccess, use_viewer};
 use crate::fleet::forms::{SiteForm, TARIFF_FLAT, TARIFF_HOURLY, TARIFF_TIME_OF_USE};
 use crate::fleet::{Site, Tariff};
 use crate::i18n::{t, t_string, use_i18n};
+use domain::number::trim_number;
 
 mod collectors;
 mod customers;

@@ -11,10 +11,11 @@ use mining::units::Hashrate;
 use crate::access::{Access, Module};
 use crate::api::alerts::{AcknowledgeAlert, AlertFilter, list_alerts};
 use crate::api::fleet::{MinerFilter, SiteSummary, list_site_miners, list_sites, my_fleet_totals};
+use crate::components::error_view::Refusal;
 use crate::components::live::live_tick;
 use crate::components::market_origin::origin_text;
 use crate::components::page_title::PageTitle;
-use crate::components::session::{Refusal, RequireAccess, use_viewer};
+use crate::components::session::{RequireAccess, use_viewer};
 use crate::error::AppError;
 use crate::fleet::{
     AlertList, CustomerTotals, MinerPage, MinerRow, MinerSort, OpenAlertCounts, Severity,

@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::account::bounded_label;
+use crate::number::{parse_number as number, trim_number};
 use crate::rejection::Rejection;
-use crate::scenario::parse_number as number;
 
 /// How a machine is cooled; decides where it can be hosted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -141,12 +141,6 @@ impl AsicModelForm {
             price_usd,
         })
     }
-}
-
-/// 200.0 → "200", 0.1 + 0.2 → "0.3": numbers as a person would type them.
-pub fn trim_number(value: f64) -> String {
-    let text = format!("{value:.6}");
-    text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
 /// A real calendar date written YYYY-MM-DD (zero-padded, as the database stores it), between

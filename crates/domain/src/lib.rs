@@ -17,6 +17,7 @@ pub mod estimate;
 pub mod fleet;
 pub mod market;
 pub mod network;
+pub mod number;
 pub mod rejection;
 pub mod saved_scenario;
 pub mod scenario;

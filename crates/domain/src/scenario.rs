@@ -2,6 +2,7 @@
 //! reproduces a scenario. Text in, a `CalcRequest` out, with unparsable numbers reported by field.
 
 use crate::calculate::{CalcFieldError, CalcRequest};
+use crate::number::{parse_number, trim_number};
 
 /// Every input of the calculator page: URL key and default text. Empty hashrate and power mean
 /// "take them from the model".
@@ -134,10 +135,7 @@ impl Scenario {
         if markup != 0.0
             && let Some(electricity) = parse_number(self.get("electricity_usd_kwh"))
         {
-            self.set(
-                "electricity_usd_kwh",
-                crate::catalogue::trim_number(electricity + markup),
-            );
+            self.set("electricity_usd_kwh", trim_number(electricity + markup));
         }
         for key in HOST_FIELDS {
             let default = FIELDS
@@ -208,15 +206,6 @@ impl Scenario {
             Err(errors)
         }
     }
-}
-
-/// A number as people type it (thousands separators allowed); `None` when empty or not one.
-pub fn parse_number(text: &str) -> Option<f64> {
-    text.trim()
-        .replace([',', ' ', '_'], "")
-        .parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite())
 }
 
 /// Decodes `%XX` escapes and `+` (a space in form encoding); `None` on a broken escape or

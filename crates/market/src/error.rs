@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::{Source, validate::ValidationError};
+use crate::Source;
 
 /// Why one request to one provider produced no usable value.
 ///
@@ -112,4 +112,51 @@ pub enum MarketError {
 pub enum SnapshotError {
     #[error("snapshot is not valid JSON: {0}")]
     Json(#[from] serde_json::Error),
+}
+
+/// Why a value was judged implausible.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ValidationError {
+    #[error("{field} is not a finite number")]
+    NotFinite { field: &'static str },
+    #[error("{field} is not positive")]
+    NotPositive { field: &'static str },
+    #[error("price {price_usd} USD is outside the plausible range")]
+    PriceOutOfRange { price_usd: f64 },
+    #[error("24 h change of {change_pct} % is impossible")]
+    ChangeOutOfRange { change_pct: f64 },
+    #[error("difficulty {difficulty} is not positive")]
+    NonPositiveDifficulty { difficulty: f64 },
+    #[error(
+        "difficulty moved ×{factor:.2} ({previous} → {difficulty}); at most ×{max_factor} is \
+         possible over {retargets} retarget(s)"
+    )]
+    DifficultyJump {
+        previous: f64,
+        difficulty: f64,
+        factor: f64,
+        max_factor: f64,
+        retargets: u64,
+    },
+    #[error("height went back from {previous} to {height}")]
+    HeightWentBackwards { previous: u64, height: u64 },
+    #[error(
+        "hashrate {hashrate_hs:e} H/s disagrees with the {implied_hs:e} H/s the difficulty \
+         implies (wrong unit?)"
+    )]
+    HashrateInconsistent { hashrate_hs: f64, implied_hs: f64 },
+    #[error("average fees of {fees_per_block_btc} BTC per block are implausible")]
+    FeesOutOfRange { fees_per_block_btc: f64 },
+    #[error("next retarget height {next_retarget_height} is not a retarget after {height}")]
+    RetargetInconsistent {
+        height: u64,
+        next_retarget_height: u64,
+    },
+    #[error("fear & greed value {value} is outside 0..=100")]
+    FearGreedOutOfRange { value: i64 },
+    #[error("candle opening at {open_time_ms}: {reason}")]
+    CandleInconsistent {
+        open_time_ms: i64,
+        reason: &'static str,
+    },
 }

@@ -4,11 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    HttpClient,
-    error::FetchError,
-    http::join,
-    sourced::now_ms,
-    validate::{self, ValidationError},
+    HttpClient, error::FetchError, error::ValidationError, http::join, sourced::now_ms, validate,
 };
 
 /// The network hashrate estimate for one day.

@@ -3,11 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    HttpClient,
-    error::FetchError,
-    http::join,
-    price::parse_decimal,
-    validate::{self, ValidationError},
+    HttpClient, error::FetchError, error::ValidationError, http::join, price::parse_decimal,
+    validate,
 };
 
 /// Most candles Binance returns per request.

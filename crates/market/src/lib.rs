@@ -27,6 +27,7 @@ pub mod validate;
 
 pub use cache::{MarketCache, MemoryCache, RedisCache};
 pub use endpoints::MarketEndpoints;
+pub use error::ValidationError;
 pub use error::{
     AllSourcesFailed, CacheError, FetchError, MarketError, SnapshotError, SourceFailure,
 };
@@ -39,4 +40,3 @@ pub use price::{PriceQuote, fetch_price};
 pub use service::{MarketConfig, MarketService, Reading};
 pub use snapshot::Snapshot;
 pub use sourced::{Source, Sourced, now_ms};
-pub use validate::ValidationError;

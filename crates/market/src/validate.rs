@@ -4,7 +4,8 @@
 //! The bounds are deliberately wide: they exist to catch unit mistakes, zeroes, parse accidents
 //! and broken feeds (the old system divided GH/s by 1e18), not to second-guess real moves.
 
-use crate::network::NetworkStats;
+use crate::error::ValidationError;
+use crate::network::stats::NetworkStats;
 
 /// Lowest BTC price in USD we accept. Far below any price since 2013; catches 0, cents, sats.
 pub const MIN_PLAUSIBLE_PRICE_USD: f64 = 100.0;
@@ -24,53 +25,6 @@ pub const MAX_HASHRATE_DIFFICULTY_FACTOR: f64 = 3.0;
 pub const MAX_PLAUSIBLE_FEES_PER_BLOCK_BTC: f64 = 50.0;
 /// Hashes per unit of difficulty per second at the 600 s block target: 2³² / 600.
 pub const HASHES_PER_DIFFICULTY_PER_SECOND: f64 = 4_294_967_296.0 / 600.0;
-
-/// Why a value was judged implausible.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum ValidationError {
-    #[error("{field} is not a finite number")]
-    NotFinite { field: &'static str },
-    #[error("{field} is not positive")]
-    NotPositive { field: &'static str },
-    #[error("price {price_usd} USD is outside the plausible range")]
-    PriceOutOfRange { price_usd: f64 },
-    #[error("24 h change of {change_pct} % is impossible")]
-    ChangeOutOfRange { change_pct: f64 },
-    #[error("difficulty {difficulty} is not positive")]
-    NonPositiveDifficulty { difficulty: f64 },
-    #[error(
-        "difficulty moved ×{factor:.2} ({previous} → {difficulty}); at most ×{max_factor} is \
-         possible over {retargets} retarget(s)"
-    )]
-    DifficultyJump {
-        previous: f64,
-        difficulty: f64,
-        factor: f64,
-        max_factor: f64,
-        retargets: u64,
-    },
-    #[error("height went back from {previous} to {height}")]
-    HeightWentBackwards { previous: u64, height: u64 },
-    #[error(
-        "hashrate {hashrate_hs:e} H/s disagrees with the {implied_hs:e} H/s the difficulty \
-         implies (wrong unit?)"
-    )]
-    HashrateInconsistent { hashrate_hs: f64, implied_hs: f64 },
-    #[error("average fees of {fees_per_block_btc} BTC per block are implausible")]
-    FeesOutOfRange { fees_per_block_btc: f64 },
-    #[error("next retarget height {next_retarget_height} is not a retarget after {height}")]
-    RetargetInconsistent {
-        height: u64,
-        next_retarget_height: u64,
-    },
-    #[error("fear & greed value {value} is outside 0..=100")]
-    FearGreedOutOfRange { value: i64 },
-    #[error("candle opening at {open_time_ms}: {reason}")]
-    CandleInconsistent {
-        open_time_ms: i64,
-        reason: &'static str,
-    },
-}
 
 pub(crate) fn finite(field: &'static str, value: f64) -> Result<f64, ValidationError> {
     if value.is_finite() {
@@ -195,7 +149,7 @@ pub fn fear_greed(value: i64) -> Result<(), ValidationError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::network::RetargetEstimate;
+    use crate::network::stats::RetargetEstimate;
 
     fn stats(difficulty: f64, height: u64) -> NetworkStats {
         NetworkStats {

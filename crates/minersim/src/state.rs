@@ -10,7 +10,6 @@ use tokio::sync::Notify;
 
 use crate::config::ModelProfile;
 use crate::noise;
-use crate::telemetry::{self, Telemetry};
 
 /// Stock firmware work modes, as `bitmain-work-mode` numbers them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -209,10 +208,6 @@ impl MinerShared {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    pub fn telemetry(&self, now: Instant) -> Telemetry {
-        telemetry::sample(self, &self.lock(), now)
-    }
-
     pub fn reboot(&self, offline: Duration) {
         self.lock().offline_for = Some(offline);
         self.power_off.notify_one();
@@ -263,11 +258,6 @@ impl SimMiner {
 
     pub fn profile(&self) -> &ModelProfile {
         &self.shared.profile
-    }
-
-    /// What the miner would report right now.
-    pub fn telemetry(&self) -> Telemetry {
-        self.shared.telemetry(Instant::now())
     }
 
     pub fn work_mode(&self) -> WorkMode {

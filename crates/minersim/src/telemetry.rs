@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use crate::noise::signed_unit;
-use crate::state::{MinerShared, MinerState, WorkMode};
+use crate::state::{MinerShared, MinerState, SimMiner, WorkMode};
 
 /// cgminer's short window: the "5s" hashrate changes once per window.
 const NOISE_WINDOW_S: u64 = 5;
@@ -159,5 +159,18 @@ pub(crate) fn sample(miner: &MinerShared, state: &MinerState, now: Instant) -> T
         accepted_shares: all_shares - rejected_shares,
         rejected_shares,
         hashing_s,
+    }
+}
+
+impl MinerShared {
+    pub fn telemetry(&self, now: Instant) -> Telemetry {
+        sample(self, &self.lock(), now)
+    }
+}
+
+impl SimMiner {
+    /// What the miner would report right now.
+    pub fn telemetry(&self) -> Telemetry {
+        self.shared.telemetry(Instant::now())
     }
 }

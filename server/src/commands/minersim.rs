@@ -39,7 +39,7 @@ pub async fn command(args: &MinersimArgs) -> anyhow::Result<ExitCode> {
         }
     }
     // Listening for the stop signal before the readiness line, which scripts act on at once.
-    let stop = crate::startup::shutdown_signal();
+    let stop = crate::shutdown::shutdown_signal();
     let ips = farm.ips();
     let (first, last) = (ips[0], ips[ips.len() - 1]);
     // The readiness line scripts wait for, on stdout.

@@ -17,53 +17,6 @@ use domain::access::{Access, Module};
 
 use crate::state::AppState;
 
-/// Every REST endpoint behind the guard, with what it needs: the walk test reads this table and
-/// checks each endpoint against the matrix as every role.
-pub const REST_ENDPOINTS: &[(&str, &str, Module, Access)] = &[
-    (
-        "POST",
-        crate::http::calculate::CALCULATE_PATH,
-        Module::Calculator,
-        Access::Read,
-    ),
-    (
-        "GET",
-        crate::http::market::MARKET_PATH,
-        Module::Network,
-        Access::Read,
-    ),
-    (
-        "GET",
-        domain::telemetry::LIVE_PATH,
-        Module::StatusMonitor,
-        Access::Read,
-    ),
-    (
-        "POST",
-        domain::fleet::import::MINER_IMPORT_PATH,
-        Module::SiteManagement,
-        Access::Full,
-    ),
-    (
-        "GET",
-        domain::fleet::import::MINER_EXPORT_PATH,
-        Module::SiteManagement,
-        Access::Read,
-    ),
-    (
-        "POST",
-        domain::batch::EXPORT_PATH,
-        Module::BatchCalculator,
-        Access::Read,
-    ),
-    (
-        "POST",
-        domain::batch::IMPORT_PATH,
-        Module::BatchCalculator,
-        Access::Read,
-    ),
-];
-
 /// What a refused API call answers: the one error body (`AppError` serializes as
 /// `{"error":{"code","message"}}`), with the status from `AppError::status_code`.
 pub fn error_response(error: AppError) -> Response {
@@ -109,9 +62,9 @@ pub fn require(
     }
 }
 
-/// `route` behind the guard of its row in [`REST_ENDPOINTS`].
+/// `route` behind the guard of its row in [`super::REST_ENDPOINTS`].
 pub fn guarded(path: &str, route: MethodRouter<AppState>) -> MethodRouter<AppState> {
-    let (module, need) = REST_ENDPOINTS
+    let (module, need) = super::REST_ENDPOINTS
         .iter()
         .find(|(_, p, _, _)| *p == path)
         .map_or_else(

@@ -167,7 +167,7 @@ async fn access_walk(backend: Backend) {
             assert_matches_matrix(path, *role, *module, *need, status);
             assert_one_error_body(path, status, response).await;
         }
-        for (method, path, module, need) in server::http::auth::REST_ENDPOINTS {
+        for (method, path, module, need) in server::http::REST_ENDPOINTS {
             let request = if *method == "GET" {
                 client.get(app.url(path))
             } else {

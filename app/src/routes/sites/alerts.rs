@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::api::alerts::AcknowledgeAlert;
-use crate::components::session::Refusal;
+use crate::components::error_view::Refusal;
 use crate::error::AppError;
 use crate::fleet::alert::format_value;
 use crate::fleet::{Alert, AlertKind, AlertList, Severity};

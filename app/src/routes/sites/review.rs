@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use leptos::prelude::*;
 
 use crate::api::fleet::{MAX_REVIEW_NOTE_CHARS, ReviewMiners};
-use crate::components::session::Refusal;
+use crate::components::error_view::Refusal;
 use crate::fleet::{Approval, ApprovalReport};
 use crate::i18n::{Locale, t, t_string, use_i18n};
 use leptos_i18n::I18nContext;

@@ -5,11 +5,11 @@
 use serde::{Deserialize, Serialize};
 
 use crate::account::{bounded_label, normalise_email};
-use crate::catalogue::{AsicModel, trim_number};
+use crate::catalogue::AsicModel;
 use crate::fleet::miner::{canonical_ip, canonical_mac};
 use crate::fleet::{Customer, Miner, MinerStatus, NewMiner, NewSite, Site, Tariff, TariffError};
+use crate::number::{parse_number as number, trim_number};
 use crate::rejection::Rejection;
-use crate::scenario::parse_number as number;
 
 pub const MAX_SITE_NAME_CHARS: usize = 120;
 pub const MAX_LOCATION_CHARS: usize = 200;
