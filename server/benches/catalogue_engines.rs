@@ -46,13 +46,13 @@ fn model(n: u32) -> NewAsicModel {
         manufacturer: "Bitmain".into(),
         hashrate_hs: f64::from(100 + n) * 1e12,
         power_w: f64::from(3_000 + 10 * n),
-        cooling: if n % 4 == 0 {
+        cooling: if n.is_multiple_of(4) {
             Cooling::Hydro
         } else {
             Cooling::Air
         },
         release_date: Some("2025-06-01".into()),
-        price_usd: (n % 3 != 0).then(|| f64::from(2_000 + n)),
+        price_usd: (!n.is_multiple_of(3)).then(|| f64::from(2_000 + n)),
     }
 }
 

@@ -361,23 +361,20 @@ impl store::telemetry::TelemetryStore for SqlStore {
             _ => row.at_ms + domain::telemetry::FIVE_MINUTES_MS,
         });
         if tail_from < to_ms {
-            let tail = match resolution {
-                Resolution::Daily => {
-                    exec::query_as::<RollupPointRow>(sql::HISTORY_DAILY_TAIL)
-                        .bind(miner_id)
-                        .bind(tail_from)
-                        .bind(to_ms)
-                        .fetch_all(&self.db)
-                        .await
-                }
-                _ => {
-                    let buckets = raw_buckets(tail_from, to_ms);
-                    exec::query_as::<RollupPointRow>(&sql::history_5m_tail(&buckets))
-                        .persistent(false)
-                        .bind(miner_id)
-                        .fetch_all(&self.db)
-                        .await
-                }
+            let tail = if matches!(resolution, Resolution::Daily) {
+                exec::query_as::<RollupPointRow>(sql::HISTORY_DAILY_TAIL)
+                    .bind(miner_id)
+                    .bind(tail_from)
+                    .bind(to_ms)
+                    .fetch_all(&self.db)
+                    .await
+            } else {
+                let buckets = raw_buckets(tail_from, to_ms);
+                exec::query_as::<RollupPointRow>(&sql::history_5m_tail(&buckets))
+                    .persistent(false)
+                    .bind(miner_id)
+                    .fetch_all(&self.db)
+                    .await
             };
             rows.extend(tail.map_err(store_error)?);
         }
