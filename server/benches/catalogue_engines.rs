@@ -10,16 +10,18 @@
 //! `cargo bench -p server --bench catalogue_engines`.
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
+mod support;
+
 use std::pin::Pin;
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 use domain::catalogue::{Cooling, NewAsicModel};
 use server::db::store_impl::{GET_ASIC_MODEL, LIST_ASIC_MODELS, UPSERT_ASIC_MODEL};
+use sqlx::Executor;
 use sqlx::any::AnyPoolOptions;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Connection, Executor};
 use store::Store;
 
 /// Models in the catalogue while the statements are timed (the seeded catalogue has ~40).
@@ -357,22 +359,9 @@ fn main() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("bench.db").display());
         run("sqlite", sqlite_pools(&url).await).await;
-        if let Ok(base) = std::env::var("TEST_POSTGRES_URL")
-            && !base.is_empty()
-        {
-            let schema = format!("bench_{}", uuid::Uuid::new_v4().simple());
-            let mut conn = sqlx::PgConnection::connect(&base).await.unwrap();
-            sqlx::raw_sql(&format!("create schema {schema}"))
-                .execute(&mut conn)
-                .await
-                .unwrap();
-            let sep = if base.contains('?') { '&' } else { '?' };
-            let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
-            run("postgres", postgres_pools(&url).await).await;
-            sqlx::raw_sql(&format!("drop schema {schema} cascade"))
-                .execute(&mut conn)
-                .await
-                .unwrap();
+        if let Some(pg) = support::PgSchema::create().await {
+            run("postgres", postgres_pools(&pg.url).await).await;
+            pg.drop().await;
         } else {
             println!("postgres skipped: set TEST_POSTGRES_URL to measure it too");
         }

@@ -7,6 +7,8 @@
 //! criterion does not report. Run: `cargo bench -p server --bench miner_list`.
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
+mod support;
+
 use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -269,25 +271,9 @@ fn main() {
             format!("sqlite://{}", dir.path().join("bench.db").display()),
         )
         .await;
-        if let Ok(base) = std::env::var("TEST_POSTGRES_URL")
-            && !base.is_empty()
-        {
-            let schema = format!("bench_{}", uuid::Uuid::new_v4().simple());
-            let mut conn = sqlx::PgConnection::connect(&base).await.unwrap();
-            sqlx::raw_sql(&format!("create schema {schema}"))
-                .execute(&mut conn)
-                .await
-                .unwrap();
-            let sep = if base.contains('?') { '&' } else { '?' };
-            run(
-                "postgres",
-                format!("{base}{sep}options=-c%20search_path%3D{schema}"),
-            )
-            .await;
-            sqlx::raw_sql(&format!("drop schema {schema} cascade"))
-                .execute(&mut conn)
-                .await
-                .unwrap();
+        if let Some(pg) = support::PgSchema::create().await {
+            run("postgres", pg.url.clone()).await;
+            pg.drop().await;
         } else {
             println!("postgres skipped: set TEST_POSTGRES_URL to measure it too");
         }

@@ -18,6 +18,8 @@
 //!     + the live rows), i.e. the retention windows filled with the same per-day volume.
 #![allow(clippy::unwrap_used, clippy::print_stdout, clippy::cast_precision_loss)]
 
+mod support;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -41,7 +43,7 @@ struct BenchDb {
     engine: Engine,
     url: String,
     _dir: Option<tempfile::TempDir>,
-    schema: Option<(String, String)>,
+    schema: Option<support::PgSchema>,
 }
 
 impl BenchDb {
@@ -58,22 +60,12 @@ impl BenchDb {
                 })
             }
             Engine::Postgres => {
-                let base = std::env::var("TEST_POSTGRES_URL")
-                    .ok()
-                    .filter(|u| !u.is_empty())?;
-                let schema = format!("bench_{}", uuid::Uuid::new_v4().simple());
-                let mut conn = sqlx::PgConnection::connect(&base).await.unwrap();
-                sqlx::query(&format!("create schema {schema}"))
-                    .execute(&mut conn)
-                    .await
-                    .unwrap();
-                let sep = if base.contains('?') { '&' } else { '?' };
-                let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+                let pg = support::PgSchema::create().await?;
                 Some(Self {
                     engine,
-                    url,
+                    url: pg.url.clone(),
                     _dir: None,
-                    schema: Some((base, schema)),
+                    schema: Some(pg),
                 })
             }
         }
@@ -149,12 +141,8 @@ impl BenchDb {
     }
 
     async fn cleanup(self) {
-        if let Some((base, schema)) = &self.schema {
-            let mut conn = sqlx::PgConnection::connect(base).await.unwrap();
-            sqlx::query(&format!("drop schema {schema} cascade"))
-                .execute(&mut conn)
-                .await
-                .unwrap();
+        if let Some(pg) = self.schema {
+            pg.drop().await;
         }
     }
 }

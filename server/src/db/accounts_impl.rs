@@ -146,23 +146,16 @@ impl store::accounts::AccountStore for SqlStore {
             UserChange::PasswordHash(hash) => query.bind(hash.as_str()),
             UserChange::EmailVerified(at) | UserChange::LastLogin(at) => query.bind(Some(*at)),
         };
-        let done = query.execute(&self.db).await.map_err(store_error)?;
-        if done.rows_affected() == 0 {
-            return Err(store::StoreError::NotFound);
-        }
-        Ok(())
+        query.execute(&self.db).await.map_err(store_error)?.found()
     }
 
     async fn delete_user(&self, user_id: i64) -> Result<(), store::StoreError> {
-        let done = exec::query(account_sql::DELETE_USER)
+        exec::query(account_sql::DELETE_USER)
             .bind(user_id)
             .execute(&self.db)
             .await
-            .map_err(store_error)?;
-        if done.rows_affected() == 0 {
-            return Err(store::StoreError::NotFound);
-        }
-        Ok(())
+            .map_err(store_error)?
+            .found()
     }
 
     async fn link_wallet(
@@ -208,16 +201,13 @@ impl store::accounts::AccountStore for SqlStore {
     }
 
     async fn unlink_wallet(&self, user_id: i64, address: &str) -> Result<(), store::StoreError> {
-        let done = exec::query(account_sql::UNLINK_WALLET)
+        exec::query(account_sql::UNLINK_WALLET)
             .bind(user_id)
             .bind(address)
             .execute(&self.db)
             .await
-            .map_err(store_error)?;
-        if done.rows_affected() == 0 {
-            return Err(store::StoreError::NotFound);
-        }
-        Ok(())
+            .map_err(store_error)?
+            .found()
     }
 
     async fn create_session(
@@ -520,17 +510,14 @@ impl store::accounts::AccountStore for SqlStore {
         user_id: i64,
         now_ms: i64,
     ) -> Result<(), store::StoreError> {
-        let done = exec::query(account_sql::REVOKE_API_KEY)
+        exec::query(account_sql::REVOKE_API_KEY)
             .bind(api_key_id)
             .bind(user_id)
             .bind(now_ms)
             .execute(&self.db)
             .await
-            .map_err(store_error)?;
-        if done.rows_affected() == 0 {
-            return Err(store::StoreError::NotFound);
-        }
-        Ok(())
+            .map_err(store_error)?
+            .found()
     }
 
     async fn api_key_by_hash(

@@ -16,6 +16,8 @@ use sqlx::{
     SqlitePool, Transaction, Type,
 };
 
+use store::StoreError;
+
 use crate::db::Engine;
 
 /// The pool of the engine the database URL chose.
@@ -249,6 +251,16 @@ pub struct Done {
 impl Done {
     pub const fn rows_affected(self) -> u64 {
         self.rows_affected
+    }
+
+    /// `NotFound` when the statement touched no row: an update or delete of something that is
+    /// not there (or not the caller's).
+    pub const fn found(self) -> Result<(), StoreError> {
+        if self.rows_affected == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 }
 

@@ -74,15 +74,12 @@ impl store::fleet::FleetStore for SqlStore {
     }
 
     async fn delete_site(&self, site_id: i64) -> Result<(), store::StoreError> {
-        let done = exec::query(fleet_sql::DELETE_SITE)
+        exec::query(fleet_sql::DELETE_SITE)
             .bind(site_id)
             .execute(&self.db)
             .await
-            .map_err(store_error)?;
-        if done.rows_affected() == 0 {
-            return Err(store::StoreError::NotFound);
-        }
-        Ok(())
+            .map_err(store_error)?
+            .found()
     }
 
     async fn create_customer(
@@ -167,15 +164,12 @@ impl store::fleet::FleetStore for SqlStore {
     }
 
     async fn delete_customer(&self, customer_id: i64) -> Result<(), store::StoreError> {
-        let done = exec::query(fleet_sql::DELETE_CUSTOMER)
+        exec::query(fleet_sql::DELETE_CUSTOMER)
             .bind(customer_id)
             .execute(&self.db)
             .await
-            .map_err(store_error)?;
-        if done.rows_affected() == 0 {
-            return Err(store::StoreError::NotFound);
-        }
-        Ok(())
+            .map_err(store_error)?
+            .found()
     }
 
     async fn insert_miners(

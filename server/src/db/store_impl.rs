@@ -238,28 +238,22 @@ impl store::Store for SqlStore {
         user_id: i64,
         scenario_id: i64,
     ) -> Result<(), store::StoreError> {
-        let done = exec::query(DELETE_SAVED_SCENARIO)
+        exec::query(DELETE_SAVED_SCENARIO)
             .bind(scenario_id)
             .bind(user_id)
             .execute(&self.db)
             .await
-            .map_err(store_error)?;
-        if done.rows_affected() == 0 {
-            return Err(store::StoreError::NotFound);
-        }
-        Ok(())
+            .map_err(store_error)?
+            .found()
     }
 
     async fn delete_asic_model(&self, asic_model_id: i64) -> Result<(), store::StoreError> {
-        let done = exec::query(DELETE_ASIC_MODEL)
+        exec::query(DELETE_ASIC_MODEL)
             .bind(asic_model_id)
             .execute(&self.db)
             .await
-            .map_err(store_error)?;
-        if done.rows_affected() == 0 {
-            return Err(store::StoreError::NotFound);
-        }
-        Ok(())
+            .map_err(store_error)?
+            .found()
     }
 
     async fn upsert_network_days(
